@@ -1,0 +1,52 @@
+"""Headless command line: parses arguments and hands each subcommand to its own module."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from core import __version__
+from core.errors import KnownError
+
+# Each module listed here exposes `register(subparsers)`; it sets `func(args) -> int` as default.
+SUBCOMMAND_MODULES: tuple[str, ...] = ()
+
+EXIT_OK = 0
+EXIT_ERROR = 1  # a problem the user can act on (message printed)
+EXIT_USAGE = 2  # bad arguments (argparse)
+EXIT_CANCELLED = 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="iot-hygiene",
+        description="Find every device on your network and make each one safe. "
+        "With no command, the desktop app opens.",
+    )
+    parser.add_argument("--version", action="version", version=f"iot-hygiene {__version__}")
+    parser.add_argument("--db", help="database file (default: per-user data folder)")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in SUBCOMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one headless command; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(args.func(args))
+    except KnownError as error:
+        print(f"iot-hygiene: {error.message}", file=sys.stderr)
+        if error.hint:
+            print(f"  {error.hint}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("iot-hygiene: cancelled", file=sys.stderr)
+        return EXIT_CANCELLED

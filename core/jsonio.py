@@ -1,0 +1,176 @@
+"""Convert scan results to and from the stable JSON document described in docs/scan-json.md."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.models import (
+    ArpMode,
+    Category,
+    Device,
+    Finding,
+    MdnsService,
+    ScanInfo,
+    ScanResult,
+    Severity,
+    UpnpInfo,
+)
+
+SCHEMA_VERSION = 1
+
+
+def scan_to_json(result: ScanResult) -> dict[str, Any]:
+    """The scan as the documented JSON document (plain dicts, lists, str, int, bool)."""
+    info = result.info
+    return {
+        "schema": SCHEMA_VERSION,
+        "scan": {
+            "interface": info.interface,
+            "network": info.network,
+            "mode": info.mode.value,
+            "mode_reason": info.mode_reason,
+            "started": info.started,
+            "finished": info.finished,
+            "version": info.version,
+            "checks_run": info.checks_run,
+            "consent": info.consent,
+            "cancelled": result.cancelled,
+        },
+        "devices": [device_to_json(d) for d in result.devices],
+    }
+
+
+def device_to_json(device: Device) -> dict[str, Any]:
+    return {
+        "ip": device.ip,
+        "ips": list(device.ips),
+        "mac": device.mac,
+        "mac_random": device.mac_random,
+        "vendor": device.vendor,
+        "label": device.label,
+        "hostnames": list(device.hostnames),
+        "category": device.category.value,
+        "model": device.model,
+        "services": [
+            {
+                "type": s.type,
+                "name": s.name,
+                "port": s.port,
+                "host": s.host,
+                "addresses": list(s.addresses),
+                "txt": dict(s.txt),
+            }
+            for s in device.services
+        ],
+        "upnp": _upnp_to_json(device.upnp),
+        "open_ports": list(device.open_ports),
+        "findings": [finding_to_json(f) for f in device.findings],
+        "sources": list(device.sources),
+        "is_self": device.is_self,
+    }
+
+
+def finding_to_json(finding: Finding) -> dict[str, Any]:
+    return {
+        "id": finding.id,
+        "severity": finding.severity.value,
+        "title": finding.title,
+        "evidence": finding.evidence,
+        "fix": finding.fix,
+        "refs": list(finding.refs),
+        "port": finding.port,
+    }
+
+
+def scan_from_json(doc: dict[str, Any]) -> ScanResult:
+    """Rebuild a ScanResult from its JSON document (tolerates missing optional fields)."""
+    scan = doc.get("scan", {})
+    info = ScanInfo(
+        interface=str(scan.get("interface", "")),
+        network=str(scan.get("network", "")),
+        mode=ArpMode(scan.get("mode", "kernel")),
+        started=str(scan.get("started", "")),
+        finished=str(scan.get("finished", "")),
+        version=str(scan.get("version", "")),
+        mode_reason=str(scan.get("mode_reason", "")),
+        checks_run=bool(scan.get("checks_run", False)),
+        consent=str(scan.get("consent", "")),
+    )
+    devices = tuple(device_from_json(d) for d in doc.get("devices", []))
+    return ScanResult(info=info, devices=devices, cancelled=bool(scan.get("cancelled", False)))
+
+
+def device_from_json(d: dict[str, Any]) -> Device:
+    ips = d.get("ips") or ([d["ip"]] if d.get("ip") else [])
+    return Device(
+        mac=str(d["mac"]),
+        ips=tuple(str(i) for i in ips),
+        mac_random=bool(d.get("mac_random", False)),
+        vendor=str(d.get("vendor", "")),
+        hostnames=tuple(str(h) for h in d.get("hostnames", [])),
+        category=Category(d.get("category", "unknown")),
+        model=str(d.get("model", "")),
+        services=tuple(
+            MdnsService(
+                type=str(s["type"]),
+                name=str(s.get("name", "")),
+                port=int(s.get("port", 0)),
+                host=str(s.get("host", "")),
+                addresses=tuple(str(a) for a in s.get("addresses", [])),
+                txt=tuple((str(k), str(v)) for k, v in (s.get("txt") or {}).items()),
+            )
+            for s in d.get("services", [])
+        ),
+        upnp=_upnp_from_json(d.get("upnp")),
+        open_ports=tuple(int(p) for p in d.get("open_ports", [])),
+        findings=tuple(finding_from_json(f) for f in d.get("findings", [])),
+        sources=tuple(str(s) for s in d.get("sources", [])),
+        is_self=bool(d.get("is_self", False)),
+    )
+
+
+def finding_from_json(f: dict[str, Any]) -> Finding:
+    port = f.get("port")
+    return Finding(
+        id=str(f["id"]),
+        severity=Severity(f.get("severity", "info")),
+        title=str(f.get("title", "")),
+        evidence=str(f.get("evidence", "")),
+        fix=str(f.get("fix", "")),
+        refs=tuple(str(r) for r in f.get("refs", [])),
+        port=int(port) if port is not None else None,
+    )
+
+
+def _upnp_to_json(upnp: UpnpInfo | None) -> dict[str, Any] | None:
+    if upnp is None:
+        return None
+    return {
+        "location": upnp.location,
+        "device_type": upnp.device_type,
+        "friendly_name": upnp.friendly_name,
+        "manufacturer": upnp.manufacturer,
+        "model_name": upnp.model_name,
+        "model_number": upnp.model_number,
+        "serial": upnp.serial,
+        "firmware": upnp.firmware,
+        "services": list(upnp.services),
+        "server": upnp.server,
+    }
+
+
+def _upnp_from_json(u: dict[str, Any] | None) -> UpnpInfo | None:
+    if not u:
+        return None
+    return UpnpInfo(
+        location=str(u.get("location", "")),
+        device_type=str(u.get("device_type", "")),
+        friendly_name=str(u.get("friendly_name", "")),
+        manufacturer=str(u.get("manufacturer", "")),
+        model_name=str(u.get("model_name", "")),
+        model_number=str(u.get("model_number", "")),
+        serial=str(u.get("serial", "")),
+        firmware=str(u.get("firmware", "")),
+        services=tuple(str(s) for s in u.get("services", [])),
+        server=str(u.get("server", "")),
+    )

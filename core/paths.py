@@ -1,0 +1,38 @@
+"""Where IoT Hygiene keeps its files: data, logs, bundled resources (env overrides first)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "iot-hygiene"
+RESOURCES_DIR = Path(__file__).resolve().parent.parent / "resources"
+
+
+def data_dir() -> Path:
+    """The per-user data folder (IOT_HYGIENE_DATA_DIR overrides it); created on demand."""
+    override = os.environ.get("IOT_HYGIENE_DATA_DIR")
+    path = Path(override or platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_db_path() -> Path:
+    """The database file: IOT_HYGIENE_DB if set, else `hygiene.sqlite3` in the data folder."""
+    override = os.environ.get("IOT_HYGIENE_DB")
+    return Path(override) if override else data_dir() / "hygiene.sqlite3"
+
+
+def log_dir() -> Path:
+    """The per-user log folder (IOT_HYGIENE_LOG_DIR overrides it); created on demand."""
+    override = os.environ.get("IOT_HYGIENE_LOG_DIR")
+    path = Path(override or platformdirs.user_log_dir(APP_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def resource(*parts: str) -> Path:
+    """A path inside the bundled `resources/` folder."""
+    return RESOURCES_DIR.joinpath(*parts)

@@ -1,0 +1,1 @@
+"""IoT Hygiene desktop app (PySide6): the only package that imports Qt."""

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Opens the IoT Hygiene app (sets up .venv and Qt's system libraries on first use).
+set -euo pipefail
+source "$(dirname "$0")/scripts/setup.sh"
+ensure_debs "the Qt window" $QT_PACKAGES
+ensure_venv "test"
+exec "$VENV/bin/iot-hygiene" "$@"
