@@ -173,6 +173,8 @@ class ChecklistWizard(QWidget):
             track_title, in_track.index(item) + 1, len(in_track), done, total))
         self.progress.setRange(0, total)
         self.progress.setValue(done)
+        for title in (self.why_title, self.how_title):
+            title.setVisible(True)
         self.question_label.setText(item.question)
         self.why_label.setText(item.why)
         self.how_label.setText(self._how(item))

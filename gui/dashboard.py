@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QProgressBar, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.models import Severity
 from gui.models import SEVERITY_COLOURS, SEVERITY_ORDER, severity_name
@@ -59,11 +67,15 @@ class DashboardPanel(QScrollArea):
         self.layout_.addWidget(self.score_explanation)
         self._section(self.tr("Open issues"))
         for severity in SEVERITY_ORDER[:-1]:
+            chip = QLabel()
+            chip.setFixedSize(12, 12)
+            chip.setStyleSheet(f"background: {SEVERITY_COLOURS[severity]}; border-radius: 2px;")
             label = _label()
-            label.setStyleSheet(f"border-left: 6px solid {SEVERITY_COLOURS[severity]};"
-                                " padding-left: 6px;")
             self.severity_labels[severity] = label
-            self.layout_.addWidget(label)
+            row = QHBoxLayout()
+            row.addWidget(chip)
+            row.addWidget(label, 1)
+            self.layout_.addLayout(row)
         self._section(self.tr("Checklists"))
         self.layout_.addWidget(self.checklist_bar)
         self.layout_.addWidget(self.checklist_label)

@@ -28,8 +28,8 @@ from gui.models import (
     tag_name,
 )
 
-_COLUMN_WIDTHS = {Column.CATEGORY: 130, Column.NAME: 210, Column.VENDOR: 150, Column.MODEL: 140,
-                  Column.IP: 110, Column.MAC: 150, Column.TAG: 90, Column.SCORE: 60}
+_COLUMN_WIDTHS = {Column.CATEGORY: 44, Column.NAME: 190, Column.VENDOR: 125, Column.MODEL: 125,
+                  Column.IP: 105, Column.MAC: 175, Column.TAG: 85, Column.SCORE: 55}
 
 
 class DevicesPanel(QWidget):
@@ -89,7 +89,7 @@ class DevicesPanel(QWidget):
         table = QTableView()
         table.setModel(self.proxy)
         table.setSortingEnabled(True)
-        table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        table.sortByColumn(Column.ISSUES, Qt.SortOrder.DescendingOrder)  # worst first
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -26,7 +26,7 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 SEVERITY_ORDER = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.INFO)
 # Severity colours readable on light and dark backgrounds; the word is always shown too.
 SEVERITY_COLOURS = {Severity.CRITICAL: "#d0312d", Severity.HIGH: "#e0682b",
-                    Severity.MEDIUM: "#c99a06", Severity.LOW: "#3f88c5", Severity.INFO: "#808080"}
+                    Severity.MEDIUM: "#a87b00", Severity.LOW: "#3f88c5", Severity.INFO: "#808080"}
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -63,7 +63,7 @@ class Column(IntEnum):
     ISSUES = 8
 
 
-HEADERS = ("Type", "Name", "Vendor", "Model", "IP address", "MAC address", "Tag", "Score",
+HEADERS = ("", "Name", "Vendor", "Model", "IP address", "MAC address", "Tag", "Score",
            "Open issues")
 
 
@@ -154,6 +154,10 @@ class DeviceTableModel(QAbstractTableModel):
             return QBrush(QColor(SEVERITY_COLOURS[row.worst]))
         if role == Qt.ItemDataRole.FontRole and column == Column.MAC and row.device.mac_random:
             return self._italic
+        if role == Qt.ItemDataRole.ToolTipRole and column == Column.CATEGORY:
+            return category_name(row.device.category)
+        if role == Qt.ItemDataRole.AccessibleTextRole and column == Column.CATEGORY:
+            return category_name(row.device.category)
         if role == Qt.ItemDataRole.ToolTipRole and column == Column.MAC and row.device.mac_random:
             return _tr("A private (random) address: phones and laptops use these for privacy, "
                        "so the maker cannot be read from it.")
@@ -162,7 +166,7 @@ class DeviceTableModel(QAbstractTableModel):
     def _display(self, row: DeviceRow, column: int) -> str:
         d = row.device
         if column == Column.CATEGORY:
-            return category_name(d.category)
+            return ""  # the icon; its name is the tooltip and the filter
         if column == Column.NAME:
             return clean(row.display_name, TABLE_LIMIT)
         if column == Column.VENDOR:
@@ -172,7 +176,7 @@ class DeviceTableModel(QAbstractTableModel):
         if column == Column.IP:
             return d.ip or "—"
         if column == Column.MAC:
-            return f"{d.mac}  · {_tr('private address')}" if d.mac_random else d.mac
+            return f"{d.mac}  ({_tr('private')})" if d.mac_random else d.mac
         if column == Column.TAG:
             return tag_name(row.tag)
         if column == Column.SCORE:
@@ -209,6 +213,9 @@ class DeviceTableModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort in Python on precomputed keys (fast), keeping selections on the same devices."""
+        if not 0 <= column < len(Column):
+            self._sort = None
+            return
         self._sort = (column, order)
         self.layoutAboutToBeChanged.emit()
         before = self.persistentIndexList()
@@ -247,8 +254,8 @@ class DeviceTableModel(QAbstractTableModel):
             Column.MAC: lambda r: r.device.mac,
             Column.TAG: lambda r: (r.tag.value, r.display_name.casefold()),
             Column.SCORE: lambda r: -1 if r.score is None else r.score,
-            Column.ISSUES: lambda r: tuple(
-                dict(r.open_counts).get(s, 0) for s in SEVERITY_ORDER),
+            Column.ISSUES: lambda r: (*(dict(r.open_counts).get(s, 0) for s in SEVERITY_ORDER),
+                                      r.display_name.casefold()),
         }
         return keys[Column(column)]
 

@@ -98,13 +98,13 @@ class ScanBar(QWidget):
     def set_interfaces(self, interfaces: tuple[Interface, ...], chosen: str = "") -> None:
         self.interface_combo.blockSignals(True)
         self.interface_combo.clear()
-        if not interfaces:
-            self.interface_combo.addItem(self.tr("No network found"), None)
+        self.interface_combo.addItem(self.tr("Choose a network…") if interfaces
+                                     else self.tr("No network found"), None)
         for interface in interfaces:
             self.interface_combo.addItem(interface_text(interface), interface)
         names = [i.name for i in interfaces]
         if chosen in names:
-            self.interface_combo.setCurrentIndex(names.index(chosen))
+            self.interface_combo.setCurrentIndex(names.index(chosen) + 1)
         self.interface_combo.blockSignals(False)
         self._update_enabled()
 

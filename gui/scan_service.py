@@ -42,8 +42,10 @@ class EngineScanService:
     """The real scan: core.discovery finds devices, then core.checks looks at each one."""
 
     def interfaces(self) -> tuple[Interface, ...]:
-        from core.netif import list_interfaces
-
+        try:
+            from core.netif import list_interfaces
+        except ImportError:  # discovery not installed: nothing can be scanned
+            return ()
         return tuple(i for i in list_interfaces() if i.is_up)
 
     def deep_mode(self) -> tuple[bool, str]:
