@@ -74,6 +74,8 @@ def _changes(session: Session, site_id: int) -> tuple[str, ...]:
     scans = session.store.scans(site_id)
     if len(scans) < 2:
         return (_tr("This is the first scan of this site."),) if scans else ()
+    if not hasattr(session.store, "changes"):
+        return (_tr("Comparing scans is not available in this build."),)
     changes = session.store.changes(site_id)
     if changes.is_empty:
         return (_tr("Nothing changed."),)
