@@ -36,6 +36,15 @@ def setup_logging(directory: Path | None = None) -> Path:
     return path
 
 
+def close_logging() -> None:
+    """Remove and close the app's log handler (used at exit and by tests)."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, _handler_marker, False):
+            root.removeHandler(handler)
+            handler.close()
+
+
 def handle_exception(kind: type[BaseException], exc: BaseException,
                      tb: TracebackType | None) -> None:
     """sys.excepthook: log the bug, then show the crash dialog; the app keeps running."""
@@ -78,8 +87,12 @@ def run(argv: Sequence[str] = ()) -> int:
     from gui.main_window import MainWindow
 
     window = MainWindow.open_default()
+    if window is None:  # the reason was already shown (e.g. database written by a newer version)
+        return 1
     window.show()
     window.start_first_run_if_needed()
     code = int(app.exec())
     window.shutdown()
+    window.session.close()
+    close_logging()
     return code

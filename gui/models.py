@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from typing import Any
@@ -279,21 +280,27 @@ class DeviceFilterProxy(QSortFilterProxyModel):
         self._min_rank: int | None = None  # -1 means "no open issues"
 
     def set_search(self, text: str) -> None:
-        self._needle = text.strip().casefold()
-        self.invalidateRowsFilter()
+        self._change_rows(lambda: setattr(self, "_needle", text.strip().casefold()))
 
     def set_category(self, category: Category | None) -> None:
-        self._category = category
-        self.invalidateRowsFilter()
+        self._change_rows(lambda: setattr(self, "_category", category))
 
     def set_tag(self, tag: Tag | None) -> None:
-        self._tag = tag
-        self.invalidateRowsFilter()
+        self._change_rows(lambda: setattr(self, "_tag", tag))
 
     def set_min_severity(self, rank: int | None) -> None:
         """Show devices with an open issue at least this bad (-1: only devices with none)."""
-        self._min_rank = rank
-        self.invalidateRowsFilter()
+        self._change_rows(lambda: setattr(self, "_min_rank", rank))
+
+    def _change_rows(self, change: Callable[[], None]) -> None:
+        """Apply a filter change with the API this Qt has (6.9+ brackets it, older invalidates)."""
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+            change()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            change()
+            self.invalidateRowsFilter()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         source = self.sourceModel()
