@@ -11,7 +11,10 @@ from core import __version__
 from core.errors import KnownError
 
 # Each module listed here exposes `register(subparsers)`; it sets `func(args) -> int` as default.
-SUBCOMMAND_MODULES: tuple[str, ...] = ("core.cli.scan_cmd",)
+SUBCOMMAND_MODULES: tuple[str, ...] = (
+    "core.cli.report_cmd",
+    "core.cli.scan_cmd",
+)
 
 EXIT_OK = 0
 EXIT_ERROR = 1  # a problem the user can act on (message printed)

@@ -1,0 +1,53 @@
+"""`iot-hygiene report`: turn a saved scan JSON into an HTML page or a findings CSV for a client."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from core.errors import DataFileError
+from core.jsonio import scan_from_json
+from core.report import ReportContext, findings_csv, html_report
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "report", help="write a client report (HTML or CSV) from a scan JSON file",
+        description="Write a client report from the JSON that `scan --json` printed.")
+    parser.add_argument("scan_json", type=Path, help="the scan JSON file")
+    parser.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
+    parser.add_argument("--format", choices=("html", "csv"), default="html")
+    parser.add_argument("--site", default="", help="site name shown in the report")
+    parser.add_argument("--client", default="", help="client name shown in the report")
+    parser.add_argument("--prepared-by", default="", help="your name, shown in the report")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    result = scan_from_json(_read_json(args.scan_json))
+    if args.format == "csv":
+        text = findings_csv(result)
+    else:
+        text = html_report(result, ReportContext(site=args.site, client=args.client,
+                                                 prepared_by=args.prepared_by))
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"Report written to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise DataFileError(f"Cannot read the scan file {path}: {error}",
+                            "Give the file that `iot-hygiene scan --json` wrote.") from error
+    if not isinstance(doc, dict) or "devices" not in doc:
+        raise DataFileError(f"{path} is not a scan JSON document.",
+                            "Give the file that `iot-hygiene scan --json` wrote.")
+    return doc
