@@ -1,0 +1,100 @@
+"""Home-vs-work separation: findings for home, guest or consumer devices on a work network."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Sequence
+
+from core.models import Category, Device, Finding, Severity, Tag
+
+HOME_ON_WORK = "home-device-on-work-network"
+GUEST_ON_WORK = "guest-device-on-work-network"
+CONSUMER_ON_WORK = "consumer-device-on-work-network"
+FINDING_IDS: tuple[str, ...] = (HOME_ON_WORK, GUEST_ON_WORK, CONSUMER_ON_WORK)
+
+# Categories that are usually someone's personal device (phone, speaker, TV, game console).
+CONSUMER_CATEGORIES: frozenset[Category] = frozenset({Category.PHONE, Category.MEDIA})
+
+_REFS = ("ETSI EN 303 645 5.6", "OWASP IoT I2", "NIST IR 8259A 2")
+_SEPARATION_FIX = (
+    "Connect it to the guest or smart-device Wi-Fi instead of the work network, so it cannot "
+    "reach business computers and files. If the work Wi-Fi password was shared with its owner, "
+    "change it."
+)
+
+
+def placement_findings(
+    device: Device, tag: Tag, site_work_networks: Sequence[str]
+) -> tuple[Finding, ...]:
+    """The separation finding for `device`, if it sits on a network the site marks as work.
+
+    A device tagged home or guest gives a medium finding; an untagged phone or media device
+    (a likely personal device) gives a low one asking the user to confirm what it is.
+    Work-network entries that are not valid addresses or ranges are ignored.
+    """
+    network = _work_network_of(device, site_work_networks)
+    if network is None:
+        return ()
+    where = f"{device.ip or device.mac} is on {network}, which this site marks as a work network"
+    if tag is Tag.HOME:
+        return (_home_finding(where),)
+    if tag is Tag.GUEST:
+        return (_guest_finding(where),)
+    if tag is Tag.UNKNOWN and device.category in CONSUMER_CATEGORIES:
+        return (_consumer_finding(where, device.category),)
+    return ()
+
+
+def _work_network_of(device: Device, site_work_networks: Sequence[str]) -> str | None:
+    networks = []
+    for text in site_work_networks:
+        try:
+            networks.append(ipaddress.ip_network(text.strip(), strict=False))
+        except ValueError:
+            continue
+    for ip_text in device.ips:
+        try:
+            address = ipaddress.ip_address(ip_text)
+        except ValueError:
+            continue
+        for network in networks:
+            if address.version == network.version and address in network:
+                return str(network)
+    return None
+
+
+def _home_finding(where: str) -> Finding:
+    return Finding(
+        id=HOME_ON_WORK,
+        severity=Severity.MEDIUM,
+        title="Home device on the work network",
+        evidence=f"Tagged as a home device, but {where}.",
+        fix=_SEPARATION_FIX,
+        refs=_REFS,
+    )
+
+
+def _guest_finding(where: str) -> Finding:
+    return Finding(
+        id=GUEST_ON_WORK,
+        severity=Severity.MEDIUM,
+        title="Guest device on the work network",
+        evidence=f"Tagged as a guest's device, but {where}.",
+        fix=_SEPARATION_FIX,
+        refs=_REFS,
+    )
+
+
+def _consumer_finding(where: str, category: Category) -> Finding:
+    kind = "phone or tablet" if category is Category.PHONE else "speaker, TV or game console"
+    return Finding(
+        id=CONSUMER_ON_WORK,
+        severity=Severity.LOW,
+        title="Possibly personal device on the work network",
+        evidence=f"This looks like a {kind} and has no tag yet; {where}.",
+        fix=(
+            "Confirm what it is with the Tag box: Work if the office owns and looks after it, "
+            "Home or Guest if it is personal. " + _SEPARATION_FIX
+        ),
+        refs=_REFS,
+    )
