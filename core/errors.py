@@ -67,3 +67,11 @@ class ConsentRequiredError(KnownError):
 
 class DataFileError(KnownError):
     title = "Bad data file"
+
+
+class InvalidInputError(KnownError):
+    title = "Please check what you entered"
+
+
+class DuplicateNameError(KnownError):
+    title = "Name already used"

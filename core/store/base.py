@@ -1,0 +1,121 @@
+"""Per-thread connections and the read/write transaction helpers every store part builds on."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from core.errors import NotFoundError, StoreError
+from core.store.connection import connect, translate_errors
+
+
+def now_iso() -> str:
+    """Now as ISO 8601 UTC with microseconds, so stored times sort as text."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+class _Unchanged:
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+UNCHANGED = _Unchanged()  # "leave this field as it is" in update_* calls
+
+
+class StoreBase:
+    """Owns the file path and one SQLite connection per thread (threading.local)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._connections: list[Database] = []
+        self._closed = False
+
+    def _db(self) -> Database:
+        db: Database | None = getattr(self._local, "db", None)
+        if db is None:
+            if self._closed:
+                raise StoreError("The database has been closed.")
+            db = connect(self.path)
+            with self._lock:
+                self._connections.append(db)
+            self._local.db = db
+        return db
+
+    def close(self) -> None:
+        """Close every thread's connection; the Store cannot be used afterwards."""
+        with self._lock:
+            self._closed = True
+            for db in self._connections:
+                db.conn.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """A consistent snapshot for several SELECTs (joins an open transaction)."""
+        conn = self._db().conn
+        with translate_errors(self.path):
+            if conn.in_transaction:
+                yield conn
+                return
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                conn.execute("COMMIT")
+
+    @contextmanager
+    def _write(self) -> Iterator[Database]:
+        """One IMMEDIATE transaction: all or nothing, committed (and fsynced) on exit."""
+        db = self._db()
+        with translate_errors(self.path):
+            if db.conn.in_transaction:
+                yield db
+                return
+            # IMMEDIATE takes the write lock up front, so busy_timeout applies instead of a
+            # deadlock-style SQLITE_BUSY when a read transaction tries to upgrade.
+            db.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                if db.conn.in_transaction:
+                    db.conn.execute("ROLLBACK")
+                raise
+            db.conn.execute("COMMIT")
+
+    def _fetch(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        """All rows of one SELECT as sqlite3.Row (column access by name)."""
+        with self._read() as conn:
+            cursor = conn.execute(sql, params)
+            cursor.row_factory = sqlite3.Row
+            return cursor.fetchall()
+
+    def _site_exists(self, conn: sqlite3.Connection, site_id: int) -> None:
+        if conn.execute("SELECT 1 FROM sites WHERE id = ?", (site_id,)).fetchone() is None:
+            raise NotFoundError(f"There is no site with id {site_id}.")
+
+    def _device_id(self, conn: sqlite3.Connection, site_id: int, mac: str) -> int:
+        row = conn.execute("SELECT id FROM devices WHERE site_id = ? AND mac = ?",
+                           (site_id, normalise_mac(mac))).fetchone()
+        if row is None:
+            raise NotFoundError(f"This site has no device {mac}.")
+        return int(row[0])
+
+
+def insert_row(db: Database, table: str, row: dict[str, Any]) -> int:
+    """Insert one row with sqlite-utils and return its new id."""
+    return int(db.table(table).insert(row).last_rowid or 0)
+
+
+def normalise_mac(mac: str) -> str:
+    """Lower case with colons: the one spelling the store keys devices by."""
+    return mac.strip().lower().replace("-", ":")

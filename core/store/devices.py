@@ -1,0 +1,92 @@
+"""A site's devices: the list with each latest observation, one device, and people's edits."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from core.errors import InvalidInputError, NotFoundError
+from core.models import Tag
+from core.store.base import UNCHANGED, StoreBase, normalise_mac, now_iso
+from core.store.codec import OBSERVATION_COLUMNS, device_from_row
+from core.store.records import DeviceRecord
+
+_DEVICE_SQL = (
+    "SELECT d.site_id, d.mac, d.label, d.owner, d.location, d.tag, d.notes, d.support_end, "
+    "d.review_date, d.retired, d.first_seen, d.last_seen, o.id AS obs_id, "
+    + ", ".join(f"o.{c}" for c in OBSERVATION_COLUMNS)
+    + " FROM devices d LEFT JOIN observations o ON o.id = d.last_obs_id"
+)
+_EDITABLE = ("label", "owner", "location", "tag", "notes", "support_end", "review_date", "retired")
+
+
+def record_from_row(row: sqlite3.Row) -> DeviceRecord:
+    latest = device_from_row(row["mac"], row) if row["obs_id"] is not None else None
+    label = row["label"] or ""
+    return DeviceRecord(
+        site_id=row["site_id"], mac=row["mac"], label=label,
+        display_name=label or (latest.label if latest else row["mac"]),
+        owner=row["owner"] or "", location=row["location"] or "",
+        tag=Tag(row["tag"] or "unknown"), notes=row["notes"] or "",
+        support_end=row["support_end"] or "", review_date=row["review_date"] or "",
+        retired=bool(row["retired"]), first_seen=row["first_seen"] or "",
+        last_seen=row["last_seen"] or "", latest=latest,
+    )
+
+
+def _clean_edit(field: str, value: object) -> Any:
+    if field == "tag":
+        try:
+            return Tag(str(value)).value
+        except ValueError as error:
+            raise InvalidInputError(f"{value!r} is not a tag.",
+                                    "Use home, work, guest or unknown.") from error
+    if field == "retired":
+        return int(bool(value))
+    return "" if value is None else str(value)
+
+
+class DevicesMixin(StoreBase):
+    """Device methods of Store."""
+
+    def devices(self, site_id: int) -> tuple[DeviceRecord, ...]:
+        """Every device of a site (retired ones too), most recently seen first."""
+        rows = self._fetch(_DEVICE_SQL + " WHERE d.site_id = ? ORDER BY d.last_seen DESC, d.mac",
+                           (site_id,))
+        return tuple(record_from_row(row) for row in rows)
+
+    def device(self, site_id: int, mac: str) -> DeviceRecord:
+        rows = self._fetch(_DEVICE_SQL + " WHERE d.site_id = ? AND d.mac = ?",
+                           (site_id, normalise_mac(mac)))
+        if not rows:
+            raise NotFoundError(f"This site has no device {mac}.")
+        return record_from_row(rows[0])
+
+    def add_device(self, site_id: int, mac: str) -> DeviceRecord:
+        """Record a device by hand (one no scan has seen yet); existing devices are kept."""
+        clean = normalise_mac(mac)
+        if not clean:
+            raise InvalidInputError("A device needs a MAC address.")
+        with self._write() as db:
+            self._site_exists(db.conn, site_id)
+            now = now_iso()
+            db.conn.execute(
+                "INSERT OR IGNORE INTO devices (site_id, mac, first_seen, last_seen, updated_at) "
+                "VALUES (?, ?, ?, ?, ?)", (site_id, clean, now, now, now))
+        return self.device(site_id, clean)
+
+    def update_device(self, site_id: int, mac: str, *, label: object = UNCHANGED,
+                      owner: object = UNCHANGED, location: object = UNCHANGED,
+                      tag: object = UNCHANGED, notes: object = UNCHANGED,
+                      support_end: object = UNCHANGED, review_date: object = UNCHANGED,
+                      retired: object = UNCHANGED) -> DeviceRecord:
+        """Change what people said about a device; fields left UNCHANGED are kept."""
+        given = dict(zip(_EDITABLE, (label, owner, location, tag, notes, support_end,
+                                     review_date, retired), strict=True))
+        changes = {f: _clean_edit(f, v) for f, v in given.items() if v is not UNCHANGED}
+        with self._write() as db:
+            device_id = self._device_id(db.conn, site_id, mac)
+            if changes:
+                changes["updated_at"] = now_iso()
+                db.table("devices").update(device_id, changes)
+        return self.device(site_id, mac)

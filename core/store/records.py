@@ -1,0 +1,170 @@
+"""Frozen records the store hands out: scans, devices, findings, answers, consents, changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from core.models import Device, Finding, MdnsService, Severity, Tag
+
+
+class FindingStatus(StrEnum):
+    OPEN = "open"
+    FIXED = "fixed"
+    ACCEPTED = "accepted"  # risk accepted by a person, with a reason
+
+
+@dataclass(frozen=True, slots=True)
+class ScanSummary:
+    """One saved scan, as listed in a site's history."""
+
+    id: int
+    site_id: int
+    started: str
+    finished: str
+    interface: str
+    network: str
+    mode: str
+    version: str
+    device_count: int
+    finding_counts: tuple[tuple[Severity, int], ...]  # worst first, zero counts left out
+    checks_run: bool = False
+    cancelled: bool = False
+    consent: str = ""
+
+    def count(self, severity: Severity) -> int:
+        return dict(self.finding_counts).get(severity, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceRecord:
+    """A device of a site: what people said about it plus its latest observation."""
+
+    site_id: int
+    mac: str
+    label: str  # the name a person gave it, "" if none
+    display_name: str  # label, else the latest observation's Device.label, else the MAC
+    owner: str
+    location: str
+    tag: Tag
+    notes: str
+    support_end: str  # ISO date or ""
+    review_date: str  # ISO date or ""
+    retired: bool
+    first_seen: str
+    last_seen: str
+    latest: Device | None  # the latest observation, with its findings
+
+
+@dataclass(frozen=True, slots=True)
+class FindingRecord:
+    """A finding on one device over time: when first and last seen, and what people decided."""
+
+    mac: str
+    finding: Finding
+    status: FindingStatus
+    reason: str
+    who: str
+    first_seen: str
+    last_seen: str
+    status_at: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRecord:
+    """One checklist answer as given (history keeps every one)."""
+
+    mac: str  # "" for a site-wide item
+    item_id: str
+    value: str
+    note: str
+    who: str
+    at: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentRecord:
+    """Who authorised consent-gated checks on which network, for what, and when."""
+
+    id: int
+    site_id: int
+    authorised_by: str
+    network: str
+    scope: str
+    at: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceRef:
+    """A device named in a change list: MAC, a readable name and its address."""
+
+    mac: str
+    name: str
+    ip: str
+
+
+@dataclass(frozen=True, slots=True)
+class IpChange:
+    device: DeviceRef
+    old_ips: tuple[str, ...]
+    new_ips: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PortChange:
+    device: DeviceRef
+    opened: tuple[int, ...]
+    closed: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FindingChange:
+    device: DeviceRef
+    finding: Finding
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceChange:
+    device: DeviceRef
+    service: MdnsService
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What changed on a site between two scans (old_scan_id None: the first scan)."""
+
+    site_id: int
+    old_scan_id: int | None
+    new_scan_id: int
+    new_devices: tuple[DeviceRef, ...] = ()
+    gone_devices: tuple[DeviceRef, ...] = ()
+    ip_changes: tuple[IpChange, ...] = ()
+    port_changes: tuple[PortChange, ...] = ()
+    new_findings: tuple[FindingChange, ...] = ()
+    fixed_findings: tuple[FindingChange, ...] = ()
+    new_services: tuple[ServiceChange, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.new_devices or self.gone_devices or self.ip_changes or self.port_changes
+            or self.new_findings or self.fixed_findings or self.new_services
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    """What an import added (items already present are counted as skipped, never duplicated)."""
+
+    site_id: int
+    site_name: str
+    site_created: bool
+    devices_added: int = 0
+    devices_updated: int = 0
+    scans_added: int = 0
+    scans_skipped: int = 0
+    answers_added: int = 0
+    answers_skipped: int = 0
+    consents_added: int = 0
+    findings_merged: int = 0
+    warnings: tuple[str, ...] = field(default_factory=tuple)

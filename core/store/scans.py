@@ -1,0 +1,131 @@
+"""Saving a scan in one transaction (devices, observations, finding lifecycle) and listing scans."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections import Counter
+from typing import Any
+
+from sqlite_utils import Database
+
+from core.errors import NotFoundError
+from core.models import Device, ScanResult, Severity
+from core.store.base import StoreBase, insert_row, normalise_mac
+from core.store.codec import device_from_row, observation_row
+from core.store.lifecycle import update_findings
+from core.store.records import ScanSummary
+
+_SEVERITIES = tuple(Severity)
+_SUMMARY_SQL = (
+    "SELECT id, site_id, started, finished, interface, network, mode, version, device_count, "
+    "n_critical, n_high, n_medium, n_low, n_info, checks_run, cancelled, consent FROM scans"
+)
+
+
+def summary_from_row(row: tuple[Any, ...]) -> ScanSummary:
+    counts = tuple((sev, int(n or 0)) for sev, n in zip(_SEVERITIES, row[9:14], strict=True))
+    return ScanSummary(
+        id=row[0], site_id=row[1], started=row[2], finished=row[3] or "", interface=row[4] or "",
+        network=row[5] or "", mode=row[6] or "", version=row[7] or "",
+        device_count=int(row[8] or 0), finding_counts=tuple(c for c in counts if c[1]),
+        checks_run=bool(row[14]), cancelled=bool(row[15]), consent=row[16] or "",
+    )
+
+
+def unique_devices(result: ScanResult) -> list[Device]:
+    """The scan's devices with normalised MACs, first report of a MAC wins."""
+    seen: dict[str, Device] = {}
+    for device in result.devices:
+        mac = normalise_mac(device.mac)
+        if mac and mac not in seen:
+            seen[mac] = device
+    return list(seen.values())
+
+
+class ScansMixin(StoreBase):
+    """Scan methods of Store."""
+
+    def save_scan(self, site_id: int, result: ScanResult, *, uid: str = "",
+                  consent_id: int | None = None) -> int:
+        """Store a scan for a site in one transaction; returns the scan id.
+
+        Devices get first/last seen; findings seen are (re)opened, and when the scan ran
+        checks and was not cancelled, a device's findings it no longer shows become "fixed".
+        """
+        devices = unique_devices(result)
+        with self._write() as db:
+            self._site_exists(db.conn, site_id)
+            scan_id = self._insert_scan(db, site_id, result, devices, uid, consent_id)
+            seen_at = result.info.finished or result.info.started
+            ids = self._upsert_devices(db, site_id, devices, seen_at)
+            db.table("observations").insert_all(
+                (observation_row(scan_id, ids[normalise_mac(d.mac)], d) for d in devices),
+                batch_size=500,
+            )
+            self._point_to_latest(db.conn, scan_id, seen_at)
+            checked = result.info.checks_run and not result.cancelled
+            update_findings(db.conn, scan_id, devices, ids, seen_at, mark_fixed=checked)
+        return scan_id
+
+    def scans(self, site_id: int) -> tuple[ScanSummary, ...]:
+        """A site's scans, newest first."""
+        with self._read() as conn:
+            rows = conn.execute(_SUMMARY_SQL + " WHERE site_id = ? ORDER BY started DESC, id DESC",
+                                (site_id,)).fetchall()
+        return tuple(summary_from_row(row) for row in rows)
+
+    def scan(self, scan_id: int) -> ScanSummary:
+        with self._read() as conn:
+            row = conn.execute(_SUMMARY_SQL + " WHERE id = ?", (scan_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"There is no scan with id {scan_id}.")
+        return summary_from_row(row)
+
+    def scan_devices(self, scan_id: int) -> tuple[Device, ...]:
+        """Every device exactly as that scan observed it."""
+        rows = self._fetch("SELECT d.mac, o.* FROM observations o "
+                           "JOIN devices d ON d.id = o.device_id WHERE o.scan_id = ? ORDER BY o.id",
+                           (scan_id,))
+        return tuple(device_from_row(row["mac"], row) for row in rows)
+
+    @staticmethod
+    def _insert_scan(db: Database, site_id: int, result: ScanResult, devices: list[Device],
+                     uid: str, consent_id: int | None) -> int:
+        info = result.info
+        counts = Counter(f.severity for d in devices for f in d.findings)
+        row: dict[str, Any] = {
+            "uid": uid or str(uuid.uuid4()), "site_id": site_id, "interface": info.interface,
+            "network": info.network, "mode": info.mode.value, "mode_reason": info.mode_reason,
+            "started": info.started, "finished": info.finished, "version": info.version,
+            "checks_run": int(info.checks_run), "cancelled": int(result.cancelled),
+            "consent": info.consent, "device_count": len(devices), "consent_id": consent_id,
+        }
+        row.update({f"n_{sev.value}": counts.get(sev, 0) for sev in _SEVERITIES})
+        return insert_row(db, "scans", row)
+
+    @staticmethod
+    def _upsert_devices(db: Database, site_id: int, devices: list[Device],
+                        seen_at: str) -> dict[str, int]:
+        conn = db.conn
+        ids = {mac: int(i) for mac, i in conn.execute(
+            "SELECT mac, id FROM devices WHERE site_id = ?", (site_id,))}
+        macs = [normalise_mac(d.mac) for d in devices]
+        db.table("devices").insert_all(
+            {"site_id": site_id, "mac": mac, "first_seen": seen_at, "last_seen": seen_at}
+            for mac in macs if mac not in ids)
+        conn.executemany(
+            "UPDATE devices SET first_seen = min(first_seen, ?), last_seen = max(last_seen, ?) "
+            "WHERE id = ?", [(seen_at, seen_at, ids[mac]) for mac in macs if mac in ids])
+        ids = {mac: int(i) for mac, i in conn.execute(
+            "SELECT mac, id FROM devices WHERE site_id = ?", (site_id,))}
+        return ids
+
+    @staticmethod
+    def _point_to_latest(conn: sqlite3.Connection, scan_id: int, seen_at: str) -> None:
+        """Devices whose newest sighting is this scan now show this scan's observation."""
+        conn.execute(
+            "UPDATE devices SET last_obs_id = (SELECT o.id FROM observations o "
+            "WHERE o.scan_id = :scan AND o.device_id = devices.id) "
+            "WHERE id IN (SELECT device_id FROM observations WHERE scan_id = :scan) "
+            "AND last_seen = :seen", {"scan": scan_id, "seen": seen_at})

@@ -1,0 +1,98 @@
+"""The database schema as an append-only list of sqlite-utils migrations (never edit, only add)."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+MIGRATION_SET = "iot-hygiene"
+migrations = Migrations(MIGRATION_SET)
+
+# Every migration ends by setting PRAGMA user_version to its number, so a file written by a newer
+# version is recognisable even before its migration names are compared.
+
+
+def _set_version(db: Database, version: int) -> None:
+    db.execute(f"PRAGMA user_version = {int(version)}")
+
+
+@migrations(name="m001_sites_scans_devices")
+def m001(db: Database) -> None:
+    db.table("sites").create(
+        {"id": int, "name": str, "notes": str, "client": str, "networks": str,
+         "work_networks": str, "created": str},
+        pk="id", not_null={"name"},
+        defaults={"notes": "", "client": "", "networks": "[]", "work_networks": "[]"},
+    )
+    db.table("sites").create_index(["name"], unique=True)
+    db.table("scans").create(
+        {"id": int, "uid": str, "site_id": int, "interface": str, "network": str, "mode": str,
+         "mode_reason": str, "started": str, "finished": str, "version": str,
+         "checks_run": int, "cancelled": int, "consent": str, "device_count": int,
+         "n_critical": int, "n_high": int, "n_medium": int, "n_low": int, "n_info": int},
+        pk="id", not_null={"uid", "site_id", "started"},
+        foreign_keys=[("site_id", "sites", "id")],
+    )
+    db.table("scans").create_index(["uid"], unique=True)
+    db.table("devices").create(
+        {"id": int, "site_id": int, "mac": str, "label": str, "owner": str, "location": str,
+         "tag": str, "notes": str, "support_end": str, "review_date": str, "retired": int,
+         "first_seen": str, "last_seen": str, "last_obs_id": int, "updated_at": str},
+        pk="id", not_null={"site_id", "mac"},
+        defaults={"label": "", "owner": "", "location": "", "tag": "unknown", "notes": "",
+                  "support_end": "", "review_date": "", "retired": 0, "updated_at": ""},
+        foreign_keys=[("site_id", "sites", "id")],
+    )
+    db.table("devices").create_index(["site_id", "mac"], unique=True)
+    db.table("observations").create(
+        {"id": int, "scan_id": int, "device_id": int, "ip": str, "ips": str, "hostnames": str,
+         "vendor": str, "category": str, "model": str, "mac_random": int, "services": str,
+         "upnp": str, "open_ports": str, "findings": str, "sources": str, "is_self": int},
+        pk="id", not_null={"scan_id", "device_id"},
+        foreign_keys=[("scan_id", "scans", "id"), ("device_id", "devices", "id")],
+    )
+    db.table("observations").create_index(["scan_id", "device_id"], unique=True)
+    db.table("findings").create(
+        {"id": int, "device_id": int, "key": str, "finding_id": str, "port": int,
+         "severity": str, "title": str, "evidence": str, "fix": str, "refs": str,
+         "status": str, "reason": str, "who": str, "status_at": str,
+         "first_seen": str, "last_seen": str, "last_scan_id": int},
+        pk="id", not_null={"device_id", "key", "finding_id", "status"},
+        defaults={"reason": "", "who": "", "status_at": ""},
+        foreign_keys=[("device_id", "devices", "id")],
+    )
+    db.table("findings").create_index(["device_id", "key"], unique=True)
+    _set_version(db, 1)
+
+
+@migrations(name="m002_answers_consents")
+def m002(db: Database) -> None:
+    db.table("answers").create(
+        {"id": int, "uid": str, "site_id": int, "mac": str, "item_id": str, "value": str,
+         "note": str, "who": str, "at": str},
+        pk="id", not_null={"uid", "site_id", "mac", "item_id", "at"},
+        foreign_keys=[("site_id", "sites", "id")],
+    )
+    db.table("answers").create_index(["uid"], unique=True)
+    db.table("consents").create(
+        {"id": int, "uid": str, "site_id": int, "authorised_by": str, "network": str,
+         "scope": str, "at": str},
+        pk="id", not_null={"uid", "site_id", "authorised_by", "at"},
+        foreign_keys=[("site_id", "sites", "id")],
+    )
+    db.table("consents").create_index(["uid"], unique=True)
+    # Plain ALTER TABLE: a rebuild of `scans` would trip the foreign keys of its observations.
+    db.execute("ALTER TABLE scans ADD COLUMN consent_id INTEGER REFERENCES consents(id)")
+    _set_version(db, 2)
+
+
+@migrations(name="m003_lookup_indexes")
+def m003(db: Database) -> None:
+    db.table("scans").create_index(["site_id", "started"])
+    db.table("observations").create_index(["device_id"])
+    db.table("answers").create_index(["site_id", "mac", "item_id", "at"])
+    db.table("findings").create_index(["last_scan_id"])
+    _set_version(db, 3)
+
+
+SCHEMA_VERSION = 3
+KNOWN_MIGRATIONS = tuple(m.name for m in migrations._migrations)

@@ -1,0 +1,54 @@
+"""The Store: opens (and migrates) the database and joins every part of the store API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.paths import default_db_path
+from core.store.answers import AnswersMixin
+from core.store.backups import BackupInfo, list_backups
+from core.store.connection import prepare, schema_version
+from core.store.devices import DevicesMixin
+from core.store.findings import FindingsMixin
+from core.store.scans import ScansMixin
+from core.store.sites import SitesMixin
+
+
+class Store(SitesMixin, ScansMixin, DevicesMixin, FindingsMixin, AnswersMixin):
+    """The local database. Share one Store across threads: each thread gets its own connection."""
+
+    @classmethod
+    def open(cls, path: Path | str | None = None, *, daily_backup: bool = True) -> Store:
+        """Open (creating if needed) and migrate the database at `path` (default: user data).
+
+        Raises DatabaseTooNewError, DatabaseCorruptError (see list_backups/restore_backup)
+        or DatabaseBusyError.
+        """
+        db_path = Path(path) if path else default_db_path()
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        store = cls(db_path)
+        try:
+            prepare(store._db(), db_path, daily_backup=daily_backup)
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return schema_version(self._db())
+
+    def backups(self) -> tuple[BackupInfo, ...]:
+        """This database's backups, newest first."""
+        return list_backups(self.path)
+
+    def check_integrity(self) -> bool:
+        """Run SQLite's full integrity check (slow on big files); True when healthy."""
+        with self._read() as conn:
+            return bool(conn.execute("PRAGMA integrity_check(1)").fetchone()[0] == "ok")

@@ -1,0 +1,143 @@
+"""Store schema: fresh files, upgrades from every older fixture, too-new refusal, corrupt files."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from core.errors import DatabaseCorruptError, DatabaseTooNewError
+from core.paths import default_db_path
+from core.store import SCHEMA_VERSION, Store, list_backups, restore_backup
+from core.store.schema import KNOWN_MIGRATIONS, MIGRATION_SET
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "db"
+OLD_VERSIONS = (1, 2)
+
+
+def _tables(path: Path) -> set[str]:
+    with sqlite3.connect(path) as conn:
+        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+
+def test_fresh_file_gets_every_migration_and_wal(tmp_path: Path) -> None:
+    path = tmp_path / "new.sqlite3"
+    with Store.open(path) as store:
+        assert store.schema_version == SCHEMA_VERSION == len(KNOWN_MIGRATIONS)
+        mode = store._db().conn.execute("PRAGMA journal_mode").fetchone()[0]
+        fks = store._db().conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    assert (mode, fks) == ("wal", 1)
+    assert {"sites", "scans", "devices", "observations", "findings", "answers",
+            "consents"} <= _tables(path)
+    assert list_backups(path) == ()  # nothing worth copying in a brand-new file
+
+
+def test_default_path_honours_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IOT_HYGIENE_DB", str(tmp_path / "env.sqlite3"))
+    with Store.open() as store:
+        assert store.path == default_db_path() == tmp_path / "env.sqlite3"
+    assert (tmp_path / "env.sqlite3").exists()
+
+
+@pytest.mark.parametrize("version", OLD_VERSIONS)
+def test_old_fixture_is_backed_up_then_migrated(tmp_path: Path, version: int) -> None:
+    path = tmp_path / "old.sqlite3"
+    shutil.copyfile(FIXTURES / f"schema-v{version}.sqlite3", path)
+    with Store.open(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        site = store.site_by_name("Old office")
+        device = store.device(site.id, "AA:BB:CC:DD:EE:01")
+        assert (device.label, device.owner, device.tag.value) == ("Front printer", "Sam", "work")
+        assert device.latest is not None and device.latest.open_ports == (23, 80)
+        assert [f.finding.id for f in store.findings(site.id)] == ["telnet-open"]
+        answers = store.answers(site.id, device.mac)
+        assert ("default-password" in answers) == (version >= 2)
+        store.record_answer(site.id, device.mac, "firmware", "updated")  # new tables usable
+        assert [s.id for s in store.scans(site.id)] == [1]
+    backups = list_backups(path)
+    assert len(backups) == 1 and backups[0].schema_version == version
+    with sqlite3.connect(backups[0].path) as conn:  # the copy is the untouched old file
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == version
+
+
+def test_reopening_runs_nothing_twice(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    Store.open(path).close()
+    with Store.open(path) as store:
+        applied = store._db().conn.execute(
+            "SELECT count(*) FROM _sqlite_migrations WHERE migration_set = ?",
+            (MIGRATION_SET,)).fetchone()[0]
+    assert applied == len(KNOWN_MIGRATIONS)
+
+
+def _make_too_new(path: Path) -> None:
+    Store.open(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+                     "VALUES (?, 'm999_from_the_future', 'later')", (MIGRATION_SET,))
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+
+
+def test_newer_database_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "future.sqlite3"
+    _make_too_new(path)
+    before = path.read_bytes()
+    with pytest.raises(DatabaseTooNewError) as caught:
+        Store.open(path)
+    assert "newer" in caught.value.message and str(SCHEMA_VERSION) in caught.value.message
+    assert "Update" in caught.value.hint
+    assert path.read_bytes() == before
+
+
+def test_unknown_migration_name_alone_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.sqlite3"
+    _make_too_new(path)
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    with pytest.raises(DatabaseTooNewError):
+        Store.open(path)
+
+
+def test_file_that_is_not_sqlite_is_reported_corrupt(tmp_path: Path) -> None:
+    path = tmp_path / "junk.sqlite3"
+    path.write_bytes(b"this is not a database, just some text\n" * 200)
+    with pytest.raises(DatabaseCorruptError) as caught:
+        Store.open(path)
+    assert str(path) in caught.value.message
+    assert "No backup" in caught.value.hint
+
+
+def _damage_pages(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    page = 4096
+    for offset in range(page * 2, len(data), page):  # keep the header page, wreck the rest
+        data[offset:offset + 200] = b"\xff" * 200
+    path.write_bytes(bytes(data))
+
+
+def test_damaged_file_offers_the_last_backup_which_restores(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    shutil.copyfile(FIXTURES / "schema-v1.sqlite3", path)
+    Store.open(path).close()  # migrating leaves a backup behind
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    _damage_pages(path)
+    with pytest.raises(DatabaseCorruptError) as caught:
+        Store.open(path)
+    newest = list_backups(path)[0]
+    assert str(newest.path) in caught.value.hint
+    aside = restore_backup(path, newest.path)
+    assert aside.exists()  # the damaged file is kept, never deleted
+    with Store.open(path) as store:
+        assert store.site_by_name("Old office").client == "Acme Ltd"
+
+
+def test_daily_backup_is_taken_once(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    with Store.open(path) as store:
+        store.create_site("Home")
+    Store.open(path).close()
+    Store.open(path).close()
+    assert len(list_backups(path)) == 1
