@@ -1,0 +1,90 @@
+"""Banner checks for telnet, FTP, SSH and RTSP: read the first bytes (bounded), never log in."""
+
+from __future__ import annotations
+
+from core.checks.catalog import finding
+from core.checks.net import Gate, NoAnswer, first_line, open_stream, printable, read_some, send
+from core.models import Finding
+
+IAC = 0xFF
+_SB, _SE = 0xFA, 0xF0
+_OPTION_VERBS = {0xFB: "WILL", 0xFC: "WONT", 0xFD: "DO", 0xFE: "DONT"}
+
+
+async def check_telnet(ip: str, port: int, gate: Gate) -> list[Finding]:
+    """Telnet is a finding by itself; the evidence is what the peer says first."""
+    try:
+        async with open_stream(ip, port, gate) as (reader, _):
+            data = await read_some(reader, gate.read_timeout, limit=512)
+    except NoAnswer as exc:
+        seen = str(exc)
+    else:
+        text, options = split_telnet(data)
+        seen = f"received {printable(text) or '(no text)'!r}"
+        if options:
+            seen += f" after telnet option negotiation ({', '.join(options[:4])})"
+    return [finding("telnet-open", f"TCP {port} open, nothing sent; {seen}", port)]
+
+
+async def check_ftp(ip: str, port: int, gate: Gate) -> list[Finding]:
+    try:
+        async with open_stream(ip, port, gate) as (reader, _):
+            banner = printable(await read_some(reader, gate.read_timeout, limit=512))
+    except NoAnswer as exc:
+        return [finding("probe-no-answer", f"TCP {port} (FTP) open; {exc}", port)]
+    if not banner.startswith("220"):
+        return [finding("probe-no-answer", f"TCP {port} open but not FTP: {banner!r}", port)]
+    return [finding("ftp-cleartext", f"TCP {port} greeting: {banner!r}", port)]
+
+
+async def read_ssh_banner(ip: str, port: int, gate: Gate) -> str:
+    """The server's identification line, e.g. 'SSH-2.0-OpenSSH_9.2p1 Debian-2'."""
+    async with open_stream(ip, port, gate) as (reader, _):
+        data = await read_some(reader, gate.read_timeout, limit=512)
+    return parse_ssh_banner(data)
+
+
+def parse_ssh_banner(data: bytes) -> str:
+    """The `SSH-` line among the first bytes (other lines may come first); NoAnswer if none."""
+    for line in data.split(b"\n"):
+        if line.startswith(b"SSH-"):
+            return printable(line.rstrip(b"\r"), limit=255)
+    raise NoAnswer(f"no SSH identification line, got {printable(data, 60)!r}")
+
+
+async def check_rtsp(ip: str, port: int, gate: Gate) -> list[Finding]:
+    """RTSP is cleartext video; DESCRIBE without a password shows whether it is open to all."""
+    request = (f"DESCRIBE rtsp://{ip}:{port}/ RTSP/1.0\r\nCSeq: 1\r\n"
+               "Accept: application/sdp\r\nUser-Agent: iot-hygiene\r\n\r\n")
+    try:
+        async with open_stream(ip, port, gate) as (reader, writer):
+            await send(writer, request.encode(), gate.read_timeout)
+            status = first_line(await read_some(reader, gate.read_timeout, limit=512))
+    except NoAnswer as exc:
+        return [finding("rtsp-open", f"TCP {port} open; DESCRIBE got {exc}", port)]
+    if not status.startswith("RTSP/"):
+        return [finding("probe-no-answer", f"TCP {port} open but not RTSP: {status!r}", port)]
+    return [finding("rtsp-open", f"DESCRIBE rtsp://{ip}:{port}/ answered {status[:80]!r}", port)]
+
+
+def split_telnet(data: bytes) -> tuple[bytes, list[str]]:
+    """Separate telnet option negotiation (IAC ...) from the text a person would see."""
+    text = bytearray()
+    options: list[str] = []
+    i = 0
+    while i < len(data):
+        byte = data[i]
+        if byte != IAC or i + 1 >= len(data):
+            text.append(byte)
+            i += 1
+            continue
+        verb = data[i + 1]
+        if verb in _OPTION_VERBS and i + 2 < len(data):
+            options.append(f"{_OPTION_VERBS[verb]} {data[i + 2]}")
+            i += 3
+        elif verb == _SB:
+            end = data.find(bytes([IAC, _SE]), i + 2)
+            i = len(data) if end < 0 else end + 2
+        else:
+            i += 2
+    return bytes(text), options

@@ -1,0 +1,68 @@
+"""TCP connect scan of a curated port list: open, closed or filtered, bounded and always closed."""
+
+from __future__ import annotations
+
+import asyncio
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+from core.checks.net import Gate
+from core.models import Device
+
+DEFAULT_PORTS: tuple[int, ...] = (
+    21, 22, 23, 80, 443, 445, 554, 631, 1883, 3389, 5000, 5001, 5555, 5900, 7547, 8008,
+    8080, 8443, 8883, 9100,
+)
+
+
+class PortState(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"  # refused: the host is there, nothing listens
+    FILTERED = "filtered"  # no answer in time (firewall drops, or the host is gone)
+
+
+def ports_for(device: Device, base: tuple[int, ...] = DEFAULT_PORTS) -> tuple[int, ...]:
+    """The curated list plus every port the device advertised over mDNS or UPnP."""
+    ports = set(base)
+    ports.update(s.port for s in device.services if 0 < s.port < 65536)
+    if device.upnp and device.upnp.location:
+        try:
+            port = urlsplit(device.upnp.location).port
+        except ValueError:
+            port = None
+        if port:
+            ports.add(port)
+    return tuple(sorted(ports))
+
+
+async def scan_ports(ip: str, ports: tuple[int, ...], gate: Gate) -> dict[int, PortState]:
+    """Connect to every port (concurrency bounded by the gate); returns each port's state."""
+    states = await asyncio.gather(*(probe_port(ip, port, gate) for port in ports))
+    return dict(zip(ports, states, strict=True))
+
+
+async def probe_port(ip: str, port: int, gate: Gate) -> PortState:
+    async with gate.overall, gate.device:
+        try:
+            _, writer = await asyncio.wait_for(asyncio.open_connection(ip, port),
+                                               gate.connect_timeout)
+        except ConnectionRefusedError:
+            return PortState.CLOSED
+        except ConnectionResetError:  # accepted, then reset at once: something listens
+            return PortState.OPEN
+        except (TimeoutError, OSError):
+            return PortState.FILTERED
+        writer.transport.abort()  # a reset frees the peer at once: nothing stays half-open
+        return PortState.OPEN
+
+
+def summary(states: dict[int, PortState], timeout: float) -> str:
+    """One line for a person: which ports are open, how many closed and filtered."""
+    by_state = {s: [p for p, st in sorted(states.items()) if st is s] for s in PortState}
+    open_ports = ", ".join(str(p) for p in by_state[PortState.OPEN]) or "none"
+    text = f"TCP connect to {len(states)} ports: open {open_ports}"
+    text += f"; closed {len(by_state[PortState.CLOSED])}"
+    filtered = by_state[PortState.FILTERED]
+    if filtered:
+        text += f"; filtered {len(filtered)} (no answer in {timeout:g} s)"
+    return text

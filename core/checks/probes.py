@@ -1,0 +1,112 @@
+"""Which probe runs on which open port, and the probes that combine TLS, HTTP and SSH."""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from core.checks import banners, http, mqtt, tls, vnc
+from core.checks.catalog import finding
+from core.checks.net import Gate, NoAnswer, open_stream
+from core.models import Device, Finding
+
+HTTP_PORTS = (80, 88, 5000, 8000, 8008, 8080, 8081)
+HTTPS_PORTS = (443, 4443, 5001, 8443)
+KIND_BY_PORT = {21: "ftp", 22: "ssh", 23: "telnet", 554: "rtsp", 1883: "mqtt", 5900: "vnc",
+                8883: "tls", **dict.fromkeys(HTTP_PORTS, "http"),
+                **dict.fromkeys(HTTPS_PORTS, "https")}
+KIND_BY_SERVICE = {"_http.": "http", "_https.": "https", "_ssh.": "ssh", "_rfb.": "vnc",
+                   "_mqtt.": "mqtt", "_rtsp.": "rtsp", "_ftp.": "ftp", "_telnet.": "telnet",
+                   "_secure-mqtt.": "tls"}
+
+
+@dataclass
+class Observations:
+    """Facts probes leave for later checks (e.g. which pages ask for a password)."""
+
+    auth: dict[int, tuple[str, bool]] = field(default_factory=dict)  # port -> (scheme, over TLS)
+    kinds: dict[int, str] = field(default_factory=dict)
+
+
+def plan(device: Device, open_ports: tuple[int, ...]) -> dict[int, str]:
+    """Probe kind for each open port: the well-known port first, then what mDNS said."""
+    kinds = {p: KIND_BY_PORT[p] for p in open_ports if p in KIND_BY_PORT}
+    for service in device.services:
+        kind = next((k for prefix, k in KIND_BY_SERVICE.items()
+                     if service.type.startswith(prefix)), None)
+        if kind and service.port in open_ports:
+            kinds.setdefault(service.port, kind)
+    return kinds
+
+
+def probe_for(kind: str, ip: str, port: int, gate: Gate, open_ports: tuple[int, ...],
+              seen: Observations) -> Callable[[], Awaitable[list[Finding]]]:
+    """A zero-argument coroutine factory running the probe of `kind` on `port`."""
+    simple = {"ftp": banners.check_ftp, "telnet": banners.check_telnet,
+              "rtsp": banners.check_rtsp, "vnc": vnc.check_vnc, "ssh": check_ssh}
+    if kind in simple:
+        return lambda: simple[kind](ip, port, gate)
+    if kind == "mqtt":
+        return lambda: mqtt.check_mqtt(ip, port, gate, tls_port_open=8883 in open_ports)
+    if kind == "http":
+        return lambda: check_http(ip, port, gate, seen)
+    return lambda: check_tls(ip, port, gate, seen, with_http=kind == "https")
+
+
+async def check_http(ip: str, port: int, gate: Gate, seen: Observations) -> list[Finding]:
+    try:
+        async with open_stream(ip, port, gate) as (reader, writer):
+            response = await http.fetch(reader, writer, ip, gate.read_timeout)
+    except NoAnswer as exc:
+        return [finding("probe-no-answer", f"GET / on port {port}: {exc}", port)]
+    _note_auth(seen, port, response, over_tls=False)
+    return http.judge_plain(response, port)
+
+
+async def check_tls(ip: str, port: int, gate: Gate, seen: Observations,
+                    with_http: bool) -> list[Finding]:
+    try:
+        async with open_stream(ip, port, gate, tls=tls.permissive_context()) as (reader, writer):
+            ssl_object = writer.get_extra_info("ssl_object")
+            version = ssl_object.version() or "unknown"
+            der = ssl_object.getpeercert(binary_form=True)
+            if not der:
+                return [finding("tls-handshake-failed", f"port {port}: no certificate", port)]
+            found = tls.judge(tls.cert_facts(der), version, port)
+            if with_http:
+                found += await _https_page(reader, writer, ip, port, gate, seen)
+            return found
+    except (ssl.SSLError, ConnectionError, TimeoutError, ValueError) as exc:
+        reason = "no answer in time" if isinstance(exc, TimeoutError) else _brief(exc)
+        return [finding("tls-handshake-failed", f"TLS handshake on port {port}: {reason}", port)]
+
+
+async def _https_page(reader: object, writer: object, ip: str, port: int, gate: Gate,
+                      seen: Observations) -> list[Finding]:
+    try:
+        response = await http.fetch(reader, writer, ip, gate.read_timeout)  # type: ignore[arg-type]
+    except NoAnswer as exc:
+        return [finding("probe-no-answer", f"GET / over TLS on port {port}: {exc}", port)]
+    _note_auth(seen, port, response, over_tls=True)
+    return http.judge_tls(response, port)
+
+
+async def check_ssh(ip: str, port: int, gate: Gate) -> list[Finding]:
+    try:
+        banner = await banners.read_ssh_banner(ip, port, gate)
+    except NoAnswer as exc:
+        return [finding("probe-no-answer", f"TCP {port} (SSH) open; {exc}", port)]
+    return [finding("service-banner", f"TCP {port} identifies as {banner!r}", port)]
+
+
+def _note_auth(seen: Observations, port: int, response: http.HttpResponse,
+               over_tls: bool) -> None:
+    schemes = response.auth_schemes
+    if response.status == 401 and schemes:
+        seen.auth[port] = (schemes[0], over_tls)
+
+
+def _brief(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return f"{type(exc).__name__}: {text}"[:160]

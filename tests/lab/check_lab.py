@@ -1,0 +1,172 @@
+"""The check lab: devices with real servers, each built to show (or not show) given findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tests.lab.devices.check_certs import NOW, LabCA
+from tests.lab.netlab import Lab, LabHost
+from tests.lab.office import IGD_DESCRIPTION, Office
+
+GOOD_IP = "10.231.0.32"
+SECRET_USER, SECRET_PASSWORD = "admin", "admin"
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One check-lab device: where it is, what discovery would say, what checks must find."""
+
+    name: str
+    ip: str
+    expect: tuple[str, ...] = ()  # finding ids that must appear
+    vendor: str = ""
+    services: tuple[dict[str, Any], ...] = ()
+    upnp: dict[str, Any] | None = None
+    ports: tuple[int, ...] = ()  # ports that must be open
+
+    def device_json(self, index: int) -> dict[str, Any]:
+        """The device as discovery would report it (scan JSON form)."""
+        return {"mac": f"02:c4:ec:00:00:{index:02x}", "ips": [self.ip], "vendor": self.vendor,
+                "services": [dict(s, addresses=[self.ip]) for s in self.services],
+                "upnp": self.upnp, "sources": ["arp"]}
+
+
+IGD_UPNP = {"location": "http://10.231.0.29:49152/description.xml",
+            "device_type": "urn:schemas-upnp-org:device:InternetGatewayDevice:1",
+            "manufacturer": "TP-Link", "model_name": "Archer C7",
+            "services": ["urn:schemas-upnp-org:service:WANIPConnection:1",
+                         "urn:schemas-wifialliance-org:service:WFAWLANConfig:1"]}
+HAP = {"type": "_hap._tcp.local.", "name": "Lab Plug", "port": 8080,
+       "txt": {"sf": "1", "md": "LabPlug 1", "ci": "7", "c#": "1"}}
+
+SPECS: tuple[Spec, ...] = (
+    Spec("webplain", "10.231.0.20", ("http-admin-cleartext",), ports=(80,)),
+    Spec("webbasic", "10.231.0.21", ("http-basic-cleartext",), ports=(80,)),
+    Spec("expired", "10.231.0.22", ("tls-expired", "http-no-hsts"), ports=(443,)),
+    Spec("selfsigned", "10.231.0.23", ("tls-self-signed", "http-no-hsts"), ports=(443,)),
+    Spec("weakkey", "10.231.0.24", ("tls-weak-key", "tls-sha1-signature"), ports=(443,)),
+    Spec("tls10", "10.231.0.25", ("tls-old-protocol",), ports=(8443,)),
+    Spec("mqtt", "10.231.0.26", ("mqtt-anonymous", "mqtt-cleartext"), ports=(1883,)),
+    Spec("ssh", "10.231.0.27", ("service-banner",), ports=(22,)),
+    Spec("camera", "10.231.0.28", ("telnet-open", "rtsp-open"), vendor="Hangzhou Hikvision",
+         ports=(23, 554)),
+    Spec("gateway", "10.231.0.29", ("upnp-igd", "wps-advertised"), upnp=IGD_UPNP,
+         ports=(49152,)),
+    Spec("homekit", "10.231.0.30", ("homekit-unpaired", "http-admin-cleartext"),
+         services=(HAP,), ports=(8080,)),
+    Spec("vnc", "10.231.0.31", ("vnc-no-auth",), ports=(5900,)),
+    Spec("good", GOOD_IP, (), ports=(80, 443)),
+)
+HOSTILE = Spec("hostile", "10.231.0.33", ports=(21, 23, 80, 443, 1883, 5900, 8080))
+
+
+@dataclass
+class CheckLab:
+    """Builds the check-lab devices on a Lab (through the Office building blocks)."""
+
+    lab: Lab
+    hostile: bool = False
+    hosts: dict[str, LabHost] = field(default_factory=dict)
+
+    def build(self) -> CheckLab:
+        self.office = Office(self.lab)
+        self.ca = LabCA(self.lab.workdir)
+        specs = (*SPECS, HOSTILE) if self.hostile else SPECS
+        for index, spec in enumerate(specs, start=0x20):
+            self.hosts[spec.name] = self.lab.add_host(spec.name, f"02:c4:ec:00:00:{index:02x}",
+                                                      spec.ip)
+            getattr(self, f"_{spec.name}")(self.hosts[spec.name])
+        self.office.wait_until_ready()
+        return self
+
+    def specs(self) -> tuple[Spec, ...]:
+        return tuple(s for s in (*SPECS, HOSTILE) if s.name in self.hosts)
+
+    def devices_json(self, names: tuple[str, ...] = ()) -> str:
+        """A JSON list of the lab devices (all, or those named) for run_checks.py --devices."""
+        chosen = [(i, s) for i, s in enumerate(self.specs(), start=0x20)
+                  if not names or s.name in names]
+        return json.dumps([s.device_json(i) for i, s in chosen])
+
+    # -- devices -----------------------------------------------------------------------
+    def _webplain(self, host: LabHost) -> None:
+        self.office.web_server(host, 80, title="Printer admin")
+
+    def _webbasic(self, host: LabHost) -> None:
+        users = self.office.write(host, "htpasswd", f"{SECRET_USER}:{SECRET_PASSWORD}\n")
+        self.office.web_server(host, 80, title="Camera admin", extra_conf="\n".join([
+            'server.modules += ("mod_auth", "mod_authn_file")',
+            'auth.backend = "plain"', f'auth.backend.plain.userfile = "{users}"',
+            'auth.require = ("/" => ("method" => "basic", "realm" => "admin", '
+            '"require" => "valid-user"))']))
+
+    def _expired(self, host: LabHost) -> None:
+        pem = self.ca.issue("expired.lab", host.ip, start=NOW - dt.timedelta(days=400), days=30)
+        self.office.web_server(host, 443, title="Old NAS", tls=pem)
+
+    def _selfsigned(self, host: LabHost) -> None:
+        self.office.web_server(host, 443, title="NAS", tls=self.office.self_signed(host))
+
+    def _weakkey(self, host: LabHost) -> None:
+        # cryptography refuses to sign with SHA-1, the openssl command line still does
+        self._s_server(host, 443, self.office.self_signed(host, bits=1024, extra=("-sha1",)))
+
+    def _tls10(self, host: LabHost) -> None:
+        self._s_server(host, 8443, self.ca.issue("tls10.lab", host.ip), "-tls1")
+
+    def _mqtt(self, host: LabHost) -> None:
+        conf = self.office.write(host, "mosquitto.conf", f"listener 1883 {host.ip}\n"
+                                 "allow_anonymous true\npersistence false\nlog_dest stdout\n")
+        self.lab.start(host, ["mosquitto", "-c", str(conf)])
+        self.lab.wait_for_port(host, 1883)
+
+    def _ssh(self, host: LabHost) -> None:
+        self.office.ssh_server(host, password_auth=True)
+
+    def _camera(self, host: LabHost) -> None:
+        self.office.socat_listener(host, 23, "\r\nDS-2CD2143 login: ")
+        self.office.socat_listener(host, 554, "RTSP/1.0 401 Unauthorized\r\nCSeq: 1\r\n"
+                                   'WWW-Authenticate: Digest realm="IP Camera"\r\n\r\n')
+
+    def _gateway(self, host: LabHost) -> None:
+        desc = self.office.write(host, "igd.xml", IGD_DESCRIPTION)
+        self.lab.start(host, self.lab.python(
+            "tests.lab.devices.ssdp_device", "--ip", host.ip, "--description", str(desc),
+            "--st", "urn:schemas-upnp-org:device:InternetGatewayDevice:1"))
+        self.lab.wait_for_port(host, 49152)
+
+    def _homekit(self, host: LabHost) -> None:
+        self.office.web_server(host, 8080, title="Plug setup")
+        self.office.mdns(host, "lab-plug", [HAP])
+
+    def _vnc(self, host: LabHost) -> None:
+        self.lab.start(host, self.lab.python("tests.lab.devices.vnc_server", "--ip", host.ip))
+        self.lab.wait_for_port(host, 5900)
+
+    def _good(self, host: LabHost) -> None:
+        pem = self.ca.issue("good.lab", host.ip)
+        self.office.web_server(host, 443, title="Well kept device", tls=pem, extra_conf=(
+            'server.modules += ("mod_setenv")\nsetenv.add-response-header = '
+            '("Strict-Transport-Security" => "max-age=31536000")'))
+        self.office.web_server(host, 80, title="redirect", extra_conf=(
+            'server.modules += ("mod_redirect")\n'
+            f'url.redirect = ("^/(.*)" => "https://{host.ip}/$1")'))
+
+    def _hostile(self, host: LabHost) -> None:
+        behaviours = ("21:trickle", "23:silent", "80:garbage", "443:badtls", "1883:garbage",
+                      "5900:reset", "8080:flood")
+        args = [a for b in behaviours for a in ("--listen", b)]
+        self.lab.start(host, self.lab.python("tests.lab.devices.check_hostile", "--ip", host.ip,
+                                             *args))
+        for port in HOSTILE.ports:
+            self.lab.wait_for_port(host, port)
+
+    def _s_server(self, host: LabHost, port: int, pem: Path, *extra: str) -> None:
+        self.lab.start(host, ["openssl", "s_server", "-accept", f"{host.ip}:{port}", "-cert",
+                              str(pem), "-www", "-cipher", "DEFAULT:@SECLEVEL=0", *extra],
+                       log_name=f"s_server{port}")
+        self.lab.wait_for_port(host, port)
