@@ -24,6 +24,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scan-interface", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from gui.app import tune_runtime
+
+    tune_runtime()  # the same runtime settings as the app
     with tempfile.TemporaryDirectory() as scratch:
         os.environ["IOT_HYGIENE_DATA_DIR"] = str(Path(scratch) / "data")
         os.environ["IOT_HYGIENE_LOG_DIR"] = str(Path(scratch) / "log")
@@ -99,12 +102,19 @@ def _app() -> object:
 
 
 def _wait(condition: object, timeout: float) -> None:
-    from PySide6.QtWidgets import QApplication
+    """Run a real Qt event loop (like the app's) until `condition()` or the timeout."""
+    from PySide6.QtCore import QEventLoop, QTimer
 
+    loop = QEventLoop()
     deadline = time.monotonic() + timeout
-    while not condition() and time.monotonic() < deadline:  # type: ignore[operator]
-        QApplication.processEvents()
-        time.sleep(0.001)
+    poll = QTimer()
+    poll.setInterval(20)
+    poll.timeout.connect(lambda: (condition() or time.monotonic() > deadline)  # type: ignore
+                         and loop.quit())
+    poll.start()
+    if not condition():  # type: ignore[operator]
+        loop.exec()
+    poll.stop()
 
 
 # -- the table with many devices ----------------------------------------------------------------

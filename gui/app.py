@@ -36,6 +36,15 @@ def setup_logging(directory: Path | None = None) -> Path:
     return path
 
 
+# Worker threads (scan, save) run Python too; a short GIL switch interval lets the GUI thread
+# take the GIL within ~1 ms instead of ~5 ms per hand-over, which keeps the window smooth.
+GIL_SWITCH_SECONDS = 0.001
+
+
+def tune_runtime() -> None:
+    sys.setswitchinterval(GIL_SWITCH_SECONDS)
+
+
 def close_logging() -> None:
     """Remove and close the app's log handler (used at exit and by tests)."""
     root = logging.getLogger()
@@ -78,6 +87,7 @@ def run(argv: Sequence[str] = ()) -> int:
     """Open the main window and run the event loop until the user quits."""
     log_path = setup_logging()
     install_excepthook()
+    tune_runtime()
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     assert isinstance(app, QApplication)
     app.setApplicationName("IoT Hygiene")

@@ -20,10 +20,10 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("dashboard", text)
 
 
-def build_dashboard(session: Session, site_id: int) -> DashboardData:
+def build_dashboard(session: Session, site_id: int, rows: list[Any] | None = None) -> DashboardData:
     from gui.session import DashboardData
 
-    rows = session.device_rows(site_id)
+    rows = session.device_rows(site_id) if rows is None else rows
     if not rows:
         return DashboardData(changes=(_tr("No scan yet."),))
     counts = dict.fromkeys(SEVERITY_ORDER, 0)
