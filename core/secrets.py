@@ -66,17 +66,20 @@ def _usable_backend() -> KeyringBackend:
     return keyring.get_keyring()
 
 
-def _account(site_name: str, mac: str) -> str:
-    site = " ".join(site_name.split())
+def _account(site: int | str, mac: str) -> str:
+    site = " ".join(str(site).split())
     device = mac.strip().lower().replace("-", ":")
     if not site or not device:
         raise InvalidInputError("A saved password needs a site and a device.")
     return f"{site}/{device}"
 
 
-def set_device_secret(site_name: str, mac: str, username: str, password: str) -> None:
-    """Save (or replace) a device's admin login in the keychain."""
-    account = _account(site_name, mac)
+def set_device_secret(site: int | str, mac: str, password: str, username: str = "") -> None:
+    """Save (or replace) a device's admin login in the keychain.
+
+    `site` is the site's id or name; use one of them consistently (the GUI uses the id).
+    """
+    account = _account(site, mac)
     value = json.dumps({"username": username, "password": password})
     try:
         _usable_backend().set_password(SERVICE, account, value)
@@ -85,9 +88,9 @@ def set_device_secret(site_name: str, mac: str, username: str, password: str) ->
                              "Unlock the keychain and try again.") from error
 
 
-def get_device_secret(site_name: str, mac: str) -> DeviceSecret | None:
+def get_device_secret(site: int | str, mac: str) -> DeviceSecret | None:
     """The device's saved login, or None if there is none."""
-    account = _account(site_name, mac)
+    account = _account(site, mac)
     try:
         value = _usable_backend().get_password(SERVICE, account)
     except keyring.errors.KeyringError as error:
@@ -102,9 +105,9 @@ def get_device_secret(site_name: str, mac: str) -> DeviceSecret | None:
         return DeviceSecret(username="", password=value)  # written by hand or another tool
 
 
-def delete_device_secret(site_name: str, mac: str) -> None:
+def delete_device_secret(site: int | str, mac: str) -> None:
     """Forget the device's saved login (nothing happens if there was none)."""
-    account = _account(site_name, mac)
+    account = _account(site, mac)
     backend = _usable_backend()
     try:
         backend.delete_password(SERVICE, account)

@@ -65,12 +65,12 @@ def no_keyring(request: pytest.FixtureRequest) -> Iterator[None]:
 def test_round_trip_and_delete(memory_keyring: MemoryKeyring) -> None:
     assert backend_status().usable
     assert get_device_secret("Office", "AA:BB:CC:00:00:01") is None
-    set_device_secret("Office", "AA:BB:CC:00:00:01", "admin", PASSWORD)
+    set_device_secret("Office", "AA:BB:CC:00:00:01", PASSWORD, username="admin")
     secret = get_device_secret("Office", "aa-bb-cc-00-00-01")
     assert secret is not None and (secret.username, secret.password) == ("admin", PASSWORD)
     assert PASSWORD not in repr(secret)
     assert [service for service, _ in memory_keyring.entries] == [SERVICE]
-    set_device_secret("Office", "aa:bb:cc:00:00:01", "root", "new")
+    set_device_secret("Office", "aa:bb:cc:00:00:01", "new", "root")
     assert get_device_secret("Office", "aa:bb:cc:00:00:01") == type(secret)("root", "new")
     delete_device_secret("Office", "aa:bb:cc:00:00:01")
     delete_device_secret("Office", "aa:bb:cc:00:00:01")  # deleting twice is fine
@@ -78,10 +78,11 @@ def test_round_trip_and_delete(memory_keyring: MemoryKeyring) -> None:
 
 
 def test_secrets_are_per_site_and_device(memory_keyring: MemoryKeyring) -> None:
-    set_device_secret("Office", "aa:00:00:00:00:01", "a", "1")
-    set_device_secret("Home", "aa:00:00:00:00:01", "b", "2")
-    one, two = (get_device_secret(s, "aa:00:00:00:00:01") for s in ("Office", "Home"))
+    set_device_secret("Office", "aa:00:00:00:00:01", "1")
+    set_device_secret(7, "aa:00:00:00:00:01", "2")  # the GUI keys by site id
+    one, two = (get_device_secret(s, "aa:00:00:00:00:01") for s in ("Office", 7))
     assert one is not None and two is not None and (one.password, two.password) == ("1", "2")
+    assert one.username == "" and get_device_secret(8, "aa:00:00:00:00:01") is None
 
 
 def test_no_usable_backend_is_a_typed_error_never_plaintext(no_keyring: None,
@@ -89,7 +90,7 @@ def test_no_usable_backend_is_a_typed_error_never_plaintext(no_keyring: None,
     status = backend_status()
     assert not status.usable and "keychain" in status.message
     with pytest.raises(NoKeyringError) as caught:
-        set_device_secret("Office", "aa:00:00:00:00:01", "admin", PASSWORD)
+        set_device_secret("Office", "aa:00:00:00:00:01", PASSWORD)
     assert "plain text" in caught.value.hint
     with pytest.raises(NoKeyringError):
         get_device_secret("Office", "aa:00:00:00:00:01")
@@ -105,7 +106,7 @@ def test_secret_never_reaches_database_or_export(memory_keyring: MemoryKeyring,
         site = store.create_site("Office")
         store.save_scan(site.id, scan("2026-01-01T10:00:00Z",
                                       device("aa:00:00:00:00:01", "192.0.2.1")))
-        set_device_secret(site.name, "aa:00:00:00:00:01", "admin", PASSWORD)
+        set_device_secret(site.id, "aa:00:00:00:00:01", PASSWORD, "admin")
         store.record_answer(site.id, "aa:00:00:00:00:01", "default-password", "changed")
         exported = store.export_site(site.id, tmp_path / "site.json")
     files = [db_path, exported, *tmp_path.glob("db.sqlite3-*")]
