@@ -153,6 +153,7 @@ class MainWindow(QMainWindow, WindowActions):
         self.scanner.finished.connect(self._scan_finished)
         self.scanner.failed.connect(self._scan_failed)
         self.devices.device_activated.connect(self.open_device)
+        self.dashboard.action_activated.connect(self.open_device)
         self.device_page.back_requested.connect(self.show_devices)
         self.device_page.changed.connect(self._device_changed)
         self._pending: dict[str, Device] = {}
