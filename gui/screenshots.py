@@ -58,6 +58,8 @@ def _save(widget: object, path: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--lab", action="store_true",
+                        help="also scan the virtual lab office live (root; never the real LAN)")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     with tempfile.TemporaryDirectory() as scratch:
@@ -65,7 +67,25 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["IOT_HYGIENE_LOG_DIR"] = str(Path(scratch) / "log")
         for path in render(args.out):
             print(path)
+        if args.lab:
+            print(render_lab(args.out, Path(scratch)))
     return 0
+
+
+def render_lab(out_dir: Path, scratch: Path) -> str:
+    """Build the lab office and drive the real window through a live scan inside it."""
+    sys.path.insert(0, str(ROOT))
+    from tests.lab.netlab import Lab
+    from tests.lab.office import CAMERA, Office
+
+    with Lab() as lab:
+        Office(lab).build()
+        proc = lab.run_scanner([sys.executable, "-m", "tests.lab.devices.gui_driver",
+                                "--db", str(scratch / "lab.sqlite3"), "--open-mac", CAMERA.mac,
+                                "--screenshots", str(out_dir)], timeout=240)
+    if proc.returncode:
+        raise RuntimeError(proc.stderr[-2000:])
+    return proc.stdout.strip()
 
 
 if __name__ == "__main__":
