@@ -27,6 +27,7 @@ class Observations:
 
     auth: dict[int, tuple[str, bool]] = field(default_factory=dict)  # port -> (scheme, over TLS)
     kinds: dict[int, str] = field(default_factory=dict)
+    silent: set[int] = field(default_factory=set)  # ports that said nothing useful
 
 
 def plan(device: Device, open_ports: tuple[int, ...]) -> dict[int, str]:
@@ -43,10 +44,12 @@ def plan(device: Device, open_ports: tuple[int, ...]) -> dict[int, str]:
 def probe_for(kind: str, ip: str, port: int, gate: Gate, open_ports: tuple[int, ...],
               seen: Observations) -> Callable[[], Awaitable[list[Finding]]]:
     """A zero-argument coroutine factory running the probe of `kind` on `port`."""
-    simple = {"ftp": banners.check_ftp, "telnet": banners.check_telnet,
-              "rtsp": banners.check_rtsp, "vnc": vnc.check_vnc, "ssh": check_ssh}
+    simple = {"ftp": banners.check_ftp, "vnc": vnc.check_vnc, "ssh": check_ssh}
     if kind in simple:
         return lambda: simple[kind](ip, port, gate)
+    if kind in ("telnet", "rtsp"):
+        check = banners.check_telnet if kind == "telnet" else banners.check_rtsp
+        return lambda: check(ip, port, gate, seen.silent)
     if kind == "mqtt":
         return lambda: mqtt.check_mqtt(ip, port, gate, tls_port_open=8883 in open_ports)
     if kind == "http":
@@ -77,8 +80,8 @@ async def check_tls(ip: str, port: int, gate: Gate, seen: Observations,
             if with_http:
                 found += await _https_page(reader, writer, ip, port, gate, seen)
             return found
-    except (ssl.SSLError, ConnectionError, TimeoutError, ValueError) as exc:
-        reason = "no answer in time" if isinstance(exc, TimeoutError) else _brief(exc)
+    except (ssl.SSLError, ConnectionError, TimeoutError, ValueError, NoAnswer) as exc:
+        reason = str(exc) if isinstance(exc, NoAnswer) else _brief(exc)
         return [finding("tls-handshake-failed", f"TLS handshake on port {port}: {reason}", port)]
 
 
