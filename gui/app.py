@@ -1,20 +1,85 @@
-"""Starts the Qt application: logging, the crash hook and the main window."""
+"""Starts the Qt application: logging to a rotating file, the crash hook and the main window."""
 
 from __future__ import annotations
 
+import logging
+import logging.handlers
 import sys
+import traceback
 from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
 
 from PySide6.QtWidgets import QApplication
 
-from gui.main_window import MainWindow
+from core.paths import log_dir
+
+LOG_FILE_NAME = "iot-hygiene.log"
+log = logging.getLogger("gui")
+_handler_marker = "_iot_hygiene_handler"
+
+
+def setup_logging(directory: Path | None = None) -> Path:
+    """Send the app's log to a rotating file in the log folder, once; returns the file path."""
+    path = (directory or log_dir()) / LOG_FILE_NAME
+    root = logging.getLogger()
+    for handler in root.handlers:
+        if getattr(handler, _handler_marker, False):
+            return Path(getattr(handler, "baseFilename", path))
+    handler = logging.handlers.RotatingFileHandler(
+        path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    setattr(handler, _handler_marker, True)
+    root.addHandler(handler)
+    if root.level == logging.NOTSET or root.level > logging.INFO:
+        root.setLevel(logging.INFO)
+    return path
+
+
+def handle_exception(kind: type[BaseException], exc: BaseException,
+                     tb: TracebackType | None) -> None:
+    """sys.excepthook: log the bug, then show the crash dialog; the app keeps running."""
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, exc, tb)
+        return
+    details = "".join(traceback.format_exception(kind, exc, tb))
+    log.error("unhandled exception\n%s", details)
+    if QApplication.instance() is None:
+        sys.__excepthook__(kind, exc, tb)
+        return
+    from gui import dialogs
+
+    if isinstance(exc, Exception) and _is_known(exc):
+        dialogs.show_error(QApplication.activeWindow(), exc)
+        return
+    dialogs.show_crash(QApplication.activeWindow(), details, str(log_dir() / LOG_FILE_NAME))
+
+
+def _is_known(exc: Exception) -> bool:
+    from core.errors import KnownError
+
+    return isinstance(exc, KnownError)
+
+
+def install_excepthook() -> None:
+    sys.excepthook = handle_exception
 
 
 def run(argv: Sequence[str] = ()) -> int:
     """Open the main window and run the event loop until the user quits."""
+    log_path = setup_logging()
+    install_excepthook()
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    assert isinstance(app, QApplication)
     app.setApplicationName("IoT Hygiene")
     app.setOrganizationName("IoT Hygiene")
-    window = MainWindow()
+    app.setApplicationDisplayName("IoT Hygiene")
+    log.info("starting; log file %s", log_path)
+    from gui.main_window import MainWindow
+
+    window = MainWindow.open_default()
     window.show()
-    return int(app.exec())
+    window.start_first_run_if_needed()
+    code = int(app.exec())
+    window.shutdown()
+    return code

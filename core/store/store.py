@@ -7,14 +7,17 @@ from pathlib import Path
 from core.paths import default_db_path
 from core.store.answers import AnswersMixin
 from core.store.backups import BackupInfo, list_backups
+from core.store.changes import ChangesMixin
 from core.store.connection import prepare, schema_version
 from core.store.devices import DevicesMixin
 from core.store.findings import FindingsMixin
 from core.store.scans import ScansMixin
 from core.store.sites import SitesMixin
+from core.store.transfer import TransferMixin
 
 
-class Store(SitesMixin, ScansMixin, DevicesMixin, FindingsMixin, AnswersMixin):
+class Store(SitesMixin, ScansMixin, DevicesMixin, FindingsMixin, AnswersMixin, ChangesMixin,
+            TransferMixin):
     """The local database. Share one Store across threads: each thread gets its own connection."""
 
     @classmethod

@@ -1,0 +1,107 @@
+"""What to do next: each possible step for a device and exactly how many points it gains."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from core.checklist_evidence import evidence_for, is_done, normalise
+from core.checklist_schema import AnswerType, ChecklistItem
+from core.models import Finding, Severity
+from core.score_formula import PENALTY, ScoreLine, open_findings, score_value
+
+_SAMPLE_ANSWER = {AnswerType.CHOICE: "yes", AnswerType.DATE: "2000-01-01", AnswerType.TEXT: "-"}
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One thing the user can do on a device: fix findings and/or answer an item safely."""
+
+    text: str  # the item's action once the answer is known to be unsafe, else "Answer: <question>"
+    detail: str  # why or how, one or two sentences
+    item_id: str | None
+    removes: tuple[Finding, ...] = ()
+    answers: Mapping[str, str] = field(
+        default_factory=lambda: MappingProxyType({}), hash=False, compare=False
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Gain:
+    """A step and what it changes: device points gained, and the device's value afterwards."""
+
+    step: Step
+    points: int
+    value_after: int
+    critical_after: bool
+
+
+def steps_for(
+    findings: Sequence[Finding], items: Sequence[ChecklistItem], answers: Mapping[str, str]
+) -> list[Step]:
+    """Every step that could raise the score: one per unfinished item, one per unlinked finding.
+
+    Each open finding is fixed by exactly one step (the item that answers it, highest weight
+    first), so two steps never claim the same points.
+    """
+    problems = open_findings(findings)
+    owner = _owners(problems, items)
+    steps: list[Step] = []
+    for item in items:
+        answer = answers.get(item.id)
+        evidence = evidence_for(item, problems, answer)
+        if is_done(item, answer, evidence):
+            continue
+        removes = tuple(f for f in problems if owner.get(f.id) == item.id)
+        known = bool(normalise(answer) or evidence.pre_answer or removes)
+        steps.append(
+            Step(
+                text=item.action if known else f"Answer: {item.question}",
+                detail=item.why,
+                item_id=item.id,
+                removes=removes,
+                answers=MappingProxyType({item.id: _SAMPLE_ANSWER[item.answer_type]}),
+            )
+        )
+    fixed = {f.id for step in steps for f in step.removes}
+    for finding in problems:
+        if finding.id not in fixed and PENALTY[finding.severity] > 0:
+            steps.append(Step(f"Fix: {finding.title}", finding.fix, None, removes=(finding,)))
+    return steps
+
+
+def gains(
+    findings: Sequence[Finding], items: Sequence[ChecklistItem], answers: Mapping[str, str]
+) -> list[Gain]:
+    """Each step with a positive gain, recomputed with the real formula, biggest first."""
+    before = score_value(findings, items, answers)
+    result: list[Gain] = []
+    for step in steps_for(findings, items, answers):
+        removed = {(f.id, f.port) for f in step.removes}
+        left = [f for f in findings if (f.id, f.port) not in removed]
+        after = score_value(left, items, {**answers, **step.answers})
+        if after > before:
+            critical = any(f.severity is Severity.CRITICAL for f in left)
+            result.append(Gain(step, after - before, after, critical))
+    return sorted(result, key=lambda g: (-g.points, g.step.text))
+
+
+def improvement_lines(
+    findings: Sequence[Finding], items: Sequence[ChecklistItem], answers: Mapping[str, str]
+) -> tuple[ScoreLine, ...]:
+    """Gains as score lines: ScoreLine(12, "Change the password the device came with")."""
+    return tuple(ScoreLine(g.points, g.step.text) for g in gains(findings, items, answers))
+
+
+def _owners(problems: Sequence[Finding], items: Sequence[ChecklistItem]) -> dict[str, str]:
+    """For each finding id, the one item whose step fixes it."""
+    best: dict[str, tuple[tuple[int, int, int], str]] = {}
+    for index, item in enumerate(items):
+        answering = {fid for fid, _ in item.answered_by}
+        for fid in item.finding_ids:
+            rank = (int(fid in answering), item.weight, -index)
+            if fid not in best or rank > best[fid][0]:
+                best[fid] = (rank, item.id)
+    present = {f.id for f in problems}
+    return {fid: item_id for fid, (_, item_id) in best.items() if fid in present}

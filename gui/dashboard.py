@@ -1,0 +1,106 @@
+"""The site dashboard: score and why, issues by severity, checklists, changes, next steps."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.models import Severity
+from gui.models import SEVERITY_COLOURS, SEVERITY_ORDER, severity_name
+
+if TYPE_CHECKING:
+    from gui.session import DashboardData
+
+
+def _label(text: str = "", bold: bool = False, scale: float = 1.0) -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    if bold or scale != 1.0:
+        font = label.font()
+        font.setBold(bold)
+        font.setPointSizeF(font.pointSizeF() * scale)
+        label.setFont(font)
+    return label
+
+
+class DashboardPanel(QScrollArea):
+    """A calm summary of the chosen site, rebuilt from a DashboardData each time it changes."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setMinimumWidth(270)
+        self.setMaximumWidth(340)
+        self.body = QWidget()
+        self.layout_ = QVBoxLayout(self.body)
+        self.setWidget(self.body)
+        self.score_label = _label(bold=True, scale=2.0)
+        self.score_explanation = _label()
+        self.severity_labels: dict[Severity, QLabel] = {}
+        self.checklist_bar = QProgressBar()
+        self.checklist_bar.setRange(0, 100)
+        self.checklist_label = _label()
+        self.changes_label = _label()
+        self.placement_label = _label()
+        self.actions_label = _label()
+        self._build()
+
+    def _section(self, title: str) -> None:
+        self.layout_.addSpacing(10)
+        self.layout_.addWidget(_label(title, bold=True, scale=1.1))
+
+    def _build(self) -> None:
+        self._section(self.tr("Site score"))
+        self.layout_.addWidget(self.score_label)
+        self.layout_.addWidget(self.score_explanation)
+        self._section(self.tr("Open issues"))
+        for severity in SEVERITY_ORDER[:-1]:
+            chip = QLabel()
+            chip.setFixedSize(12, 12)
+            chip.setStyleSheet(f"background: {SEVERITY_COLOURS[severity]}; border-radius: 2px;")
+            label = _label()
+            self.severity_labels[severity] = label
+            row = QHBoxLayout()
+            row.addWidget(chip)
+            row.addWidget(label, 1)
+            self.layout_.addLayout(row)
+        self._section(self.tr("Checklists"))
+        self.layout_.addWidget(self.checklist_bar)
+        self.layout_.addWidget(self.checklist_label)
+        self._section(self.tr("Since the last scan"))
+        self.layout_.addWidget(self.changes_label)
+        self._section(self.tr("Home and work"))
+        self.layout_.addWidget(self.placement_label)
+        self._section(self.tr("Next best actions"))
+        self.layout_.addWidget(self.actions_label)
+        self.layout_.addStretch(1)
+
+    def show_data(self, data: DashboardData) -> None:
+        if data.score is None:
+            self.score_label.setText(self.tr("No score yet"))
+        else:
+            self.score_label.setText(self.tr("{0} / 100").format(data.score))
+        self.score_explanation.setText("\n".join(data.explanation) or self.tr(
+            "Scan the network to see how safe the devices are."))
+        counts = dict(data.severity_counts)
+        for severity, label in self.severity_labels.items():
+            label.setText(f"{counts.get(severity, 0)}  {severity_name(severity).lower()}")
+        self.checklist_bar.setValue(data.checklist_percent)
+        self.checklist_label.setText(self.tr("{0} of {1} questions answered ({2} %)").format(
+            data.checklist_answered, data.checklist_total, data.checklist_percent))
+        self.changes_label.setText("\n".join(data.changes) or self.tr("Nothing to compare yet."))
+        self.placement_label.setText("\n".join(data.placement))
+        numbered = [f"{n}. {text}" for n, text in enumerate(data.actions, start=1)]
+        self.actions_label.setText("\n".join(numbered) or self.tr("Nothing urgent."))

@@ -1,0 +1,124 @@
+"""What the window calls to list networks and run a scan: the real engine, or a recorded sample."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from core.cancel import CancelToken
+from core.jsonio import scan_from_json
+from core.models import Device, Interface, Progress, ScanPhase, ScanResult
+from core.paths import resource
+
+SAMPLE_PATH = resource("sample", "office.json")
+ProgressCallback = Callable[[Progress], None]
+DeviceCallback = Callable[[Device], None]
+
+
+@dataclass(frozen=True)
+class ScanPlan:
+    """What the user asked for: where to scan, how deep, and who authorised password checks."""
+
+    interface: Interface
+    deep: bool = False  # raw ARP (admin rights) instead of the kernel neighbour table
+    run_checks: bool = True
+    consent_by: str = ""  # non-empty: default-password checks were authorised by this person
+    site_name: str = ""
+
+
+class ScanService(Protocol):
+    def interfaces(self) -> tuple[Interface, ...]: ...
+
+    def deep_mode(self) -> tuple[bool, str]: ...
+
+    def scan(self, plan: ScanPlan, cancel: CancelToken, on_progress: ProgressCallback,
+             on_device: DeviceCallback) -> ScanResult: ...
+
+
+class EngineScanService:
+    """The real scan: core.discovery finds devices, then core.checks looks at each one."""
+
+    def interfaces(self) -> tuple[Interface, ...]:
+        try:
+            from core.netif import list_interfaces
+        except ImportError:  # discovery not installed: nothing can be scanned
+            return ()
+        return tuple(i for i in list_interfaces() if i.is_up)
+
+    def deep_mode(self) -> tuple[bool, str]:
+        """Whether raw ARP is allowed here, and why not if it is not."""
+        try:
+            from core.arp_raw import raw_permitted
+        except ImportError:
+            return (hasattr(os, "geteuid") and os.geteuid() == 0, "")
+        return raw_permitted()
+
+    def scan(self, plan: ScanPlan, cancel: CancelToken, on_progress: ProgressCallback,
+             on_device: DeviceCallback) -> ScanResult:
+        from core.discovery import ScanRequest, run_discovery
+
+        request = ScanRequest(interface=plan.interface, network=plan.interface.network,
+                              mode="raw" if plan.deep else "kernel")
+        found = run_discovery(request, cancel=cancel, on_progress=on_progress,
+                              on_device=on_device)
+        if not plan.run_checks or found.cancelled or cancel.cancelled or not found.devices:
+            return found
+        return self._checked(plan, found, cancel, on_progress, on_device)
+
+    def _checked(self, plan: ScanPlan, found: ScanResult, cancel: CancelToken,
+                 on_progress: ProgressCallback, on_device: DeviceCallback) -> ScanResult:
+        from core.checks import CheckOptions, Consent, run_checks
+
+        consent = None
+        if plan.consent_by:
+            from datetime import UTC, datetime
+
+            now = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+            consent = Consent(authorised_by=plan.consent_by, site=plan.site_name,
+                              network=plan.interface.network, at=now)
+        devices = run_checks(found.devices, CheckOptions(consent=consent), cancel,
+                             on_progress, on_device)
+        info = replace(found.info, checks_run=True, consent=plan.consent_by)
+        return replace(found, info=info, devices=devices, cancelled=cancel.cancelled)
+
+
+def load_sample() -> ScanResult:
+    """The bundled sample office: a recorded scan to explore the app without scanning."""
+    with SAMPLE_PATH.open(encoding="utf-8") as handle:
+        return scan_from_json(json.load(handle))
+
+
+class ReplayScanService:
+    """Replays a recorded scan (the sample office by default) device by device: no network."""
+
+    def __init__(self, result: ScanResult | None = None, delay: float = 0.05) -> None:
+        self.result = result or load_sample()
+        self.delay = delay
+        info = self.result.info
+        prefix = int(info.network.rsplit("/", 1)[1]) if "/" in info.network else 24
+        first = info.network.split("/")[0].rsplit(".", 1)[0] + ".5"
+        self.interface = Interface(name=info.interface or "sample0", ipv4=first, prefix_len=prefix,
+                                   network=info.network, mac="02:00:00:00:00:01", is_up=True,
+                                   is_default=True)
+
+    def interfaces(self) -> tuple[Interface, ...]:
+        return (self.interface,)
+
+    def deep_mode(self) -> tuple[bool, str]:
+        return (False, "The sample office is a recording.")
+
+    def scan(self, plan: ScanPlan, cancel: CancelToken, on_progress: ProgressCallback,
+             on_device: DeviceCallback) -> ScanResult:
+        devices = self.result.devices
+        seen: list[Device] = []
+        for number, device in enumerate(devices, start=1):
+            if cancel.wait(self.delay):
+                break
+            on_progress(Progress(ScanPhase.ARP, number / max(1, len(devices)),
+                                 f"Found {number} devices"))
+            on_device(device)
+            seen.append(device)
+        return replace(self.result, devices=tuple(seen), cancelled=cancel.cancelled)

@@ -1,0 +1,72 @@
+"""Renders the README screenshots offscreen from the sample office: `python -m gui.screenshots`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_OUT = ROOT / "docs" / "screenshots"
+
+
+def render(out_dir: Path, prefix: str = "", device_name: str = "") -> list[Path]:
+    """Main window, a device page on its checklist, and the dashboard, as PNG files."""
+    from PySide6.QtWidgets import QApplication
+
+    from gui.main_window import MainWindow
+    from gui.scan_service import ReplayScanService
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    window = MainWindow(scan_service=ReplayScanService(delay=0))
+    window.resize(1366, 768)
+    window.show()
+    if not window.session.sites():
+        window.open_sample()
+    app.processEvents()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = [_save(window, out_dir / f"{prefix}main-window.png")]
+    written.append(_save(window.dashboard, out_dir / f"{prefix}dashboard.png"))
+    rows = window.table_model.rows
+    chosen = next((r for r in rows if device_name and device_name in r.display_name),
+                  max(rows, key=lambda r: sum(n for _, n in r.open_counts)))
+    window.open_device(chosen.device.mac)
+    window.device_page.tabs.setCurrentWidget(window.device_page.wizard)
+    for value in ("yes", "no"):
+        window.device_page.wizard.answer(value)
+    app.processEvents()
+    written.append(_save(window, out_dir / f"{prefix}device-checklist.png"))
+    window.device_page.tabs.setCurrentIndex(0)
+    app.processEvents()
+    written.append(_save(window, out_dir / f"{prefix}device-findings.png"))
+    window.close()
+    window.session.close()
+    return written
+
+
+def _save(widget: object, path: Path) -> Path:
+    from PySide6.QtWidgets import QWidget
+
+    assert isinstance(widget, QWidget)
+    if not widget.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    with tempfile.TemporaryDirectory() as scratch:
+        os.environ["IOT_HYGIENE_DATA_DIR"] = str(Path(scratch) / "data")
+        os.environ["IOT_HYGIENE_LOG_DIR"] = str(Path(scratch) / "log")
+        for path in render(args.out):
+            print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

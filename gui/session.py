@@ -1,0 +1,254 @@
+"""The window's one gateway to core: sites, devices, findings, answers, scores, secrets."""
+
+from __future__ import annotations
+
+import getpass
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from core.errors import KnownError
+from core.models import Device, Finding, ScanResult, Severity, Site, Tag
+from gui.models import SEVERITY_ORDER, DeviceRow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FindingView:
+    """A finding as the device page shows it: what people decided and whether it is derived."""
+
+    finding: Finding
+    status: str = "open"  # open | fixed | accepted
+    reason: str = ""
+    derived: bool = False  # computed from the tag and network (placement), not stored
+
+
+@dataclass(frozen=True)
+class DeviceDetails:
+    """Everything the device page shows about one device."""
+
+    device: Device
+    name: str
+    label: str
+    tag: Tag
+    owner: str
+    location: str
+    notes: str
+    support_end: str
+    first_seen: str
+    last_seen: str
+    findings: tuple[FindingView, ...]
+    items: tuple[Any, ...]
+    answers: dict[str, str]
+    score: int | None
+    score_lines: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PasswordStatus:
+    available: bool
+    stored: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    """The site summary the dashboard shows, all plain text and numbers."""
+
+    score: int | None = None
+    explanation: tuple[str, ...] = ()
+    severity_counts: tuple[tuple[Severity, int], ...] = ()
+    checklist_answered: int = 0
+    checklist_total: int = 0
+    changes: tuple[str, ...] = ()
+    placement: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+    action_macs: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def checklist_percent(self) -> int:
+        return round(100 * self.checklist_answered / self.checklist_total) \
+            if self.checklist_total else 0
+
+
+class Session:
+    """Wraps one open core Store; every method is a short, plain call the GUI thread can make."""
+
+    def __init__(self, store: Any, who: str = "") -> None:
+        self.store = store
+        self.who = who or _user_name()
+
+    @classmethod
+    def open(cls, path: Path | None = None) -> Session:
+        from core.store import Store
+
+        return cls(Store.open(path))
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- sites
+    def sites(self) -> tuple[Site, ...]:
+        return tuple(self.store.sites())
+
+    def site(self, site_id: int) -> Site:
+        return self.store.site(site_id)
+
+    def create_site(self, name: str, network: str = "") -> Site:
+        networks = (network,) if network else ()
+        return self.store.create_site(name, networks=networks, work_networks=networks)
+
+    def rename_site(self, site_id: int, name: str) -> Site:
+        return self.store.rename_site(site_id, name)
+
+    def remember_network(self, site_id: int, network: str) -> None:
+        site = self.store.site(site_id)
+        if network and network not in site.networks:
+            self.store.update_site(site_id, networks=(*site.networks, network))
+
+    # -- scans
+    def save_scan(self, site_id: int, result: ScanResult, consent_id: int | None = None) -> int:
+        return int(self.store.save_scan(site_id, result, consent_id=consent_id))
+
+    def has_scans(self, site_id: int) -> bool:
+        return bool(self.store.scans(site_id))
+
+    def record_consent(self, site_id: int, who: str, network: str, scope: str) -> int:
+        return int(self.store.record_consent(site_id, who, network, scope).id)
+
+    # -- devices
+    def device_rows(self, site_id: int) -> list[DeviceRow]:
+        site = self.store.site(site_id)
+        stored = _group(self.store.findings(site_id))
+        rows = []
+        for record in self.store.devices(site_id):
+            if record.retired:
+                continue
+            device = record.latest or Device(mac=record.mac)
+            views = self._finding_views(device, record.tag, site, stored.get(record.mac, ()))
+            items = _items_for(device)
+            answers = self._answers(site_id, record.mac) if items else {}
+            score, _ = _score(views, items, answers)
+            rows.append(DeviceRow(device=device, name=record.label, tag=record.tag, score=score,
+                                  open_counts=_open_counts(views)))
+        return rows
+
+    def live_row(self, site_id: int, device: Device, known: DeviceRow | None) -> DeviceRow:
+        """A row for a device a running scan just reported, keeping what people said about it."""
+        views = tuple(FindingView(f) for f in device.findings)
+        return DeviceRow(device=device, name=known.name if known else "",
+                         tag=known.tag if known else Tag.UNKNOWN,
+                         score=known.score if known else None, open_counts=_open_counts(views))
+
+    def device_details(self, site_id: int, mac: str) -> DeviceDetails:
+        record = self.store.device(site_id, mac)
+        site = self.store.site(site_id)
+        device = record.latest or Device(mac=record.mac)
+        views = self._finding_views(device, record.tag, site, self.store.findings(site_id, mac))
+        items = _items_for(device)
+        answers = self._answers(site_id, record.mac)
+        score, lines = _score(views, items, answers)
+        return DeviceDetails(
+            device=device, name=record.display_name, label=record.label, tag=record.tag,
+            owner=record.owner, location=record.location, notes=record.notes,
+            support_end=record.support_end, first_seen=record.first_seen,
+            last_seen=record.last_seen, findings=views, items=items, answers=answers,
+            score=score, score_lines=lines)
+
+    def update_device(self, site_id: int, mac: str, **fields: Any) -> None:
+        self.store.update_device(site_id, mac, **fields)
+
+    def set_finding_status(self, site_id: int, mac: str, finding_id: str, status: str,
+                           reason: str = "") -> None:
+        self.store.set_finding_status(site_id, mac, finding_id, status, reason=reason,
+                                      who=self.who)
+
+    def record_answer(self, site_id: int, mac: str, item_id: str, value: str) -> None:
+        self.store.record_answer(site_id, mac, item_id, value, who=self.who)
+
+    def _answers(self, site_id: int, mac: str) -> dict[str, str]:
+        return {item_id: a.value for item_id, a in self.store.answers(site_id, mac).items()}
+
+    def _finding_views(self, device: Device, tag: Tag, site: Site,
+                       stored: Iterable[Any]) -> tuple[FindingView, ...]:
+        views = [FindingView(r.finding, str(r.status.value), r.reason) for r in stored]
+        views += [FindingView(f, derived=True) for f in _placement(device, tag, site)]
+        return tuple(views)
+
+    # -- secrets
+    def password_status(self, site_id: int, mac: str) -> PasswordStatus:
+        from gui.session_secrets import password_status
+
+        return password_status(site_id, mac)
+
+    def store_password(self, site_id: int, mac: str, password: str) -> None:
+        from gui.session_secrets import store_password
+
+        store_password(site_id, mac, password)
+
+    def forget_password(self, site_id: int, mac: str) -> None:
+        from gui.session_secrets import forget_password
+
+        forget_password(site_id, mac)
+
+    # -- dashboard
+    def dashboard(self, site_id: int) -> DashboardData:
+        from gui.session_dashboard import build_dashboard
+
+        return build_dashboard(self, site_id)
+
+
+def _user_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
+
+
+def _group(records: Iterable[Any]) -> dict[str, list[Any]]:
+    grouped: dict[str, list[Any]] = {}
+    for record in records:
+        grouped.setdefault(record.mac, []).append(record)
+    return grouped
+
+
+def _open_counts(views: Iterable[FindingView]) -> tuple[tuple[Severity, int], ...]:
+    counts = dict.fromkeys(SEVERITY_ORDER, 0)
+    for view in views:
+        if view.status == "open":
+            counts[view.finding.severity] += 1
+    return tuple((s, n) for s, n in counts.items() if n and s is not Severity.INFO)
+
+
+def _items_for(device: Device) -> tuple[Any, ...]:
+    try:
+        from core.checklists import items_for
+    except ImportError:
+        return ()
+    return tuple(items_for(device.category, device.vendor))
+
+
+def _placement(device: Device, tag: Tag, site: Site) -> tuple[Finding, ...]:
+    try:
+        from core.placement import placement_findings
+    except ImportError:
+        return ()
+    return tuple(placement_findings(device, tag, site.work_networks))
+
+
+def _score(views: tuple[FindingView, ...], items: tuple[Any, ...],
+           answers: dict[str, str]) -> tuple[int | None, tuple[str, ...]]:
+    try:
+        from core.scoring import device_score
+    except ImportError:
+        return None, ()
+    open_findings = [v.finding for v in views if v.status == "open"]
+    try:
+        result = device_score(open_findings, items, answers)
+    except KnownError:
+        log.exception("scoring failed")
+        return None, ()
+    return int(result.value), tuple(getattr(result, "explanation", ()))

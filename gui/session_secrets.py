@@ -1,0 +1,41 @@
+"""Device admin passwords for the device page: only ever in the OS keychain (core.secrets)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+from core.errors import NoKeyringError
+from gui.session import PasswordStatus
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("secrets", text)
+
+
+def password_status(site_id: int, mac: str) -> PasswordStatus:
+    """Whether a keychain is usable here and whether a password is stored for this device."""
+    try:
+        from core import secrets
+    except ImportError:
+        return PasswordStatus(False, False, _tr(
+            "Keychain support is not part of this build, so passwords cannot be stored."))
+    try:
+        stored = secrets.get_device_secret(site_id, mac) is not None
+    except NoKeyringError as exc:
+        return PasswordStatus(False, False, exc.message)
+    if stored:
+        return PasswordStatus(True, True, _tr("A password is stored in the system keychain."))
+    return PasswordStatus(True, False, _tr(
+        "Passwords go only to the system keychain, never to the app's database."))
+
+
+def store_password(site_id: int, mac: str, password: str) -> None:
+    from core import secrets
+
+    secrets.set_device_secret(site_id, mac, password)
+
+
+def forget_password(site_id: int, mac: str) -> None:
+    from core import secrets
+
+    secrets.delete_device_secret(site_id, mac)

@@ -1,0 +1,120 @@
+"""The one way to run slow work off the GUI thread: pooled tasks that report back by signals."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from core.cancel import CancelToken
+
+log = logging.getLogger(__name__)
+
+
+class TaskSignals(QObject):
+    """Lives on the GUI thread; emits from the worker arrive there as queued signals."""
+
+    progress = Signal(object)  # core.models.Progress (or any progress value)
+    item = Signal(object)  # a streamed partial result, e.g. a Device
+    succeeded = Signal(object)  # the work function's return value
+    failed = Signal(object)  # the exception it raised
+    finished = Signal()  # always last, after succeeded or failed
+
+
+class TaskContext:
+    """What the work function gets: the cancel token and two ways to report back."""
+
+    def __init__(self, signals: TaskSignals, cancel: CancelToken) -> None:
+        self._signals = signals
+        self.cancel = cancel
+
+    def progress(self, value: object) -> None:
+        self._signals.progress.emit(value)
+
+    def item(self, value: object) -> None:
+        self._signals.item.emit(value)
+
+
+Work = Callable[[TaskContext], Any]
+
+
+class _Runnable(QRunnable):
+    def __init__(self, work: Work, context: TaskContext, signals: TaskSignals) -> None:
+        super().__init__()
+        self._work = work
+        self._context = context
+        self._signals = signals
+
+    def run(self) -> None:
+        try:
+            result = self._work(self._context)
+        except BaseException as exc:  # handed to the GUI thread, which decides what to show
+            log.debug("task failed: %r", exc)
+            self._signals.failed.emit(exc)
+        else:
+            self._signals.succeeded.emit(result)
+        finally:
+            self._signals.finished.emit()
+
+
+class TaskHandle:
+    """A started task: cancel it, ask whether it still runs, or connect to its signals."""
+
+    def __init__(self, signals: TaskSignals, cancel: CancelToken) -> None:
+        self.signals = signals
+        self.cancel_token = cancel
+        self.running = True
+        signals.finished.connect(self._mark_finished)
+
+    def cancel(self) -> None:
+        self.cancel_token.cancel()
+
+    def _mark_finished(self) -> None:
+        self.running = False
+
+
+class TaskRunner(QObject):
+    """Starts work functions on a private thread pool and keeps track of the running ones."""
+
+    def __init__(self, parent: QObject | None = None, max_threads: int = 2) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(max_threads)
+        self._active: set[TaskHandle] = set()
+
+    def start(
+        self,
+        work: Work,
+        on_result: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        on_progress: Callable[[Any], None] | None = None,
+        on_item: Callable[[Any], None] | None = None,
+        cancel: CancelToken | None = None,
+    ) -> TaskHandle:
+        """Run `work(context)` off the GUI thread; the callbacks run on the GUI thread."""
+        signals = TaskSignals(self)
+        handle = TaskHandle(signals, cancel or CancelToken())
+        for signal, slot in ((signals.succeeded, on_result), (signals.failed, on_error),
+                             (signals.progress, on_progress), (signals.item, on_item)):
+            if slot is not None:
+                signal.connect(slot)
+        signals.finished.connect(lambda: self._forget(handle))
+        self._active.add(handle)
+        self._pool.start(_Runnable(work, TaskContext(signals, handle.cancel_token), signals))
+        return handle
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._active)
+
+    def shutdown(self, timeout_ms: int = 10_000) -> bool:
+        """Cancel every running task and wait for the pool; True if everything stopped."""
+        for handle in list(self._active):
+            handle.cancel()
+        return bool(self._pool.waitForDone(timeout_ms))
+
+    def _forget(self, handle: TaskHandle) -> None:
+        self._active.discard(handle)
+        handle.signals.deleteLater()

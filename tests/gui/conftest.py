@@ -1,0 +1,78 @@
+"""GUI test helpers: a window on a throw-away database, the sample replay, scripted dialogs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QDialog, QWidget
+from pytestqt.qtbot import QtBot
+
+from gui import dialogs
+from gui.main_window import MainWindow
+from gui.scan_service import ReplayScanService
+from gui.session import Session
+
+DialogHandler = Callable[[QDialog], int]
+
+
+class ModalScript:
+    """Replaces gui.dialogs.run_modal: records each dialog and answers it with a handler."""
+
+    def __init__(self) -> None:
+        self.seen: list[QDialog] = []
+        self.handlers: list[DialogHandler] = []
+
+    def then(self, handler: DialogHandler) -> ModalScript:
+        self.handlers.append(handler)
+        return self
+
+    def __call__(self, dialog: QDialog) -> int:
+        self.seen.append(dialog)
+        if self.handlers:
+            return self.handlers.pop(0)(dialog)
+        return int(QDialog.DialogCode.Rejected)
+
+
+@pytest.fixture
+def modal(monkeypatch: pytest.MonkeyPatch) -> ModalScript:
+    script = ModalScript()
+    monkeypatch.setattr(dialogs, "run_modal", script)
+    return script
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "hygiene.sqlite3"
+
+
+WindowFactory = Callable[..., MainWindow]
+
+
+@pytest.fixture
+def make_window(qtbot: QtBot, db_path: Path) -> Iterator[WindowFactory]:
+    """Builds MainWindows on the test database (never a real scan: a replay service)."""
+    made: list[MainWindow] = []
+
+    def build(service: ReplayScanService | None = None) -> MainWindow:
+        window = MainWindow(Session.open(db_path), service or ReplayScanService(delay=0.0))
+        qtbot.addWidget(window)
+        window.show()
+        made.append(window)
+        return window
+
+    yield build
+    for window in made:
+        close_window(window)
+
+
+def close_window(window: MainWindow) -> None:
+    window.shutdown()
+    window.session.close()
+
+
+def labels_text(widget: QWidget) -> list[str]:
+    from PySide6.QtWidgets import QLabel
+
+    return [label.text() for label in widget.findChildren(QLabel)]
