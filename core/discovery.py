@@ -1,0 +1,181 @@
+"""Runs one discovery scan: ARP, mDNS and SSDP at once, merged and streamed, cancellable."""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from core import __version__, arp_kernel, arp_raw, mdns, names, netif, ssdp
+from core.cancel import CancelToken
+from core.errors import KnownError, NeedsPrivilegesError
+from core.inventory import Inventory
+from core.models import (
+    ArpEntry,
+    ArpMode,
+    Device,
+    Interface,
+    Progress,
+    ScanInfo,
+    ScanPhase,
+    ScanResult,
+)
+
+MODES = ("auto", "raw", "kernel")
+MIN_TIMEOUT = 1.0
+CLOSE_MARGIN = 0.15  # seconds kept at the end to close sockets and zeroconf
+RESOLVE_EVERY = 0.3  # how often addresses heard by mDNS/SSDP are resolved to a MAC
+
+
+@dataclass(frozen=True)
+class ScanRequest:
+    """What to scan and how; `timeout` bounds the whole scan in seconds."""
+
+    interface: str
+    network: str | None = None
+    mode: str = "auto"
+    timeout: float = 3.0
+    confirm_large: bool = False
+
+
+def run_discovery(request: ScanRequest, cancel: CancelToken | None = None,
+                  on_progress: Callable[[Progress], None] | None = None,
+                  on_device: Callable[[Device], None] | None = None) -> ScanResult:
+    """Scan the request's network; KnownError before anything is sent if it cannot run."""
+    cancel = cancel or CancelToken()
+    iface = netif.find_interface(request.interface)
+    network = netif.scan_network(iface, request.network, request.confirm_large)
+    mode, reason = choose_mode(request.mode)
+    scan = _Scan(iface, network, mode, request, cancel, on_progress, on_device)
+    return scan.run(reason)
+
+
+def choose_mode(requested: str) -> tuple[ArpMode, str]:
+    """Which ARP mode runs for `requested` (auto|raw|kernel), and why, in plain words."""
+    if requested not in MODES:
+        raise KnownError(f"Unknown scan mode {requested!r}.", "Use auto, raw or kernel.")
+    if requested == "kernel":
+        return ArpMode.KERNEL, "standard mode requested"
+    permitted, why = arp_raw.raw_permitted()
+    if requested == "raw":
+        if not permitted:
+            raise NeedsPrivilegesError(
+                f"Raw ARP mode needs administrator rights ({why}).",
+                "Run as administrator, or use the standard mode (--mode kernel).")
+        return ArpMode.RAW, f"raw mode requested; {why}"
+    if permitted:
+        return ArpMode.RAW, f"auto: {why}"
+    return ArpMode.KERNEL, f"auto: {why}, so the standard mode (system ARP table) ran"
+
+
+class _Scan:
+    """One running scan: worker threads feed the inventory, the caller's thread reports."""
+
+    def __init__(self, iface: Interface, network: ipaddress.IPv4Network, mode: ArpMode,
+                 request: ScanRequest, cancel: CancelToken,
+                 on_progress: Callable[[Progress], None] | None,
+                 on_device: Callable[[Device], None] | None) -> None:
+        self.iface, self.network, self.mode, self.cancel = iface, network, mode, cancel
+        self.on_progress, self.on_device = on_progress, on_device
+        self.timeout = max(MIN_TIMEOUT, request.timeout)
+        self.inventory = Inventory(network)
+        self.errors: list[BaseException] = []
+        self.arp_done = threading.Event()
+        self.start = time.monotonic()
+        self.deadline = self.start + self.timeout - CLOSE_MARGIN
+
+    def run(self, reason: str) -> ScanResult:
+        started = _now()
+        self._progress(ScanPhase.STARTING, 0.0, f"Scanning {self.network} on {self.iface.name}")
+        self._emit(self.inventory.add_self(self.iface))
+        workers = [
+            self._thread("arp", self._arp_phase),
+            self._thread("mdns", lambda: mdns.browse(
+                self.iface.ipv4, self.deadline, self.cancel,
+                lambda s: self._emit(self.inventory.add_service(s)))),
+            self._thread("ssdp", lambda: ssdp.search(
+                self.iface.ipv4, self.network, self.deadline, self.cancel,
+                lambda ip, info: self._emit(self.inventory.add_upnp(ip, info)))),
+        ]
+        self._wait(workers)
+        for error in self.errors:
+            raise error
+        info = ScanInfo(interface=self.iface.name, network=str(self.network), mode=self.mode,
+                        started=started, finished=_now(), version=__version__,
+                        mode_reason=reason)
+        self._progress(ScanPhase.DONE, 1.0, "Cancelled" if self.cancel.cancelled else "Done")
+        return ScanResult(info=info, devices=self.inventory.devices(),
+                          cancelled=self.cancel.cancelled)
+
+    # -- phases (worker threads) ------------------------------------------------------
+    def _arp_phase(self) -> None:
+        if self.mode is ArpMode.RAW:
+            found = arp_raw.raw_arp_scan(self.network, self.iface.name, self.iface.ipv4,
+                                         self.iface.mac, self.cancel, self._on_arp, self.deadline)
+        else:
+            found = arp_kernel.kernel_arp_scan(self.network, self.iface.name, self.iface.ipv4,
+                                               self.cancel, self._on_arp, self.deadline)
+        self.arp_done.set()
+        names_deadline = min(self.deadline, time.monotonic() + 1.0)
+        names_thread = self._thread("names", lambda: names.reverse_lookup(
+            [e.ip for e in found], names_deadline, self.cancel,
+            lambda ip, name: self._emit(self.inventory.add_hostname(ip, name))))
+        self._resolve_late_addresses()
+        names_thread.join()
+
+    def _resolve_late_addresses(self) -> None:
+        """Addresses heard only by mDNS/SSDP get one datagram, then the table gives their MAC."""
+        asked: set[str] = set()
+        while not self.cancel.wait(RESOLVE_EVERY) and time.monotonic() < self.deadline:
+            unresolved = self.inventory.unresolved_ips()
+            fresh = [ip for ip in unresolved if ip not in asked and ip != self.iface.ipv4]
+            if fresh:
+                arp_kernel.sweep(fresh, self.iface.ipv4, self.cancel)
+                asked.update(fresh)
+            if unresolved:
+                for entry in arp_kernel.read_neighbours(self.iface.name):
+                    if entry.ip in unresolved:
+                        self._emit(self.inventory.add_arp(entry, "arp"))
+
+    def _on_arp(self, entry: ArpEntry) -> None:
+        self._emit(self.inventory.add_arp(entry))
+
+    # -- plumbing ---------------------------------------------------------------------
+    def _thread(self, name: str, target: Callable[[], None]) -> threading.Thread:
+        def guarded() -> None:
+            try:
+                target()
+            except BaseException as error:  # handed to the caller's thread, raised there
+                self.errors.append(error)
+                self.cancel.cancel()
+
+        thread = threading.Thread(target=guarded, name=f"discovery-{name}")
+        thread.start()
+        return thread
+
+    def _wait(self, workers: list[threading.Thread]) -> None:
+        while any(w.is_alive() for w in workers):
+            for worker in workers:
+                worker.join(timeout=0.1)
+            elapsed = time.monotonic() - self.start
+            phase = ScanPhase.ARP if not self.arp_done.is_set() else ScanPhase.MDNS
+            message = ("Looking for devices (ARP)" if phase is ScanPhase.ARP
+                       else "Listening for services (mDNS, UPnP) and names")
+            if not self.cancel.cancelled:
+                self._progress(phase, min(0.99, elapsed / self.timeout), message)
+
+    def _emit(self, devices: list[Device]) -> None:
+        if self.on_device is not None:
+            for device in devices:
+                self.on_device(device)
+
+    def _progress(self, phase: ScanPhase, fraction: float, message: str) -> None:
+        if self.on_progress is not None:
+            self.on_progress(Progress(phase=phase, fraction=fraction, message=message))
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")

@@ -1,0 +1,123 @@
+"""SSDP on one interface: M-SEARCH ssdp:all, then fetch each in-network LOCATION description."""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import socket
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from core import upnp_description
+from core.cancel import CancelToken
+from core.models import UpnpInfo
+
+SSDP_ADDR = ("239.255.255.250", 1900)
+SEARCH_AT = (0.0, 0.4)  # seconds after start: UDP may be lost, so ask twice
+MX = 1
+MAX_LOCATIONS = 64  # bounds the fetches a chatty or hostile network can cause
+MAX_HEADER = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class SsdpResponse:
+    """One parsed M-SEARCH answer."""
+
+    ip: str
+    location: str
+    server: str = ""
+    st: str = ""
+    usn: str = ""
+
+
+def search(iface_ip: str, network: ipaddress.IPv4Network, deadline: float, cancel: CancelToken,
+           on_upnp: Callable[[str, UpnpInfo], None]) -> None:
+    """Ask every UPnP device on `iface_ip`'s link; report (device IP, UpnpInfo) per description."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
+    fetchers: list[threading.Thread] = []
+    try:
+        sock.bind((iface_ip, 0))
+        sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(iface_ip))
+        sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 2)
+        sock.settimeout(0.05)
+        _listen(sock, network, deadline, cancel, on_upnp, fetchers)
+    finally:
+        sock.close()
+        for thread in fetchers:  # each fetch ends by the deadline or within 0.3 s of a cancel
+            thread.join(timeout=0.3 if cancel.cancelled else
+                        max(0.0, deadline - time.monotonic()) + 0.3)
+
+
+def parse_response(data: bytes, ip: str) -> SsdpResponse | None:
+    """An SsdpResponse from a datagram, or None if it is not an SSDP answer with a LOCATION."""
+    lines = data[:8192].decode("latin-1").split("\r\n")
+    if not lines or not lines[0].upper().startswith(("HTTP/1.1 200", "NOTIFY")):
+        return None
+    headers: dict[str, str] = {}
+    for line in lines[1:]:
+        name, sep, value = line.partition(":")
+        if sep:
+            headers.setdefault(name.strip().upper(), value.strip()[:MAX_HEADER])
+    location = headers.get("LOCATION", "")
+    if not location:
+        return None
+    return SsdpResponse(ip=ip, location=location, server=headers.get("SERVER", ""),
+                        st=headers.get("ST", headers.get("NT", "")), usn=headers.get("USN", ""))
+
+
+def location_inside(location: str, network: ipaddress.IPv4Network) -> bool:
+    """Whether the LOCATION URL points at a literal IPv4 address inside `network`."""
+    try:
+        host = urllib.parse.urlsplit(location).hostname or ""
+        return ipaddress.IPv4Address(host) in network
+    except ValueError:
+        return False
+
+
+def _listen(sock: socket.socket, network: ipaddress.IPv4Network, deadline: float,
+            cancel: CancelToken, on_upnp: Callable[[str, UpnpInfo], None],
+            fetchers: list[threading.Thread]) -> None:
+    start = time.monotonic()
+    pending_searches = list(SEARCH_AT)
+    locations: set[str] = set()
+    while not cancel.cancelled and time.monotonic() < deadline:
+        if pending_searches and time.monotonic() - start >= pending_searches[0]:
+            pending_searches.pop(0)
+            _send_search(sock)
+        try:
+            data, (ip, _port) = sock.recvfrom(8192)
+        except (TimeoutError, BlockingIOError):
+            continue
+        except OSError:
+            return
+        response = parse_response(data, ip)
+        if (response is None or response.location in locations
+                or len(locations) >= MAX_LOCATIONS or not location_inside(response.location,
+                                                                         network)):
+            continue
+        locations.add(response.location)
+        thread = threading.Thread(target=_fetch_one, args=(response, deadline, cancel, on_upnp),
+                                  name=f"ssdp-fetch-{len(locations)}", daemon=True)
+        thread.start()
+        fetchers.append(thread)
+
+
+def _send_search(sock: socket.socket) -> None:
+    message = ("M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\n"
+               f'MAN: "ssdp:discover"\r\nMX: {MX}\r\nST: ssdp:all\r\n'
+               "USER-AGENT: IoT-Hygiene/0.1 UPnP/1.1\r\n\r\n")
+    with contextlib.suppress(OSError):  # no multicast route: nothing to find this way
+        sock.sendto(message.encode(), SSDP_ADDR)
+
+
+def _fetch_one(response: SsdpResponse, deadline: float, cancel: CancelToken,
+               on_upnp: Callable[[str, UpnpInfo], None]) -> None:
+    try:
+        xml = upnp_description.fetch(response.location, deadline, cancel)
+    except upnp_description.FetchError:
+        xml = b""
+    if not cancel.cancelled:
+        on_upnp(response.ip, upnp_description.parse(xml, response.location, response.server))
