@@ -9,7 +9,16 @@ from types import MappingProxyType
 from core.checklist_evidence import evidence_for, is_done, normalise
 from core.checklist_schema import AnswerType, ChecklistItem
 from core.models import Finding, Severity
-from core.score_formula import PENALTY, ScoreLine, open_findings, score_value
+from core.score_formula import (
+    FINDINGS_POINTS,
+    PENALTY,
+    ScoreLine,
+    cap_value,
+    checklist_points,
+    done_flags,
+    open_findings,
+    score_value,
+)
 
 _SAMPLE_ANSWER = {AnswerType.CHOICE: "yes", AnswerType.DATE: "2000-01-01", AnswerType.TEXT: "-"}
 
@@ -74,13 +83,31 @@ def steps_for(
 def gains(
     findings: Sequence[Finding], items: Sequence[ChecklistItem], answers: Mapping[str, str]
 ) -> list[Gain]:
-    """Each step with a positive gain, recomputed with the real formula, biggest first."""
-    before = score_value(findings, items, answers)
+    """Each step with a positive gain, recomputed with the real formula, biggest first.
+
+    Only the items a step can change (its own, and those linked to the findings it removes)
+    are re-evaluated; the formula is the same as score_value's.
+    """
+    problems = open_findings(findings)
+    before = score_value(problems, items, answers)
+    flags = dict(zip((i.id for i in items), done_flags(problems, items, answers), strict=True))
+    total = sum(item.weight for item in items)
+    done = sum(item.weight for item in items if flags[item.id])
     result: list[Gain] = []
-    for step in steps_for(findings, items, answers):
+    for step in steps_for(problems, items, answers):
         removed = {(f.id, f.port) for f in step.removes}
-        left = [f for f in findings if (f.id, f.port) not in removed]
-        after = score_value(left, items, {**answers, **step.answers})
+        left = [f for f in problems if (f.id, f.port) not in removed]
+        new_answers = {**answers, **step.answers}
+        removed_ids = {f.id for f in step.removes}
+        changed = [i for i in items if i.id in step.answers or removed_ids & set(i.finding_ids)]
+        new_done = done - sum(i.weight for i in changed if flags[i.id])
+        new_done += sum(
+            i.weight
+            for i, ok in zip(changed, done_flags(left, changed, new_answers), strict=True)
+            if ok
+        )
+        lost = sum(PENALTY[f.severity] for f in left)
+        after = cap_value(max(0, FINDINGS_POINTS - lost) + checklist_points(new_done, total), left)
         if after > before:
             critical = any(f.severity is Severity.CRITICAL for f in left)
             result.append(Gain(step, after - before, after, critical))

@@ -51,8 +51,12 @@ class DeviceScore:
 
 
 def open_findings(findings: Sequence[Finding]) -> tuple[Finding, ...]:
-    """Each distinct open finding once (same id on the same port counts once), worst first."""
-    unique = {(f.id, f.port): f for f in findings}
+    """Each distinct open finding once (same id and port: the worst one counts), worst first."""
+    unique: dict[tuple[str, int | None], Finding] = {}
+    for finding in findings:
+        kept = unique.get((finding.id, finding.port))
+        if kept is None or finding.severity.rank > kept.severity.rank:
+            unique[(finding.id, finding.port)] = finding
     return tuple(sorted(unique.values(), key=lambda f: (-f.severity.rank, f.id, f.port or 0)))
 
 
@@ -63,8 +67,8 @@ def score_value(
     problems = open_findings(findings)
     lost = sum(PENALTY[f.severity] for f in problems)
     done, total = _done_weight(problems, items, answers)
-    uncapped = max(0, FINDINGS_POINTS - lost) + _checklist_points(done, total)
-    return _cap(uncapped, problems)
+    uncapped = max(0, FINDINGS_POINTS - lost) + checklist_points(done, total)
+    return cap_value(uncapped, problems)
 
 
 def explain(
@@ -87,7 +91,7 @@ def explain(
     lines += checklist_lines
     checklist = sum(line.points for line in checklist_lines)
     uncapped = remaining + checklist
-    value = _cap(uncapped, problems)
+    value = cap_value(uncapped, problems)
     if value < uncapped:
         lines.append(
             ScoreLine(
@@ -106,13 +110,15 @@ def explain(
     )
 
 
-def _cap(uncapped: int, problems: Sequence[Finding]) -> int:
+def cap_value(uncapped: int, problems: Sequence[Finding]) -> int:
+    """The value after the critical cap."""
     if any(f.severity is Severity.CRITICAL for f in problems):
         return min(uncapped, CRITICAL_CAP)
     return uncapped
 
 
-def _checklist_points(done_weight: int, total_weight: int) -> int:
+def checklist_points(done_weight: int, total_weight: int) -> int:
+    """40 x done / total, rounded half up (0 when there are no items)."""
     if total_weight == 0:
         return 0
     return (2 * CHECKLIST_POINTS * done_weight + total_weight) // (2 * total_weight)  # half up
@@ -121,15 +127,16 @@ def _checklist_points(done_weight: int, total_weight: int) -> int:
 def _done_weight(
     problems: Sequence[Finding], items: Sequence[ChecklistItem], answers: Mapping[str, str]
 ) -> tuple[int, int]:
-    flags = _done_flags(problems, items, answers)
+    flags = done_flags(problems, items, answers)
     return sum(item.weight for item, done in zip(items, flags, strict=True) if done), sum(
         item.weight for item in items
     )
 
 
-def _done_flags(
+def done_flags(
     problems: Sequence[Finding], items: Sequence[ChecklistItem], answers: Mapping[str, str]
 ) -> list[bool]:
+    """For each item, whether it is done given these findings and answers."""
     return [
         is_done(item, answers.get(item.id), evidence_for(item, problems, answers.get(item.id)))
         for item in items
@@ -142,7 +149,7 @@ def _track_lines(
     """Per-track checklist points; cumulative rounding makes them add up to the rounded total."""
     total_weight = sum(item.weight for item in items)
     flags = dict(
-        zip((item.id for item in items), _done_flags(problems, items, answers), strict=True)
+        zip((item.id for item in items), done_flags(problems, items, answers), strict=True)
     )
     lines: list[ScoreLine] = []
     cumulative_done = given = 0
@@ -151,7 +158,7 @@ def _track_lines(
         if not in_track:
             continue
         cumulative_done += sum(item.weight for item in in_track if flags[item.id])
-        points = _checklist_points(cumulative_done, total_weight) - given
+        points = checklist_points(cumulative_done, total_weight) - given
         given += points
         steps_done = sum(flags[item.id] for item in in_track)
         lines.append(

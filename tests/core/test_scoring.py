@@ -123,3 +123,11 @@ def test_support_reminders_before_and_after_the_end() -> None:
     assert answer_findings({"upd-support-end": "2025-01-01"}, today)[0].id == UNSUPPORTED
     assert answer_findings({"upd-support-end": "soon"}, today) == ()
     assert answer_findings({}, today) == ()
+
+
+def test_a_repeated_finding_counts_once_at_its_worst_severity() -> None:
+    worse = Finding("adb-open", Severity.CRITICAL, "Debugging open")
+    milder = Finding("adb-open", Severity.HIGH, "Debugging open")
+    for order in ([worse, milder], [milder, worse]):
+        score = device_score(order, PRINTER, {})
+        assert score.critical and score.findings_points == 20

@@ -30,17 +30,24 @@ findings_st = st.lists(
 
 
 @st.composite
-def device_case(draw: st.DrawFn) -> tuple[list[Finding], tuple[ChecklistItem, ...], dict[str, str]]:
-    items = items_for(draw(st.sampled_from(list(Category))))
-    answered = draw(st.lists(st.sampled_from(items), unique_by=lambda i: i.id, max_size=len(items)))
-    answers = {item.id: draw(st.sampled_from(ANSWERS)) for item in answered}
-    return draw(findings_st), items, answers
+def device_case(draw: st.DrawFn) -> tuple[list[Finding], Category, dict[str, str]]:
+    """Findings, a category and answers: the items are looked up in the test (small reprs)."""
+    category = draw(st.sampled_from(list(Category)))
+    ids = [item.id for item in items_for(category)]
+    answered = draw(st.lists(st.sampled_from(ids), unique=True, max_size=len(ids)))
+    answers = {item_id: draw(st.sampled_from(ANSWERS)) for item_id in answered}
+    return draw(findings_st), category, answers
+
+
+def _unpack(case) -> tuple[list[Finding], tuple[ChecklistItem, ...], dict[str, str]]:
+    findings, category, answers = case
+    return findings, items_for(category), answers
 
 
 @SETTINGS
 @given(device_case())
 def test_score_is_bounded_explained_and_capped(case) -> None:
-    findings, items, answers = case
+    findings, items, answers = _unpack(case)
     score = device_score(findings, items, answers)
     assert 0 <= score.value <= 100
     assert sum(line.points for line in score.explanation) == score.value
@@ -51,7 +58,7 @@ def test_score_is_bounded_explained_and_capped(case) -> None:
 @SETTINGS
 @given(device_case(), st.data())
 def test_fixing_a_finding_never_lowers_the_score(case, data: st.DataObject) -> None:
-    findings, items, answers = case
+    findings, items, answers = _unpack(case)
     if not findings:
         return
     gone = data.draw(st.sampled_from(findings))
@@ -62,7 +69,7 @@ def test_fixing_a_finding_never_lowers_the_score(case, data: st.DataObject) -> N
 @SETTINGS
 @given(device_case(), st.data())
 def test_a_safe_answer_never_lowers_the_score(case, data: st.DataObject) -> None:
-    findings, items, answers = case
+    findings, items, answers = _unpack(case)
     item = data.draw(st.sampled_from(items))
     better = {**answers, item.id: SAFE[item.answer_type]}
     assert (
@@ -73,7 +80,7 @@ def test_a_safe_answer_never_lowers_the_score(case, data: st.DataObject) -> None
 @SETTINGS
 @given(device_case())
 def test_every_stated_gain_is_exact(case) -> None:
-    findings, items, answers = case
+    findings, items, answers = _unpack(case)
     before = device_score(findings, items, answers).value
     for gain in gains(findings, items, answers):
         removed = {(f.id, f.port) for f in gain.step.removes}
