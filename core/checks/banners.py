@@ -68,10 +68,9 @@ async def check_rtsp(ip: str, port: int, gate: Gate, silent: set[int]) -> list[F
         silent.add(port)
         return [finding("probe-no-answer", f"TCP {port} open but not RTSP: {status!r}", port)]
     evidence = f"DESCRIBE rtsp://{ip}:{port}/ without a password answered {status[:80]!r}"
-    found = [finding("rtsp-open", evidence, port)]
     if status.split(" ")[1:2] == ["200"]:
-        found.append(finding("rtsp-no-auth", evidence, port))
-    return found
+        evidence += ": the stream description is given to anyone, no password asked"
+    return [finding("rtsp-open", evidence, port)]
 
 
 def split_telnet(data: bytes) -> tuple[bytes, list[str]]:

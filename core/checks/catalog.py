@@ -49,9 +49,6 @@ ENTRIES: tuple[Entry, ...] = (
     _e("default-credentials-rejected", INFO, "Default passwords were tried and refused",
        "Nothing to do; keep the password unique and in a password manager.", f"{ETSI} 5.1-1",
        "OWASP IoT I1"),
-    _e("rtsp-no-auth", H, "Camera stream can be watched without a password",
-       "Turn on authentication for RTSP in the camera settings (or turn RTSP off) and set a "
-       "unique password.", f"{ETSI} 5.1-1", f"{ETSI} 5.8-1", "OWASP IoT I1", "OWASP IoT I6"),
     _e("credential-checks-not-run", INFO, "Default-password checks were not run (no authorisation)",
        "If you are allowed to test this network, run the scan again with authorisation for "
        "default-password checks.", f"{ETSI} 5.1-1", "OWASP IoT I1"),

@@ -6,9 +6,9 @@ import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from core.checks import banners, http, mqtt, tls, vnc
+from core.checks import banners, http, mqtt, ssh, tls, vnc
 from core.checks.catalog import finding
-from core.checks.net import Gate, NoAnswer, open_stream
+from core.checks.net import Gate, NoAnswer, open_stream, printable, send
 from core.models import Device, Finding
 
 HTTP_PORTS = (80, 88, 5000, 8000, 8008, 8080, 8081)
@@ -96,11 +96,26 @@ async def _https_page(reader: object, writer: object, ip: str, port: int, gate: 
 
 
 async def check_ssh(ip: str, port: int, gate: Gate) -> list[Finding]:
+    """The version line, then (after key exchange) which login methods the server offers."""
+    found: list[Finding] = []
     try:
-        banner = await banners.read_ssh_banner(ip, port, gate)
+        async with open_stream(ip, port, gate) as (reader, writer):
+            ident = await ssh.read_ident(reader, gate.read_timeout)
+            found += [finding("service-banner", f"TCP {port} identifies as "
+                             f"{printable(ident)!r}", port)]
+            await send(writer, ssh.CLIENT_ID + b"\r\n", gate.read_timeout)
+            methods = await ssh.login_methods(reader, writer, ident, gate.read_timeout)
     except NoAnswer as exc:
-        return [finding("probe-no-answer", f"TCP {port} (SSH) open; {exc}", port)]
-    return [finding("service-banner", f"TCP {port} identifies as {banner!r}", port)]
+        return [*found, finding("probe-no-answer", f"TCP {port} (SSH) open; {exc}", port)]
+    except ValueError as exc:
+        return [*found, finding("probe-no-answer", f"TCP {port} (SSH): {exc}", port)]
+    offered = [m for m in methods if m in ("password", "keyboard-interactive") or
+               m.startswith("none")]
+    if offered:
+        found.append(finding("ssh-password-auth", f"TCP {port}: asked which login methods "
+                             f"exist (user 'iot-hygiene-probe', method none); server offers "
+                             f"{', '.join(methods)}", port))
+    return found
 
 
 def _note_auth(seen: Observations, port: int, response: http.HttpResponse,
