@@ -1,4 +1,4 @@
-"""Times checklist loading, device scores and next best actions for a 250-device site; prints figures."""
+"""Times checklist loading, device scores and next best actions on a 250-device site."""
 
 from __future__ import annotations
 
