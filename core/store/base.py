@@ -13,7 +13,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from core.errors import NotFoundError, StoreError
-from core.store.connection import connect, translate_errors
+from core.store.connection import BUSY_TIMEOUT_MS, connect, translate_errors
 
 
 def now_iso() -> str:
@@ -32,8 +32,9 @@ UNCHANGED = _Unchanged()  # "leave this field as it is" in update_* calls
 class StoreBase:
     """Owns the file path and one SQLite connection per thread (threading.local)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.path = path
+        self.busy_timeout_ms = busy_timeout_ms
         self._local = threading.local()
         self._lock = threading.Lock()
         self._connections: list[Database] = []
@@ -44,7 +45,7 @@ class StoreBase:
         if db is None:
             if self._closed:
                 raise StoreError("The database has been closed.")
-            db = connect(self.path)
+            db = connect(self.path, self.busy_timeout_ms)
             with self._lock:
                 self._connections.append(db)
             self._local.db = db

@@ -20,13 +20,13 @@ _CORRUPT_WORDS = ("malformed", "not a database", "disk image", "corrupt", "file 
 _BUSY_WORDS = ("database is locked", "database is busy", "database table is locked")
 
 
-def connect(path: Path) -> Database:
+def connect(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
     """One connection with the project's pragmas (call once per thread)."""
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+    conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000, isolation_level=None,
                            check_same_thread=False)
     db = Database(conn, execute_plugins=False)
     with translate_errors(path):
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         # WAL: readers never block the writer, and a killed writer leaves the file intact.
         conn.execute("PRAGMA journal_mode = WAL")
         # FULL (not NORMAL): in WAL mode NORMAL may lose the last commits on power loss, and

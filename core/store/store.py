@@ -8,7 +8,7 @@ from core.paths import default_db_path
 from core.store.answers import AnswersMixin
 from core.store.backups import BackupInfo, list_backups
 from core.store.changes import ChangesMixin
-from core.store.connection import prepare, schema_version
+from core.store.connection import BUSY_TIMEOUT_MS, prepare, schema_version
 from core.store.devices import DevicesMixin
 from core.store.findings import FindingsMixin
 from core.store.scans import ScansMixin
@@ -21,15 +21,16 @@ class Store(SitesMixin, ScansMixin, DevicesMixin, FindingsMixin, AnswersMixin, C
     """The local database. Share one Store across threads: each thread gets its own connection."""
 
     @classmethod
-    def open(cls, path: Path | str | None = None, *, daily_backup: bool = True) -> Store:
+    def open(cls, path: Path | str | None = None, *, daily_backup: bool = True,
+             busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Store:
         """Open (creating if needed) and migrate the database at `path` (default: user data).
 
         Raises DatabaseTooNewError, DatabaseCorruptError (see list_backups/restore_backup)
-        or DatabaseBusyError.
+        or DatabaseBusyError (another writer held the file longer than busy_timeout_ms).
         """
         db_path = Path(path) if path else default_db_path()
         db_path.parent.mkdir(parents=True, exist_ok=True)
-        store = cls(db_path)
+        store = cls(db_path, busy_timeout_ms)
         try:
             prepare(store._db(), db_path, daily_backup=daily_backup)
         except BaseException:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ OLD_VERSIONS = (1, 2)
 
 
 def _tables(path: Path) -> set[str]:
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
         return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
 
 
@@ -58,7 +59,7 @@ def test_old_fixture_is_backed_up_then_migrated(tmp_path: Path, version: int) ->
         assert [s.id for s in store.scans(site.id)] == [1]
     backups = list_backups(path)
     assert len(backups) == 1 and backups[0].schema_version == version
-    with sqlite3.connect(backups[0].path) as conn:  # the copy is the untouched old file
+    with closing(sqlite3.connect(backups[0].path)) as conn:  # the copy is the untouched old file
         assert conn.execute("PRAGMA user_version").fetchone()[0] == version
 
 
@@ -74,7 +75,7 @@ def test_reopening_runs_nothing_twice(tmp_path: Path) -> None:
 
 def _make_too_new(path: Path) -> None:
     Store.open(path).close()
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
         conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
                      "VALUES (?, 'm999_from_the_future', 'later')", (MIGRATION_SET,))
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
@@ -94,7 +95,7 @@ def test_newer_database_is_refused_and_left_alone(tmp_path: Path) -> None:
 def test_unknown_migration_name_alone_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "future.sqlite3"
     _make_too_new(path)
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     with pytest.raises(DatabaseTooNewError):
         Store.open(path)
@@ -121,7 +122,7 @@ def test_damaged_file_offers_the_last_backup_which_restores(tmp_path: Path) -> N
     path = tmp_path / "db.sqlite3"
     shutil.copyfile(FIXTURES / "schema-v1.sqlite3", path)
     Store.open(path).close()  # migrating leaves a backup behind
-    with sqlite3.connect(path) as conn:
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     _damage_pages(path)
     with pytest.raises(DatabaseCorruptError) as caught:

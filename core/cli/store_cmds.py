@@ -1,0 +1,146 @@
+"""Store commands: sites, site add, devices, history, changes, export and import."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from typing import Any
+
+from core.store import Changes, Store
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _clean(text: object) -> str:
+    """Names come from the network: never let them send terminal control codes."""
+    return _CONTROL.sub("?", str(text))
+
+
+def _open(args: argparse.Namespace) -> Store:
+    return Store.open(args.db or None)
+
+
+def register(subparsers: Any) -> None:
+    sites = subparsers.add_parser("sites", help="list the sites in the database")
+    sites.set_defaults(func=cmd_sites)
+    site = subparsers.add_parser("site", help="manage sites")
+    site_sub = site.add_subparsers(dest="site_command", metavar="ACTION", required=True)
+    add = site_sub.add_parser("add", help="add a site")
+    add.add_argument("name")
+    add.add_argument("--client", default="", help="the client, for contractors")
+    add.add_argument("--notes", default="")
+    add.add_argument("--network", action="append", default=[], metavar="CIDR")
+    add.add_argument("--work-network", action="append", default=[], metavar="CIDR")
+    add.set_defaults(func=cmd_site_add)
+    for name, func, text in (("devices", cmd_devices, "list a site's devices"),
+                             ("history", cmd_history, "list a site's scans"),
+                             ("changes", cmd_changes, "what changed between two scans")):
+        parser = subparsers.add_parser(name, help=text)
+        parser.add_argument("--site", required=True, metavar="NAME")
+        parser.set_defaults(func=func)
+        if name == "changes":
+            parser.add_argument("--from", dest="old", type=int, metavar="SCAN_ID")
+            parser.add_argument("--to", dest="new", type=int, metavar="SCAN_ID")
+    export = subparsers.add_parser("export", help="write a site to one file for another machine")
+    export.add_argument("--site", required=True, metavar="NAME")
+    export.add_argument("file")
+    export.set_defaults(func=cmd_export)
+    imp = subparsers.add_parser("import", help="merge a site file made by export")
+    imp.add_argument("file")
+    imp.set_defaults(func=cmd_import)
+
+
+def cmd_sites(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        sites = store.sites()
+        for site in sites:
+            scans = store.scans(site.id)
+            last = scans[0].started if scans else "never scanned"
+            client = f"  client: {_clean(site.client)}" if site.client else ""
+            print(f"{_clean(site.name)}  ({len(scans)} scans, last {last}){client}")
+    if not sites:
+        print("No sites yet. Add one with: iot-hygiene site add NAME")
+    return 0
+
+
+def cmd_site_add(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        site = store.create_site(args.name, client=args.client, notes=args.notes,
+                                 networks=args.network, work_networks=args.work_network)
+    print(f"Added site {_clean(site.name)} (id {site.id}).")
+    return 0
+
+
+def cmd_devices(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        devices = store.devices(store.site_by_name(args.site).id)
+    print(f"{'MAC':<18} {'IP':<16} {'TAG':<8} {'LAST SEEN':<22} NAME")
+    for d in devices:
+        ip = d.latest.ip if d.latest else ""
+        retired = "  (retired)" if d.retired else ""
+        print(f"{d.mac:<18} {ip:<16} {d.tag.value:<8} {d.last_seen[:19]:<22} "
+              f"{_clean(d.display_name)}{retired}")
+    print(f"{len(devices)} devices")
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        scans = store.scans(store.site_by_name(args.site).id)
+    for s in scans:
+        counts = ", ".join(f"{n} {sev.value}" for sev, n in s.finding_counts) or "no findings"
+        flags = " (cancelled)" if s.cancelled else ""
+        print(f"#{s.id}  {s.started[:19]}  {_clean(s.network)} via {_clean(s.interface)}  "
+              f"{s.device_count} devices, {counts}{flags}")
+    if not scans:
+        print("No scans saved for this site yet.")
+    return 0
+
+
+def cmd_changes(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        changes = store.changes(store.site_by_name(args.site).id, args.old, args.new)
+    for line in describe_changes(changes):
+        print(line)
+    return 0
+
+
+def describe_changes(c: Changes) -> list[str]:
+    """The changes as plain lines for a terminal."""
+    old = f"scan #{c.old_scan_id}" if c.old_scan_id else "nothing (first scan)"
+    lines = [f"Changes from {old} to scan #{c.new_scan_id}:"]
+    lines += [f"  new device      {d.mac} {d.ip} {_clean(d.name)}" for d in c.new_devices]
+    lines += [f"  device gone     {d.mac} {d.ip} {_clean(d.name)}" for d in c.gone_devices]
+    lines += [f"  address changed {_clean(i.device.name)}: {', '.join(i.old_ips)} -> "
+              f"{', '.join(i.new_ips)}" for i in c.ip_changes]
+    for p in c.port_changes:
+        parts = [f"opened {', '.join(map(str, p.opened))}"] if p.opened else []
+        parts += [f"closed {', '.join(map(str, p.closed))}"] if p.closed else []
+        lines.append(f"  ports           {_clean(p.device.name)}: {'; '.join(parts)}")
+    lines += [f"  new finding     {_clean(f.device.name)}: {f.finding.severity.value} "
+              f"{_clean(f.finding.title)}" for f in c.new_findings]
+    lines += [f"  fixed           {_clean(f.device.name)}: {_clean(f.finding.title)}"
+              for f in c.fixed_findings]
+    lines += [f"  new service     {_clean(s.device.name)}: {_clean(s.service.type)} port "
+              f"{s.service.port}" for s in c.new_services]
+    if c.is_empty:
+        lines.append("  nothing changed")
+    return lines
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        path = store.export_site(store.site_by_name(args.site).id, args.file)
+    print(f"Exported {_clean(args.site)} to {path} (saved passwords are never exported).")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        s = store.import_site(args.file)
+    verb = "Created" if s.site_created else "Merged into"
+    print(f"{verb} site {_clean(s.site_name)}: {s.devices_added} new devices, "
+          f"{s.devices_updated} updated, {s.scans_added} scans added "
+          f"({s.scans_skipped} already here), {s.answers_added} answers added "
+          f"({s.answers_skipped} already here).")
+    return 0
