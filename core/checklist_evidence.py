@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 
 from core.checklist_schema import TRACKS, AnswerType, ChecklistItem, Track
+from core.lifecycle import FINDING_IDS as DATE_FINDING_IDS
+from core.lifecycle import parse_date
 from core.models import Finding
 
 _ANSWER_WORDS = {"yes": "Yes", "no": "No", "na": "Not applicable", "unsure": "Not sure"}
@@ -20,7 +21,7 @@ class Evidence:
 
     pre_answer: str | None = None  # the answer a finding implies, if any
     answered_by: Finding | None = None  # the finding behind pre_answer
-    note: str = ""  # plain words: what the scan found and what it means for this question
+    note: str = ""  # plain words: what was found and what it means for this question
     contradictions: tuple[Finding, ...] = ()  # findings that dispute the user's answer
     contradiction: str = ""  # plain words shown beside the answer; "" when none
 
@@ -73,19 +74,16 @@ def evidence_for(item: ChecklistItem, findings: Sequence[Finding], answer: str |
     disputes: list[Finding] = []
     if given and given != "unsure":
         disputes += [finding for finding, value in implied if value != given]
-        if given in _POSITIVE:
+        if given in _POSITIVE or item.answer_type is not AnswerType.CHOICE:
             disputes += [present[fid] for fid in item.contradicted_by if fid in present]
     note = ""
     if source is not None and pre_answer is not None:
-        note = (
-            f"The scan found: {_describe(source)}. That answers this question: {_word(pre_answer)}."
-        )
+        found = _found(source)
+        note = f"{found[0].upper()}{found[1:]}. That answers this question: {_word(pre_answer)}."
     contradiction = ""
     if disputes:
-        found = "; ".join(_describe(finding) for finding in _unique(disputes))
-        contradiction = (
-            f"You answered {_word(given)}, but the scan found: {found}. Please check again."
-        )
+        found = "; and ".join(_found(finding) for finding in _unique(disputes))
+        contradiction = f"You answered {_word(given)}, but {found}. Please check again."
     return Evidence(pre_answer, source, note, tuple(_unique(disputes)), contradiction)
 
 
@@ -124,12 +122,9 @@ def progress(
     )
 
 
-def parse_date(text: str | None) -> date | None:
-    """An ISO date (YYYY-MM-DD) or None for anything else."""
-    try:
-        return date.fromisoformat((text or "").strip()[:10]) if text else None
-    except ValueError:
-        return None
+def _found(finding: Finding) -> str:
+    source = "the dates you entered show" if finding.id in DATE_FINDING_IDS else "the scan found"
+    return f"{source}: {_describe(finding)}"
 
 
 def _describe(finding: Finding) -> str:

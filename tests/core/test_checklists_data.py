@@ -74,7 +74,7 @@ def test_evidence_links_resolve_to_real_finding_ids() -> None:
 def test_every_problem_the_scan_reports_informs_some_item() -> None:
     linked = {fid for item in _all_items() for fid in item.finding_ids}
     problems = {fid for fid, entry in CATALOG.items() if entry.severity is not Severity.INFO}
-    problems |= set(placement.FINDING_IDS) | {lifecycle.UNSUPPORTED}
+    problems |= set(placement.FINDING_IDS) | set(lifecycle.FINDING_IDS)
     # Advice that is no checklist answer: key logins for SSH, HSTS on top of HTTPS.
     assert problems - linked == {"ssh-password-auth", "http-no-hsts"}
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from core.checklists import evidence_for, is_done, items_for, load_catalog, progress
+from core.lifecycle import review_reminder, support_reminders
 from core.models import Category, Finding, Severity
 
 TELNET = Finding("telnet-open", Severity.HIGH, "Telnet is open", evidence="BusyBox login", port=23)
@@ -82,3 +85,16 @@ def test_progress_counts_per_track_and_overall() -> None:
     assert result.done == sum(t.done for t in result.tracks) == 1
     assert passwords.label == f"Passwords 1 of {passwords.total}"
     assert 0 < result.fraction < 1
+
+
+def test_date_findings_speak_of_dates_and_dispute_a_date_answer() -> None:
+    due = review_reminder(date(2026, 1, 31), date(2026, 11, 22))
+    assert due is not None
+    item = _item("gov-review-date")
+    evidence = evidence_for(item, [due], "2026-01-31")
+    assert evidence.contradiction.startswith('You answered "2026-01-31", but the dates you entered')
+    assert not is_done(item, "2026-01-31", evidence)
+    unsupported = support_reminders(date(2025, 1, 1), date(2026, 11, 22))
+    assert unsupported is not None
+    note = evidence_for(_item("upd-replace-unsupported"), [unsupported], None).note
+    assert note.startswith("The dates you entered show: The maker no longer sends")

@@ -131,3 +131,15 @@ def test_a_repeated_finding_counts_once_at_its_worst_severity() -> None:
     for order in ([worse, milder], [milder, worse]):
         score = device_score(order, PRINTER, {})
         assert score.critical and score.findings_points == 20
+
+
+def test_an_overdue_review_is_a_low_finding() -> None:
+    today = date(2026, 11, 22)
+    (due,) = answer_findings({"gov-review-date": "2026-11-01"}, today)
+    assert due.id == "device-review-due" and due.severity is Severity.LOW
+    assert "21 days ago" in due.evidence
+    assert answer_findings({"gov-review-date": "2026-11-22"}, today) == ()
+    both = answer_findings(
+        {"gov-review-date": "2020-01-01", "upd-support-end": "2020-01-01"}, today
+    )
+    assert {f.id for f in both} == {UNSUPPORTED, "device-review-due"}
