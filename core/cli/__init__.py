@@ -13,6 +13,7 @@ from core.errors import KnownError
 # Each module listed here exposes `register(subparsers)`; it sets `func(args) -> int` as default.
 SUBCOMMAND_MODULES: tuple[str, ...] = (
     "core.cli.report_cmd",
+    "core.cli.checklist_cmd",
     "core.cli.store_cmds",
     "core.cli.scan_cmd",
 )
