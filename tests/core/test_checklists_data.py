@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
 from core import lifecycle, placement, references
 from core.checklists import TRACKS, AnswerType, items_for, load_catalog
 from core.checks.catalog import CATALOG
-from core.models import Category, Severity
+from core.models import Category, Device, Severity, Tag
 
 CHECK_FINDING_IDS = frozenset(CATALOG)  # the exposure-check catalogue (core/checks/catalog.py)
 KNOWN_FINDING_IDS = CHECK_FINDING_IDS | set(placement.FINDING_IDS) | set(lifecycle.FINDING_IDS)
@@ -128,3 +129,20 @@ def test_answer_types_match_what_is_asked() -> None:
     assert by_id["gov-owner"].answer_type is AnswerType.TEXT
     choice_links = [i for i in by_id.values() if i.answered_by]
     assert all(i.answer_type is AnswerType.CHOICE for i in choice_links)
+
+
+def test_every_finding_cites_known_clauses() -> None:
+    today_findings = [
+        lifecycle.support_reminders(date(2020, 1, 1), date(2026, 1, 1)),
+        lifecycle.support_reminders(date(2026, 2, 1), date(2026, 1, 1)),
+        lifecycle.review_reminder(date(2020, 1, 1), date(2026, 1, 1)),
+    ]
+    device = Device(mac="aa:00:00:00:00:01", ips=("10.0.0.5",), category=Category.PHONE)
+    mine = [f for f in today_findings if f] + [
+        f for tag in (Tag.HOME, Tag.GUEST, Tag.UNKNOWN)
+        for f in placement.placement_findings(device, tag, ("10.0.0.0/8",))
+    ]  # fmt: skip
+    assert {f.id for f in mine} == set(placement.FINDING_IDS) | set(lifecycle.FINDING_IDS)
+    refs = [(f.id, r) for f in mine for r in f.refs]
+    refs += [(fid, r) for fid, entry in CATALOG.items() for r in entry.refs]
+    assert [(fid, r) for fid, r in refs if not references.is_known(r)] == []
