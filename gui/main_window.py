@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -25,17 +27,18 @@ from gui import dialogs
 from gui.dashboard import DashboardPanel
 from gui.device_page import DevicePage
 from gui.devices_panel import DevicesPanel
-from gui.models import DeviceTableModel
+from gui.models import DeviceRow, DeviceTableModel
 from gui.scan_bar import ScanBar
-from gui.scan_controller import ScanController
+from gui.scan_controller import ScanController, ScanOutcome
 from gui.scan_service import EngineScanService, ScanPlan, ScanService
-from gui.session import Session
+from gui.session import DashboardData, Session
 from gui.settings import Settings
 from gui.tasks import TaskRunner
 from gui.window_actions import WindowActions
 
 log = logging.getLogger(__name__)
 SAMPLE_SITE_NAME = "Sample office (example data)"
+FLUSH_MS = 100  # streamed devices reach the table in batches at most this often
 
 
 class MainWindow(QMainWindow, WindowActions):
@@ -151,60 +154,93 @@ class MainWindow(QMainWindow, WindowActions):
         self.scanner.failed.connect(self._scan_failed)
         self.devices.device_activated.connect(self.open_device)
         self.device_page.back_requested.connect(self.show_devices)
-        self.device_page.changed.connect(lambda _mac: self._schedule_refresh())
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.setInterval(0)
-        self._refresh_timer.timeout.connect(self.refresh_site)
+        self.device_page.changed.connect(self._device_changed)
+        self._pending: dict[str, Device] = {}
+        self._known: dict[str, DeviceRow] = {}
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(FLUSH_MS)
+        self._flush_timer.timeout.connect(self._flush_devices)
 
     # -- scanning
     def start_scan(self) -> None:
         interface = self.scan_bar.interface
-        if self.site is None or interface is None or self.scanner.running:
+        site = self.site
+        if site is None or interface is None or self.scanner.running:
             return
-        if self.site.name == SAMPLE_SITE_NAME:
+        if site.name == SAMPLE_SITE_NAME:
             return
         self._known = {row.device.mac: row for row in self.table_model.rows}
         self.show_devices()
         self.scan_bar.set_scanning(True)
         self._set_site_controls(False)
         self.devices.set_empty_text(self.tr("Scanning: devices appear here as they are found."))
-        self.session.remember_network(self.site.id, interface.network)
-        self.scanner.start(ScanPlan(interface=interface, deep=self.scan_bar.deep,
-                                    consent_by=self.consent_who, site_name=self.site.name))
+        self.session.remember_network(site.id, interface.network)
+        plan = ScanPlan(interface=interface, deep=self.scan_bar.deep,
+                        consent_by=self.consent_who, site_name=site.name)
+        self.scanner.start(plan, persist=self._persist_for(site.id, self.consent_id))
+
+    def _persist_for(self, site_id: int, consent_id: int | None) -> Callable[[ScanResult], Any]:
+        session = self.session
+
+        def persist(result: ScanResult) -> tuple[list[DeviceRow], DashboardData]:
+            """Runs on the scan's worker thread: save, then load what the window will show."""
+            session.save_scan(site_id, result, consent_id=consent_id)
+            rows = session.device_rows(site_id)
+            return rows, session.dashboard(site_id, rows)
+
+        return persist
 
     def _device_found(self, device: Device) -> None:
-        if self.site is None:
+        self._pending[device.mac] = device  # coalesced: one table update per flush
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    def _flush_devices(self) -> None:
+        if self.site is None or not self._pending:
+            self._pending.clear()
             return
-        known = self._known.get(device.mac) or self.table_model.row_for(device.mac)
-        self.table_model.upsert(self.session.live_row(self.site.id, device, known))
+        rows = [self.session.live_row(self.site.id, device, self._known.get(mac)
+                                      or self.table_model.row_for(mac))
+                for mac, device in self._pending.items()]
+        self._pending.clear()
+        self.table_model.upsert_many(rows, keep_sorted=False)  # sorted once the scan ends
 
     def _progressed(self, progress: Progress) -> None:
         self.scan_bar.show_progress(progress)
 
-    def _scan_finished(self, result: ScanResult) -> None:
+    def _scan_finished(self, outcome: ScanOutcome) -> None:
+        self._flush_devices()
         self.scan_bar.set_scanning(False)
         self._set_site_controls(True)
-        found = len(result.devices)
-        if result.cancelled or self.site is None:
+        found = len(outcome.result.devices)
+        if outcome.saved is None:
             self.scan_bar.show_status(self.tr(
                 "Scan cancelled: {0} devices found so far, not saved.").format(found))
             return
-        try:
-            self.session.save_scan(self.site.id, result, consent_id=self.consent_id)
-        except KnownError as exc:
-            dialogs.show_known_error(self, exc)
-            return
+        rows, data = outcome.saved
+        self.table_model.set_rows(rows)
+        self.dashboard.show_data(data)
         self.withdraw_consent()
-        self.refresh_site()
         self.scan_bar.show_status(self.tr("Scan finished: {0} devices found.").format(found))
 
     def _scan_failed(self, exc: BaseException) -> None:
+        self._flush_devices()
         self.scan_bar.set_scanning(False)
         self._set_site_controls(True)
         self.scan_bar.show_status(self.tr("The scan stopped before it finished."))
-        self.refresh_site()
         dialogs.show_error(self, exc)
+
+    def _device_changed(self, mac: str) -> None:
+        """A device page saved something: refresh that row and the dashboard only."""
+        if self.site is None:
+            return
+        try:
+            self.table_model.upsert(self.session.device_row(self.site.id, mac))
+            self.dashboard.show_data(self.session.dashboard(self.site.id,
+                                                            self.table_model.rows))
+        except KnownError as exc:
+            dialogs.show_known_error(self, exc)
 
     # -- state
     def _set_site_controls(self, enabled: bool) -> None:

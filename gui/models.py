@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from typing import Any
@@ -113,6 +114,7 @@ class DeviceTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[DeviceRow] = []
         self._row_of: dict[str, int] = {}
+        self.generation = 0  # bumped on every change, so filters know their cache is stale
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._icons = {c: QIcon(str(resource("icons", f"{c.value}.svg"))) for c in Category}
         self._italic = QFont()
@@ -185,8 +187,9 @@ class DeviceTableModel(QAbstractTableModel):
 
     # -- changing
     def set_rows(self, rows: list[DeviceRow]) -> None:
+        self.generation += 1
         self.beginResetModel()
-        self._rows = [r.with_haystack() for r in rows]
+        self._rows = [r if r.haystack else r.with_haystack() for r in rows]
         if self._sort:
             self._rows.sort(key=self._key_func(self._sort[0]),
                             reverse=self._sort[1] == Qt.SortOrder.DescendingOrder)
@@ -195,13 +198,33 @@ class DeviceTableModel(QAbstractTableModel):
 
     def upsert(self, row: DeviceRow) -> None:
         """Add a row, or replace the row with the same MAC (a richer report of the same device)."""
-        row = row.with_haystack()
-        existing = self._row_of.get(row.device.mac)
-        if existing is not None:
+        self.upsert_many([row])
+
+    def upsert_many(self, rows: list[DeviceRow], keep_sorted: bool = True) -> None:
+        """Replace known devices in place and add new ones (one insert, then one re-sort);
+        with keep_sorted False new rows go to the end, as a live scan shows them."""
+        self.generation += 1
+        fresh: dict[str, DeviceRow] = {}
+        for row in rows:
+            row = row.with_haystack()
+            existing = self._row_of.get(row.device.mac)
+            if existing is None:
+                fresh[row.device.mac] = row
+                continue
             self._rows[existing] = row
-            self.dataChanged.emit(self.index(existing, 0),
-                                  self.index(existing, len(Column) - 1))
-            return
+            self.dataChanged.emit(self.index(existing, 0), self.index(existing, len(Column) - 1))
+        if len(fresh) == 1 and self._sort and keep_sorted:
+            self._insert_sorted(next(iter(fresh.values())))
+        elif fresh:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
+            self._rows.extend(fresh.values())
+            self._reindex()
+            self.endInsertRows()
+            if self._sort and keep_sorted:
+                self.sort(*self._sort)
+
+    def _insert_sorted(self, row: DeviceRow) -> None:
         position = self._insert_position(row)
         self.beginInsertRows(QModelIndex(), position, position)
         self._rows.insert(position, row)
@@ -216,6 +239,7 @@ class DeviceTableModel(QAbstractTableModel):
         if not 0 <= column < len(Column):
             self._sort = None
             return
+        self.generation += 1
         self._sort = (column, order)
         self.layoutAboutToBeChanged.emit()
         before = self.persistentIndexList()
@@ -277,23 +301,40 @@ class DeviceFilterProxy(QSortFilterProxyModel):
         self._category: Category | None = None
         self._tag: Tag | None = None
         self._min_rank: int | None = None  # -1 means "no open issues"
+        self._flags: list[bool] = []
+        self._flags_generation = -1
 
     def set_search(self, text: str) -> None:
-        self._needle = text.strip().casefold()
-        self.invalidateRowsFilter()
+        self._change_rows(lambda: setattr(self, "_needle", text.strip().casefold()))
 
     def set_category(self, category: Category | None) -> None:
-        self._category = category
-        self.invalidateRowsFilter()
+        self._change_rows(lambda: setattr(self, "_category", category))
 
     def set_tag(self, tag: Tag | None) -> None:
-        self._tag = tag
-        self.invalidateRowsFilter()
+        self._change_rows(lambda: setattr(self, "_tag", tag))
 
     def set_min_severity(self, rank: int | None) -> None:
         """Show devices with an open issue at least this bad (-1: only devices with none)."""
-        self._min_rank = rank
-        self.invalidateRowsFilter()
+        self._change_rows(lambda: setattr(self, "_min_rank", rank))
+
+    def _change_rows(self, change: Callable[[], None]) -> None:
+        """Apply a filter change with the API this Qt has (6.9+ brackets it, older invalidates)."""
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+            change()
+            self._change_rows_done()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            change()
+            self._change_rows_done()
+            self.invalidateRowsFilter()
+
+    def _change_rows_done(self) -> None:
+        """Decide every row once in one Python pass; filterAcceptsRow then only looks it up."""
+        source = self.sourceModel()
+        if isinstance(source, DeviceTableModel):
+            self._flags = [self._accepts(row) for row in source.rows]
+            self._flags_generation = source.generation
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         source = self.sourceModel()
@@ -303,7 +344,11 @@ class DeviceFilterProxy(QSortFilterProxyModel):
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
         source = self.sourceModel()
         assert isinstance(source, DeviceTableModel)
-        row = source.rows[source_row]
+        if self._flags_generation != source.generation:
+            self._change_rows_done()  # one pass over all rows beats one slow call per row
+        return self._flags[source_row]
+
+    def _accepts(self, row: DeviceRow) -> bool:
         if self._needle and self._needle not in row.haystack:
             return False
         if self._category is not None and row.device.category is not self._category:

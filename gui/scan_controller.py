@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -11,6 +14,15 @@ from gui.scan_service import ScanPlan, ScanService
 from gui.tasks import TaskContext, TaskHandle, TaskRunner
 
 log = logging.getLogger(__name__)
+Persist = Callable[[ScanResult], Any]
+
+
+@dataclass(frozen=True)
+class ScanOutcome:
+    """A finished scan and whatever `persist` returned for it (None when cancelled)."""
+
+    result: ScanResult
+    saved: Any = None
 
 
 class ScanController(QObject):
@@ -18,7 +30,7 @@ class ScanController(QObject):
 
     device_found = Signal(object)  # Device (may repeat a MAC with more detail)
     progressed = Signal(object)  # Progress
-    finished = Signal(object)  # ScanResult (result.cancelled tells a cancelled scan)
+    finished = Signal(object)  # ScanOutcome (outcome.result.cancelled tells a cancelled scan)
     failed = Signal(object)  # the exception
 
     def __init__(self, service: ScanService, runner: TaskRunner,
@@ -32,14 +44,19 @@ class ScanController(QObject):
     def running(self) -> bool:
         return self._handle is not None and self._handle.running
 
-    def start(self, plan: ScanPlan) -> None:
+    def start(self, plan: ScanPlan, persist: Persist | None = None) -> None:
+        """Scan off the GUI thread; a finished (not cancelled) result goes to `persist` there too,
+        so saving and reloading a big site never stalls the window."""
         if self.running:
             return
         log.info("scan starting on %s (%s), deep=%s, consent=%s", plan.interface.name,
                  plan.interface.network, plan.deep, bool(plan.consent_by))
 
-        def work(context: TaskContext) -> ScanResult:
-            return self.service.scan(plan, context.cancel, context.progress, context.item)
+        def work(context: TaskContext) -> ScanOutcome:
+            result = self.service.scan(plan, context.cancel, context.progress, context.item)
+            if result.cancelled or context.cancel.cancelled or persist is None:
+                return ScanOutcome(result)
+            return ScanOutcome(result, persist(result))
 
         self._handle = self.runner.start(work, on_result=self._succeeded,
                                          on_error=self._failed, on_progress=self._progress,
@@ -58,10 +75,11 @@ class ScanController(QObject):
         if isinstance(progress, Progress):
             self.progressed.emit(progress)
 
-    def _succeeded(self, result: object) -> None:
+    def _succeeded(self, outcome: object) -> None:
         self._handle = None
-        log.info("scan finished: %s devices", len(getattr(result, "devices", ())))
-        self.finished.emit(result)
+        if isinstance(outcome, ScanOutcome):
+            log.info("scan finished: %s devices", len(outcome.result.devices))
+        self.finished.emit(outcome)
 
     def _failed(self, exc: object) -> None:
         self._handle = None

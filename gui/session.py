@@ -133,7 +133,7 @@ class Session:
             answers = self._answers(site_id, record.mac) if items else {}
             score, _ = _score(views, items, answers)
             rows.append(DeviceRow(device=device, name=record.label, tag=record.tag, score=score,
-                                  open_counts=_open_counts(views)))
+                                  open_counts=_open_counts(views)).with_haystack())
         return rows
 
     def live_row(self, site_id: int, device: Device, known: DeviceRow | None) -> DeviceRow:
@@ -195,10 +195,16 @@ class Session:
         forget_password(site_id, mac)
 
     # -- dashboard
-    def dashboard(self, site_id: int) -> DashboardData:
+    def dashboard(self, site_id: int, rows: list[DeviceRow] | None = None) -> DashboardData:
         from gui.session_dashboard import build_dashboard
 
-        return build_dashboard(self, site_id)
+        return build_dashboard(self, site_id, rows)
+
+    def device_row(self, site_id: int, mac: str) -> DeviceRow:
+        """One device's table row, fresh from the store (after its page changed something)."""
+        details = self.device_details(site_id, mac)
+        return DeviceRow(device=details.device, name=details.label, tag=details.tag,
+                         score=details.score, open_counts=_open_counts(details.findings))
 
 
 def _user_name() -> str:

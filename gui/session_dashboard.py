@@ -8,7 +8,7 @@ from PySide6.QtCore import QCoreApplication
 
 from core.models import Severity, Tag
 from gui.models import SEVERITY_ORDER, tag_name
-from gui.text import clean
+from gui.text import clean, isolate
 
 if TYPE_CHECKING:
     from gui.session import DashboardData, Session
@@ -20,10 +20,10 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("dashboard", text)
 
 
-def build_dashboard(session: Session, site_id: int) -> DashboardData:
+def build_dashboard(session: Session, site_id: int, rows: list[Any] | None = None) -> DashboardData:
     from gui.session import DashboardData
 
-    rows = session.device_rows(site_id)
+    rows = session.device_rows(site_id) if rows is None else rows
     if not rows:
         return DashboardData(changes=(_tr("No scan yet."),))
     counts = dict.fromkeys(SEVERITY_ORDER, 0)
@@ -51,7 +51,7 @@ def _explain(score: int | None, rows: list[Any], counts: dict[Severity, int]) ->
     if serious:
         lines.append(_tr("{0} critical or high issues pull it down most.").format(serious))
     if worst:
-        names = ", ".join(clean(r.display_name, 40) for r in worst)
+        names = ", ".join(isolate(r.display_name, 40) for r in worst)
         lines.append(_tr("Lowest: {0}.").format(names))
     return tuple(lines)
 
@@ -87,7 +87,7 @@ def _changes(session: Session, site_id: int) -> tuple[str, ...]:
     for change in changes.port_changes:
         if change.opened:
             lines.append(_tr("New open ports on {0}: {1}").format(
-                clean(change.device.name, 40), ", ".join(str(p) for p in change.opened)))
+                isolate(change.device.name, 40), ", ".join(str(p) for p in change.opened)))
     for kind, text in ((changes.fixed_findings, "{0} fixed: {1}"),
                        (changes.new_findings, "{0} new issues: {1}")):
         if kind:
@@ -97,7 +97,7 @@ def _changes(session: Session, site_id: int) -> tuple[str, ...]:
 
 
 def _names(names: Any) -> str:
-    names = [clean(n, 40) for n in names]
+    names = [isolate(n, 40) for n in names]
     shown = ", ".join(names[:MAX_NAMES])
     return shown + (_tr(" and {0} more").format(len(names) - MAX_NAMES)
                     if len(names) > MAX_NAMES else "")
@@ -122,5 +122,5 @@ def _actions(session: Session, site_id: int) -> tuple[str, ...]:
         if record.finding.severity.rank < Severity.MEDIUM.rank:
             break
         name = session.store.device(site_id, record.mac).display_name
-        actions.append(f"{clean(record.finding.title, 80)} — {clean(name, 40)}")
+        actions.append(f"{clean(record.finding.title, 80)} — {isolate(name, 40)}")
     return tuple(actions)

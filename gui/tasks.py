@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -16,25 +17,51 @@ log = logging.getLogger(__name__)
 class TaskSignals(QObject):
     """Lives on the GUI thread; emits from the worker arrive there as queued signals."""
 
-    progress = Signal(object)  # core.models.Progress (or any progress value)
-    item = Signal(object)  # a streamed partial result, e.g. a Device
+    progress_ready = Signal()  # the latest progress value can be taken (TaskContext.take_progress)
+    items_ready = Signal()  # streamed partial results can be taken (TaskContext.take_items)
     succeeded = Signal(object)  # the work function's return value
     failed = Signal(object)  # the exception it raised
     finished = Signal()  # always last, after succeeded or failed
 
 
 class TaskContext:
-    """What the work function gets: the cancel token and two ways to report back."""
+    """What the work function gets: the cancel token and two ways to report back.
+
+    Reports are buffered and only a wake-up signal is queued (at most one pending), so a
+    flood of devices or progress steps can never starve the GUI thread's event loop."""
 
     def __init__(self, signals: TaskSignals, cancel: CancelToken) -> None:
         self._signals = signals
         self.cancel = cancel
+        self._lock = threading.Lock()
+        self._items: list[object] = []
+        self._progress: list[object] = []
 
     def progress(self, value: object) -> None:
-        self._signals.progress.emit(value)
+        """Report progress (callable from any thread); only the latest value is kept."""
+        with self._lock:
+            wake = not self._progress
+            self._progress[:] = [value]
+        if wake:
+            self._signals.progress_ready.emit()
 
     def item(self, value: object) -> None:
-        self._signals.item.emit(value)
+        """Stream a partial result (callable from any thread); all are delivered, in order."""
+        with self._lock:
+            wake = not self._items
+            self._items.append(value)
+        if wake:
+            self._signals.items_ready.emit()
+
+    def take_items(self) -> list[object]:
+        with self._lock:
+            items, self._items = self._items, []
+        return items
+
+    def take_progress(self) -> list[object]:
+        with self._lock:
+            latest, self._progress = self._progress, []
+        return latest
 
 
 Work = Callable[[TaskContext], Any]
@@ -96,13 +123,24 @@ class TaskRunner(QObject):
         """Run `work(context)` off the GUI thread; the callbacks run on the GUI thread."""
         signals = TaskSignals(self)
         handle = TaskHandle(signals, cancel or CancelToken())
-        for signal, slot in ((signals.succeeded, on_result), (signals.failed, on_error),
-                             (signals.progress, on_progress), (signals.item, on_item)):
+        context = TaskContext(signals, handle.cancel_token)
+
+        def deliver(take: Callable[[], list[object]], slot: Callable[[Any], None] | None) -> None:
+            for value in take():
+                if slot is not None:
+                    slot(value)
+
+        signals.items_ready.connect(lambda: deliver(context.take_items, on_item))
+        signals.progress_ready.connect(lambda: deliver(context.take_progress, on_progress))
+        # Streamed items still buffered when the work ends are delivered before its result.
+        signals.succeeded.connect(lambda _: deliver(context.take_items, on_item))
+        signals.failed.connect(lambda _: deliver(context.take_items, on_item))
+        for signal, slot in ((signals.succeeded, on_result), (signals.failed, on_error)):
             if slot is not None:
                 signal.connect(slot)
         signals.finished.connect(lambda: self._forget(handle))
         self._active.add(handle)
-        self._pool.start(_Runnable(work, TaskContext(signals, handle.cancel_token), signals))
+        self._pool.start(_Runnable(work, context, signals))
         return handle
 
     @property

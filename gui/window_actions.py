@@ -83,9 +83,6 @@ class WindowActions:
         if self.right.currentWidget() is self.device_page and self.device_page.mac:
             self.device_page.refresh()
 
-    def _schedule_refresh(self: MainWindow) -> None:
-        self._refresh_timer.start()
-
     def new_site(self: MainWindow) -> None:
         name = dialogs.ask_text(self, _tr("New site"), _tr("Name of the site (office, client):"))
         if name:
