@@ -18,7 +18,7 @@ from core.models import ArpEntry
 
 SWEEP_PORT = 9  # discard: nobody should answer, the datagram only triggers ARP
 CHUNK = 512  # addresses per sweep round: stays well inside the kernel's neighbour table
-BATCH = 64  # datagrams per burst
+BATCH = 32  # datagrams per burst (and per socket)
 BATCH_GAP = 0.005  # seconds between bursts, so the switch and the kernel keep up
 SETTLE = 0.35  # stop waiting once the table has not grown for this long...
 MIN_WAIT = 0.6  # ...but wait at least this long after the last datagram
@@ -44,16 +44,31 @@ def kernel_arp_scan(network: ipaddress.IPv4Network, iface: str, own_ip: str,
 
 
 def sweep(targets: Iterable[str], own_ip: str, cancel: CancelToken) -> None:
-    """Send one tiny UDP datagram to each target, in paced bursts; errors per address ignored."""
+    """Send one tiny UDP datagram to each target, in paced bursts; errors per address ignored.
+
+    Datagrams to a not-yet-resolved address wait in the kernel until ARP answers or gives up
+    (~3 s), still charged to the sending socket's buffer; so each burst gets a fresh socket.
+    """
+    batch: list[str] = []
+    for ip in targets:
+        batch.append(ip)
+        if len(batch) == BATCH:
+            _send_batch(batch, own_ip)
+            batch = []
+            if cancel.wait(BATCH_GAP):
+                return
+    if batch:
+        _send_batch(batch, own_ip)
+
+
+def _send_batch(batch: list[str], own_ip: str) -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        sock.settimeout(0.2)
+        sock.setblocking(False)
         with contextlib.suppress(OSError):  # unbound still works: the route picks the interface
             sock.bind((own_ip, 0))
-        for count, ip in enumerate(targets, start=1):
+        for ip in batch:
             with contextlib.suppress(OSError):  # unreachable etc.: the table tells the truth
                 sock.sendto(b"\0", (ip, SWEEP_PORT))
-            if count % BATCH == 0 and cancel.wait(BATCH_GAP):
-                return
 
 
 def collect(network: ipaddress.IPv4Network, iface: str, cancel: CancelToken,

@@ -26,7 +26,7 @@ from core.models import (
 
 MODES = ("auto", "raw", "kernel")
 MIN_TIMEOUT = 1.0
-CLOSE_MARGIN = 0.15  # seconds kept at the end to close sockets and zeroconf
+CLOSE_MARGIN = 0.3  # seconds kept at the end to close sockets and zeroconf
 RESOLVE_EVERY = 0.3  # how often addresses heard by mDNS/SSDP are resolved to a MAC
 
 
@@ -168,9 +168,11 @@ class _Scan:
                 self._progress(phase, min(0.99, elapsed / self.timeout), message)
 
     def _emit(self, devices: list[Device]) -> None:
+        """Report devices to the caller; those whose MAC is not known yet wait for it."""
         if self.on_device is not None:
             for device in devices:
-                self.on_device(device)
+                if device.mac:
+                    self.on_device(device)
 
     def _progress(self, phase: ScanPhase, fraction: float, message: str) -> None:
         if self.on_progress is not None:

@@ -41,8 +41,26 @@ NAS = Expected("nas", "00:11:32:10:00:14", "10.231.0.14", "Synology", "nas",
                ("_smb._tcp.local.",), (22, 443))
 PHONE = Expected("phone", "da:a1:19:10:00:15", "10.231.0.15", "", "unknown", mac_random=True)
 SILENT = Expected("silent", "00:14:22:10:00:16", "10.231.0.16", "Dell", "unknown", silent=True)
+TV = Expected("tv", "f4:f5:d8:10:00:17", "10.231.0.17", "Google", "media",
+              ("_googlecast._tcp.local.",), extra={"model": "Chromecast"})
+PC = Expected("pc", "a4:4c:c8:10:00:18", "10.231.0.18", "Dell", "computer",
+              ("_workstation._tcp.local.",))
+# Hostile data: odd TXT (bad UTF-8, empty key, huge), HTML in names, a type nobody seeds.
+ODDBALL = Expected("oddball", "24:0a:c4:10:00:19", "10.231.0.19", "Espressif", "smart_home",
+                   ("_odd-thing._tcp.local.",))
+# Hostile UPnP: broken XML, a 1 MB description, LOCATION outside the lab, 10 kB headers.
+BADUPNP = Expected("badupnp", "00:1d:c9:10:00:20", "10.231.0.20", "GainSpan", "unknown")
 
-OFFICE: tuple[Expected, ...] = (PRINTER, CAMERA, HUB, ROUTER, NAS, PHONE, SILENT)
+OFFICE: tuple[Expected, ...] = (PRINTER, CAMERA, HUB, ROUTER, NAS, PHONE, SILENT, TV, PC,
+                                ODDBALL, BADUPNP)
+OUTSIDE_LOCATION_HOST = "198.51.100.7"  # TEST-NET-2: must never be fetched
+ODD_TXT: dict[str, object] = {
+    "": "empty key",
+    "bad": {"hex": "fffe00c328"},
+    "\u00ff\u00fe": "latin-1 key",
+    "flag": None,
+    **{f"big{i:02d}": "B" * 240 for i in range(24)},
+}
 
 IGD_DESCRIPTION = """<?xml version="1.0"?>
 <root xmlns="urn:schemas-upnp-org:device-1-0">
@@ -83,6 +101,10 @@ class Office:
         self._router()
         self._nas()
         self._silent()
+        self._tv()
+        self._pc()
+        self._oddball()
+        self._badupnp()
         self.wait_until_ready()
         return self
 
@@ -144,6 +166,38 @@ class Office:
         rules = self.write(host, "drop.nft", "table inet lab {\n chain input {\n"
                            "  type filter hook input priority 0; policy drop;\n }\n}\n")
         self.lab.exec(host.ns, ["nft", "-f", str(rules)])
+
+    def _tv(self) -> None:
+        self.mdns(self.hosts["tv"], "Chromecast-lab", [
+            {"type": "_googlecast._tcp.local.", "name": "Chromecast-4e2a1b", "port": 8009,
+             "txt": {"id": "4e2a1b", "md": "Chromecast", "fn": "Meeting room TV", "ve": "05"}},
+        ])
+
+    def _pc(self) -> None:
+        self.mdns(self.hosts["pc"], "reception-pc", [
+            {"type": "_workstation._tcp.local.", "name": "reception-pc [a4:4c:c8:10:00:18]",
+             "port": 9, "txt": {}},
+        ])
+
+    def _oddball(self) -> None:
+        self.mdns(self.hosts["oddball"], "odd-thing", [
+            {"type": "_odd-thing._tcp.local.", "name": "<b>Odd</b> \u202e thing &amp;",
+             "port": 7000, "txt": ODD_TXT},
+        ])
+
+    def _badupnp(self) -> None:
+        host = self.hosts["badupnp"]
+        broken = self.write(host, "broken.xml", "<root><device><friendlyName>Half")
+        huge = self.write(host, "huge.xml", "<root><device><friendlyName>"
+                          + "H" * 1_000_000 + "</friendlyName></device></root>")
+        long_server = "Hostile/1.0 " + "S" * 10_000
+        for port, desc, extra in ((49152, broken, ()), (49153, huge, ()),
+                                  (49154, broken, ("--location-host", OUTSIDE_LOCATION_HOST))):
+            self.lab.start(host, self.lab.python(
+                "tests.lab.devices.ssdp_device", "--ip", host.ip, "--description", str(desc),
+                "--http-port", str(port), "--usn", f"uuid:bad-{port}", "--server", long_server,
+                *extra), log_name=f"ssdp{port}")
+            self._wait_port(host, port)
 
     # -- building blocks (also used by other test modules) ----------------------------
     def write(self, host: LabHost, name: str, text: str) -> Path:

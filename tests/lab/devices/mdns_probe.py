@@ -27,7 +27,8 @@ def main() -> int:
     ip, seconds = sys.argv[1], float(sys.argv[2])
     zc = Zeroconf(interfaces=[ip], ip_version=IPVersion.V4Only)
     types = ["_ipp._tcp.local.", "_http._tcp.local.", "_rtsp._tcp.local.", "_hap._tcp.local.",
-             "_mqtt._tcp.local.", "_smb._tcp.local."]
+             "_mqtt._tcp.local.", "_smb._tcp.local.", "_googlecast._tcp.local.",
+             "_workstation._tcp.local.", "_odd-thing._tcp.local."]
     collector = _Collector()
     browser = ServiceBrowser(zc, types, collector)
     time.sleep(seconds)

@@ -25,11 +25,12 @@ def main() -> int:
     parser.add_argument("--http-port", type=int, default=49152)
     parser.add_argument("--server", default="Linux/5.10 UPnP/1.0 LabDevice/1.0")
     parser.add_argument("--lifetime", type=float, default=600.0)
+    parser.add_argument("--location-host", default="", help="host put in LOCATION (default --ip)")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     body = Path(args.description).read_bytes()
     _serve_description(args.ip, args.http_port, body)
-    location = f"http://{args.ip}:{args.http_port}/description.xml"
+    location = f"http://{args.location_host or args.ip}:{args.http_port}/description.xml"
     sock = _ssdp_socket(args.ip)
     print("ready", flush=True)
     deadline = time.monotonic() + args.lifetime

@@ -1,0 +1,114 @@
+"""ARP parsers (recorded Linux, macOS and Windows output), raw reply frames and mode choice."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+
+import pytest
+
+from core import arp_kernel, arp_raw, discovery
+from core.errors import KnownError, NeedsPrivilegesError
+from core.models import ArpEntry, ArpMode
+
+PROC_NET_ARP = """IP address       HW type     Flags       HW address            Mask     Device
+10.231.0.10      0x1         0x2         3c:d9:2b:10:00:10     *        eth0
+10.231.0.99      0x1         0x0         00:00:00:00:00:00     *        eth0
+10.231.0.16      0x1         0x2         00:14:22:10:00:16     *        eth0
+192.168.7.1      0x1         0x2         50:c7:bf:aa:bb:cc     *        wlan0
+10.231.0.77      0x1         0x6         00:11:32:00:00:77     *        eth0
+"""
+
+IP_NEIGH = json.dumps([
+    {"dst": "10.231.0.10", "dev": "eth0", "lladdr": "3c:d9:2b:10:00:10", "state": ["REACHABLE"]},
+    {"dst": "10.231.0.11", "dev": "eth0", "lladdr": "c0:56:e3:10:00:11", "state": ["STALE"]},
+    {"dst": "10.231.0.98", "dev": "eth0", "state": ["FAILED"]},
+    {"dst": "10.231.0.97", "dev": "eth0", "lladdr": "00:11:22:33:44:55", "state": ["FAILED"]},
+    {"dst": "fe80::1", "dev": "eth0", "lladdr": "00:11:22:33:44:66", "state": ["STALE"]},
+])
+
+MACOS_ARP_AN = """? (192.168.178.1) at 3c:a6:2f:1:2:3 on en0 ifscope [ethernet]
+? (192.168.178.23) at (incomplete) on en0 ifscope [ethernet]
+? (192.168.178.40) at 0:14:22:a:b:c on en0 ifscope permanent [ethernet]
+? (192.168.178.255) at ff:ff:ff:ff:ff:ff on en0 ifscope [ethernet]
+? (224.0.0.251) at 1:0:5e:0:0:fb on en0 ifscope permanent [ethernet]
+? (10.0.0.5) at 00:11:32:00:00:05 on en7 ifscope [ethernet]
+"""
+
+WINDOWS_ARP_A = """
+Interface: 192.168.1.23 --- 0x7
+  Internet Address      Physical Address      Type
+  192.168.1.1           50-c7-bf-aa-bb-cc     dynamic
+  192.168.1.10          3c-d9-2b-10-00-10     dynamic
+  192.168.1.255         ff-ff-ff-ff-ff-ff     static
+  224.0.0.22            01-00-5e-00-00-16     static
+  239.255.255.250       01-00-5e-7f-ff-fa     static
+"""
+
+
+def test_proc_net_arp_keeps_complete_entries_of_the_interface() -> None:
+    entries = arp_kernel.parse_proc_net_arp(PROC_NET_ARP, "eth0")
+    assert entries == (ArpEntry("10.231.0.10", "3c:d9:2b:10:00:10"),
+                       ArpEntry("10.231.0.16", "00:14:22:10:00:16"),
+                       ArpEntry("10.231.0.77", "00:11:32:00:00:77"))
+
+
+def test_ip_neigh_json_keeps_live_states_only() -> None:
+    entries = arp_kernel.parse_ip_neigh_json(IP_NEIGH)
+    assert [e.ip for e in entries] == ["10.231.0.10", "10.231.0.11"]
+    assert arp_kernel.parse_ip_neigh_json("garbage") == ()
+
+
+def test_macos_arp_an_normalises_short_octets_and_drops_broadcast_and_multicast() -> None:
+    entries = arp_kernel.parse_arp_an(MACOS_ARP_AN, "en0")
+    assert entries == (ArpEntry("192.168.178.1", "3c:a6:2f:01:02:03"),
+                       ArpEntry("192.168.178.40", "00:14:22:0a:0b:0c"))
+
+
+def test_windows_arp_a_keeps_dynamic_unicast_entries() -> None:
+    entries = arp_kernel.parse_windows_arp_a(WINDOWS_ARP_A)
+    assert entries == (ArpEntry("192.168.1.1", "50:c7:bf:aa:bb:cc"),
+                       ArpEntry("192.168.1.10", "3c:d9:2b:10:00:10"))
+
+
+def test_linux_neighbour_table_is_readable_without_privileges() -> None:
+    for entry in arp_kernel.read_neighbours("lo"):
+        assert entry.mac.count(":") == 5
+
+
+def _arp_frame(op: int, sender_mac: bytes, sender_ip: str) -> bytes:
+    return (b"\xff" * 6 + sender_mac + b"\x08\x06" + b"\x00\x01\x08\x00\x06\x04"
+            + op.to_bytes(2, "big") + sender_mac + socket.inet_aton(sender_ip)
+            + b"\x00" * 6 + socket.inet_aton("10.0.0.2"))
+
+
+def test_raw_reply_frames_are_parsed_and_requests_ignored() -> None:
+    mac = bytes.fromhex("3cd92b100010")
+    assert arp_raw.parse_arp_reply(_arp_frame(2, mac, "10.0.0.10")) == \
+        ArpEntry("10.0.0.10", "3c:d9:2b:10:00:10")
+    assert arp_raw.parse_arp_reply(_arp_frame(1, mac, "10.0.0.10")) is None
+    assert arp_raw.parse_arp_reply(b"\x00" * 20) is None
+    assert arp_raw.parse_arp_reply(_arp_frame(2, b"\x01" * 6, "10.0.0.10")) is None
+
+
+def test_kernel_mode_never_needs_privileges() -> None:
+    assert discovery.choose_mode("kernel")[0] is ArpMode.KERNEL
+
+
+def test_auto_mode_follows_the_privilege_and_says_why() -> None:
+    mode, reason = discovery.choose_mode("auto")
+    permitted, why = arp_raw.raw_permitted()
+    assert mode is (ArpMode.RAW if permitted else ArpMode.KERNEL)
+    assert why in reason
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may always use raw mode")
+def test_raw_mode_without_privileges_is_a_typed_error() -> None:
+    with pytest.raises(NeedsPrivilegesError, match="administrator rights"):
+        discovery.choose_mode("raw")
+
+
+def test_unknown_mode_is_a_known_error() -> None:
+    with pytest.raises(KnownError):
+        discovery.choose_mode("turbo")

@@ -1,0 +1,81 @@
+"""Lab: discovery streams devices and progress, catches late mDNS answers, and cancels promptly."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.conftest import require_lab
+from tests.lab.netlab import Lab
+from tests.lab.office import Office
+
+pytestmark = pytest.mark.lab
+
+EARLY = ("early", "3c:d9:2b:20:00:21", "10.231.0.21")
+LATE = ("late", "b8:27:eb:20:00:22", "10.231.0.22")
+LATE_DELAY = 1.0  # seconds after the scan starts, well inside its 3 s
+
+
+@pytest.fixture(scope="module")
+def small_lab() -> Iterator[Lab]:
+    require_lab()
+    with Lab() as lab:
+        office = Office(lab)
+        early = lab.add_host(*EARLY)
+        office.mdns(early, "early-printer", [
+            {"type": "_ipp._tcp.local.", "name": "Early printer", "port": 631,
+             "txt": {"ty": "Early 1"}}])
+        lab.add_host(*LATE)
+        office.wait_until_ready()
+        yield lab
+
+
+def probe(lab: Lab, *args: str, unprivileged: bool = True) -> dict[str, Any]:
+    proc = lab.run_scanner(lab.python("tests.lab.devices.discovery_probe", "--mode", "kernel",
+                                      *args), unprivileged=unprivileged)
+    assert proc.returncode == 0, proc.stderr
+    out: dict[str, Any] = json.loads(proc.stdout)
+    return out
+
+
+def test_devices_stream_before_the_scan_ends_with_progress(small_lab: Lab) -> None:
+    out = probe(small_lab)
+    early_mac = EARLY[1]
+    assert out["first_seen"][early_mac] < out["elapsed"] - 1.0
+    phases = [p["phase"] for p in out["progress"]]
+    assert phases[0] == "starting" and phases[-1] == "done" and "arp" in phases
+    fractions = [p["fraction"] for p in out["progress"]]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert out["threads"] == []
+    assert out["result"]["scan"]["cancelled"] is False
+
+
+def test_a_device_answering_mdns_late_is_still_caught(small_lab: Lab) -> None:
+    lab = small_lab
+    late = lab.hosts["late"]
+    Office(lab).mdns(late, "late-hub", [
+        {"type": "_hap._tcp.local.", "name": "Late hub", "port": 8080, "txt": {"md": "Late 1"}}],
+        delay=LATE_DELAY)
+    out = probe(lab)
+    devices = {d["mac"]: d for d in out["result"]["devices"]}
+    hub = devices[LATE[1]]
+    assert [s["name"] for s in hub["services"]] == ["Late hub"]
+    assert hub["category"] == "smart_home" and hub["model"] == "Late 1"
+    assert out["last_update"][LATE[1]] > LATE_DELAY  # it really arrived late
+
+
+@pytest.mark.parametrize(("cancel_after", "unprivileged"),
+                         [(0.3, True), (1.5, True), (0.3, False), (1.5, False)])
+def test_cancel_stops_within_half_a_second(small_lab: Lab, cancel_after: float,
+                                           unprivileged: bool) -> None:
+    mode = "kernel" if unprivileged else "raw"
+    out = probe(small_lab, "--mode", mode, "--timeout", "10", "--cancel-after",
+                str(cancel_after), unprivileged=unprivileged)
+    assert out["cancel_latency"] < 0.5, out["cancel_latency"]
+    assert out["result"]["scan"]["cancelled"] is True
+    assert out["threads"] == []
+    if cancel_after > 1:
+        assert EARLY[1] in {d["mac"] for d in out["result"]["devices"]}  # found so far is kept
