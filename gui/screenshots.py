@@ -23,8 +23,10 @@ def render(out_dir: Path, prefix: str = "", device_name: str = "") -> list[Path]
     window = MainWindow(scan_service=ReplayScanService(delay=0))
     window.resize(1366, 768)
     window.show()
+    window.wait_until_idle()
     if not window.session.sites():
         window.open_sample()
+    window.wait_until_idle()
     app.processEvents()
     out_dir.mkdir(parents=True, exist_ok=True)
     written = [_save(window, out_dir / f"{prefix}main-window.png")]
@@ -36,6 +38,7 @@ def render(out_dir: Path, prefix: str = "", device_name: str = "") -> list[Path]
     window.device_page.tabs.setCurrentWidget(window.device_page.wizard)
     for value in ("yes", "no"):
         window.device_page.wizard.answer(value)
+    window.wait_until_idle()
     app.processEvents()
     written.append(_save(window, out_dir / f"{prefix}device-checklist.png"))
     window.device_page.tabs.setCurrentIndex(0)

@@ -128,6 +128,24 @@ class WindowActions:
         self._dashboard_running = False
         dialogs.show_error(self, exc)
 
+    def wait_until_idle(self: MainWindow, timeout: float = 30.0) -> bool:
+        """Run a local event loop until background work is done (scripts and screenshots)."""
+        import time
+
+        from PySide6.QtCore import QEventLoop, QTimer
+
+        deadline = time.monotonic() + timeout
+        loop = QEventLoop()
+        poll = QTimer()
+        poll.setInterval(20)
+        poll.timeout.connect(lambda: (not self.busy or time.monotonic() > deadline)
+                             and loop.quit())
+        poll.start()
+        if self.busy:
+            loop.exec()
+        poll.stop()
+        return not self.busy
+
     @property
     def busy(self: MainWindow) -> bool:
         """True while a scan, a site load or a dashboard update is still running."""

@@ -37,6 +37,7 @@ def main() -> int:
     window.show()
     dialogs.run_modal = _welcome(args.interface, report)  # type: ignore[assignment]
     window.start_first_run_if_needed()
+    _wait(lambda: not window.busy, 30)
     report["scan_enabled_after_welcome"] = window.scan_button.isEnabled()
     report["rows_before_scan"] = window.table_model.rowCount()
     report.update(_scan(window))
@@ -46,6 +47,7 @@ def main() -> int:
     window.shutdown()
     window.session.close()
     again = MainWindow(Session.open(args.db), EngineScanService())
+    _wait(lambda: not again.busy, 30)
     row = again.table_model.row_for(args.open_mac)
     report["tag_after_restart"] = row.tag.value if row else None
     again.open_device(args.open_mac)
@@ -76,7 +78,8 @@ def _wait(condition: Any, timeout: float) -> None:
     poll.setInterval(20)
     poll.timeout.connect(lambda: (condition() or time.monotonic() > deadline) and loop.quit())
     poll.start()
-    loop.exec()
+    if not condition():
+        loop.exec()
     poll.stop()
 
 
@@ -117,6 +120,7 @@ def _answer(window: MainWindow, mac: str) -> dict[str, Any]:
 
 def _screenshots(window: MainWindow, out: Path, mac: str) -> None:
     out.mkdir(parents=True, exist_ok=True)
+    window.wait_until_idle()
     window.open_device(mac)
     window.device_page.tabs.setCurrentWidget(window.device_page.wizard)
     QApplication.processEvents()
