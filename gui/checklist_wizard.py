@@ -18,8 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.models import Finding
-from gui.models import severity_name
+from core.models import Category, Finding
 from gui.text import clean
 
 CHOICES = (("yes", "&Yes"), ("no", "N&o"), ("unsure", "Not &sure"), ("na", "Not a&pplicable"))
@@ -53,6 +52,7 @@ class ChecklistWizard(QWidget):
         self._answers: dict[str, str] = {}
         self._findings: tuple[Finding, ...] = ()
         self._vendor = ""
+        self._category = Category.UNKNOWN
         self._position = 0
         self.position_label = _label(bold=False)
         self.progress = QProgressBar()
@@ -65,6 +65,8 @@ class ChecklistWizard(QWidget):
         self.how_label = _label()
         self.evidence_label = _label()
         self.evidence_label.setObjectName("evidence")
+        self.evidence_label.setStyleSheet(
+            "QLabel#evidence { border-left: 4px solid #3f88c5; padding-left: 8px; }")
         self.answer_label = _label()
         self.choice_buttons: dict[str, QPushButton] = {}
         self.date_edit = QDateEdit()
@@ -116,12 +118,14 @@ class ChecklistWizard(QWidget):
 
     # -- data in
     def set_items(self, items: Sequence[Any], answers: dict[str, str],
-                  findings: Sequence[Finding] = (), vendor: str = "") -> None:
+                  findings: Sequence[Finding] = (), vendor: str = "",
+                  category: Category = Category.UNKNOWN) -> None:
         """Show these checklist items; start at the first unanswered one."""
         self._items = list(items)
         self._answers = dict(answers)
         self._findings = tuple(findings)
-        self._vendor = vendor.casefold()
+        self._vendor = vendor
+        self._category = category
         first_open = next((i for i, item in enumerate(self._items)
                            if item.id not in self._answers), 0)
         self.go(first_open)
@@ -184,18 +188,17 @@ class ChecklistWizard(QWidget):
         self.next_button.setEnabled(self._position < total - 1)
 
     def _how(self, item: Any) -> str:
-        for vendor, text in getattr(item, "how_by_vendor", {}).items():
-            if vendor and vendor in self._vendor:
-                return str(text)
-        return str(item.how)
+        from core.checklists import how_for
+
+        return how_for(item, self._category, self._vendor)
 
     def _show_evidence(self, item: Any) -> None:
-        ids = set(getattr(item, "finding_ids", ()))
-        linked = [f for f in self._findings if f.id in ids]
-        self.evidence_label.setVisible(bool(linked))
-        lines = [self.tr("The scan found: {0} ({1}). {2}").format(
-            clean(f.title, 160), severity_name(f.severity).lower(), clean(f.evidence, 300))
-            for f in linked[:3]]
+        """What the scan says about this question, and any finding that disputes the answer."""
+        from core.checklist_evidence import evidence_for
+
+        evidence = evidence_for(item, self._findings, self._answers.get(item.id))
+        lines = [clean(text, 600) for text in (evidence.note, evidence.contradiction) if text]
+        self.evidence_label.setVisible(bool(lines))
         self.evidence_label.setText("\n".join(lines))
 
     def _show_answer_widgets(self, item: Any) -> None:

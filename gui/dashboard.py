@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QProgressBar,
     QScrollArea,
     QVBoxLayout,
@@ -35,7 +37,10 @@ def _label(text: str = "", bold: bool = False, scale: float = 1.0) -> QLabel:
 
 
 class DashboardPanel(QScrollArea):
-    """A calm summary of the chosen site, rebuilt from a DashboardData each time it changes."""
+    """A calm summary of the chosen site, rebuilt from a DashboardData each time it changes;
+    activating a next best action emits action_activated(mac) to open that device."""
+
+    action_activated = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,7 +59,14 @@ class DashboardPanel(QScrollArea):
         self.checklist_label = _label()
         self.changes_label = _label()
         self.placement_label = _label()
-        self.actions_label = _label()
+        self.actions_list = QListWidget()
+        self.actions_list.setWordWrap(True)
+        self.actions_list.setFrameShape(QFrame.Shape.NoFrame)
+        self.actions_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.actions_list.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.actions_list.itemActivated.connect(self._action_chosen)
+        self.actions_list.itemClicked.connect(self._action_chosen)
+        self.actions_list.setToolTip(self.tr("Open the device to do this"))
         self._build()
 
     def _section(self, title: str) -> None:
@@ -84,7 +96,7 @@ class DashboardPanel(QScrollArea):
         self._section(self.tr("Home and work"))
         self.layout_.addWidget(self.placement_label)
         self._section(self.tr("Next best actions"))
-        self.layout_.addWidget(self.actions_label)
+        self.layout_.addWidget(self.actions_list)
         self.layout_.addStretch(1)
 
     def show_data(self, data: DashboardData) -> None:
@@ -102,5 +114,27 @@ class DashboardPanel(QScrollArea):
             data.checklist_answered, data.checklist_total, data.checklist_percent))
         self.changes_label.setText("\n".join(data.changes) or self.tr("Nothing to compare yet."))
         self.placement_label.setText("\n".join(data.placement))
-        numbered = [f"{n}. {text}" for n, text in enumerate(data.actions, start=1)]
-        self.actions_label.setText("\n".join(numbered) or self.tr("Nothing urgent."))
+        self.actions_list.clear()
+        for number, (text, mac) in enumerate(zip(data.actions, data.action_macs, strict=False),
+                                             start=1):
+            item = QListWidgetItem(f"{number}. {text}")
+            item.setData(Qt.ItemDataRole.UserRole, mac)
+            self.actions_list.addItem(item)
+        if not data.actions:
+            self.actions_list.addItem(QListWidgetItem(self.tr("Nothing urgent.")))
+        self.actions_list.setFixedHeight(self._list_height())
+
+    def _list_height(self) -> int:
+        width = max(200, self.actions_list.viewport().width())
+        height = 4
+        for row in range(self.actions_list.count()):
+            text = self.actions_list.item(row).text()
+            rect = self.actions_list.fontMetrics().boundingRect(
+                0, 0, width - 8, 10_000, int(Qt.TextFlag.TextWordWrap), text)
+            height += rect.height() + 8
+        return height
+
+    def _action_chosen(self, item: QListWidgetItem) -> None:
+        mac = item.data(Qt.ItemDataRole.UserRole)
+        if mac:
+            self.action_activated.emit(str(mac))

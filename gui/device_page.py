@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
-    QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QTabWidget,
@@ -27,75 +22,14 @@ from core.errors import KnownError
 from core.models import Device, Tag
 from gui import dialogs
 from gui.checklist_wizard import ChecklistWizard
-from gui.models import SEVERITY_COLOURS, category_name, severity_name, tag_name
+from gui.device_notes import DeviceNotes
+from gui.finding_cards import FindingCard
+from gui.models import category_name, tag_name
 from gui.text import clean
+from gui.widgets import plain_label
 
 if TYPE_CHECKING:
     from gui.session import DeviceDetails, Session
-
-NO_DATE = QDate(2000, 1, 1)
-
-
-def plain_label(text: str = "", wrap: bool = True) -> QLabel:
-    label = QLabel()
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(wrap)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setText(text)
-    return label
-
-
-class FindingCard(QFrame):
-    """One finding: severity in colour and words, evidence, the fix, references and status."""
-
-    def __init__(self, record: Any, page: DevicePage) -> None:
-        super().__init__()
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        finding = record.finding
-        status = str(getattr(record.status, "value", record.status))
-        chip = plain_label(severity_name(finding.severity).upper(), wrap=False)
-        chip.setStyleSheet(f"background: {SEVERITY_COLOURS[finding.severity]}; color: white;"
-                           " padding: 2px 6px; border-radius: 3px; font-weight: bold;")
-        title = plain_label(clean(finding.title, 200))
-        font = title.font()
-        font.setBold(True)
-        title.setFont(font)
-        head = QHBoxLayout()
-        head.addWidget(chip)
-        head.addWidget(title, 1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(head)
-        if finding.evidence:
-            layout.addWidget(plain_label(self.tr("What the scan saw: {0}").format(
-                clean(finding.evidence, 600))))
-        if finding.fix:
-            layout.addWidget(plain_label(self.tr("How to fix it: {0}").format(finding.fix)))
-        if finding.refs:
-            layout.addWidget(plain_label(self.tr("Standards: {0}").format(", ".join(finding.refs))))
-        layout.addLayout(self._status_row(record, status, page))
-
-    def _status_row(self, record: Any, status: str, page: DevicePage) -> QHBoxLayout:
-        row = QHBoxLayout()
-        words = {"open": self.tr("Open"), "fixed": self.tr("Marked as fixed"),
-                 "accepted": self.tr("Risk accepted")}
-        text = words.get(status, status)
-        if record.reason:
-            text += " — " + clean(record.reason, 200)
-        row.addWidget(plain_label(text), 1)
-        finding_id = record.finding.id
-        if status == "open":
-            fixed = QPushButton(self.tr("Mark as fixed"))
-            fixed.clicked.connect(lambda: page.set_finding_status(finding_id, "fixed"))
-            accept = QPushButton(self.tr("Accept the risk…"))
-            accept.clicked.connect(lambda: page.accept_risk(finding_id))
-            row.addWidget(fixed)
-            row.addWidget(accept)
-        else:
-            reopen = QPushButton(self.tr("Reopen"))
-            reopen.clicked.connect(lambda: page.set_finding_status(finding_id, "open"))
-            row.addWidget(reopen)
-        return row
-
 
 class DevicePage(QWidget):
     """Everything about one device; every change is saved at once through the session."""
@@ -130,7 +64,8 @@ class DevicePage(QWidget):
         self.facts.setHeaderLabels([self.tr("Fact"), self.tr("Value")])
         self.facts.setColumnWidth(0, 220)
         self.facts.setUniformRowHeights(True)
-        self._build_notes()
+        self.notes = DeviceNotes(session)
+        self.notes.saved.connect(self._notes_saved)
         self._build()
 
     # -- layout
@@ -154,52 +89,10 @@ class DevicePage(QWidget):
         self.tabs.addTab(scroll, self.tr("&Findings"))
         self.tabs.addTab(self.wizard, self.tr("Chec&klist"))
         self.tabs.addTab(self.facts, self.tr("Detai&ls"))
-        self.tabs.addTab(self.notes_tab, self.tr("Notes && &owner"))
+        self.tabs.addTab(self.notes, self.tr("Notes && &owner"))
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.tabs, 1)
-
-    def _build_notes(self) -> None:
-        self.label_edit = QLineEdit()
-        self.label_edit.setPlaceholderText(self.tr("Your own name for it, e.g. Reception printer"))
-        self.owner_edit = QLineEdit()
-        self.location_edit = QLineEdit()
-        self.support_edit = QDateEdit()
-        self.support_edit.setDisplayFormat("yyyy-MM-dd")
-        self.support_edit.setCalendarPopup(True)
-        self.support_edit.setMinimumDate(NO_DATE)
-        self.support_edit.setSpecialValueText(self.tr("Not known"))
-        self.notes_edit = QPlainTextEdit()
-        self.notes_edit.setTabChangesFocus(True)
-        self.save_button = QPushButton(self.tr("&Save notes"))
-        self.save_button.clicked.connect(self.save_notes)
-        self.saved_label = plain_label(wrap=False)
-        self.password_edit = QLineEdit()
-        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password_edit.setPlaceholderText(self.tr("Device admin password"))
-        self.store_password_button = QPushButton(self.tr("Store in the &keychain"))
-        self.store_password_button.clicked.connect(self.store_password)
-        self.forget_password_button = QPushButton(self.tr("Forget"))
-        self.forget_password_button.clicked.connect(self.forget_password)
-        self.password_status = plain_label()
-        password_row = QHBoxLayout()
-        for widget in (self.password_edit, self.store_password_button,
-                       self.forget_password_button):
-            password_row.addWidget(widget)
-        form = QFormLayout()
-        form.addRow(self.tr("&Name"), self.label_edit)
-        form.addRow(self.tr("O&wner"), self.owner_edit)
-        form.addRow(self.tr("Locat&ion"), self.location_edit)
-        form.addRow(self.tr("Support &ends"), self.support_edit)
-        form.addRow(self.tr("Not&es"), self.notes_edit)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.saved_label, 1)
-        form.addRow("", buttons)
-        form.addRow(self.tr("Admin password"), password_row)
-        form.addRow("", self.password_status)
-        self.notes_tab = QWidget()
-        self.notes_tab.setLayout(form)
 
     # -- showing a device
     def show_device(self, site_id: int, mac: str) -> None:
@@ -217,10 +110,10 @@ class DevicePage(QWidget):
         self.tag_combo.setCurrentIndex(list(Tag).index(details.tag))
         self._fill_findings(details.findings)
         self.wizard.set_items(details.items, details.answers,
-                              tuple(f.finding for f in details.findings), device.vendor)
+                              tuple(f.finding for f in details.findings if f.status == "open"),
+                              device.vendor, device.category)
         self._fill_facts(details)
-        self._fill_notes(details)
-        self.saved_label.setText("")
+        self.notes.show_details(self.site_id, self.mac, details)
 
     def _subtitle(self, device: Device) -> str:
         parts = [category_name(device.category)]
@@ -293,16 +186,6 @@ class DevicePage(QWidget):
             parent.addChild(item)
         return item
 
-    def _fill_notes(self, details: DeviceDetails) -> None:
-        self.label_edit.setText(details.label)
-        self.owner_edit.setText(details.owner)
-        self.location_edit.setText(details.location)
-        date = QDate.fromString(details.support_end, "yyyy-MM-dd")
-        self.support_edit.setDate(date if date.isValid() else NO_DATE)
-        self.notes_edit.setPlainText(details.notes)
-        self.password_edit.clear()
-        self._show_password_status()
-
     # -- saving
     def _guard(self, action: Any) -> bool:
         try:
@@ -322,17 +205,11 @@ class DevicePage(QWidget):
                                                           value)):
             self.changed.emit(self.mac)
 
-    def save_notes(self) -> None:
-        date = self.support_edit.date()
-        fields = {"label": self.label_edit.text().strip(), "owner": self.owner_edit.text().strip(),
-                  "location": self.location_edit.text().strip(),
-                  "notes": self.notes_edit.toPlainText(),
-                  "support_end": "" if date == NO_DATE else date.toString("yyyy-MM-dd")}
-        if self._guard(lambda: self.session.update_device(self.site_id, self.mac, **fields)):
-            self.saved_label.setText(self.tr("Saved."))
-            if self.details is not None:
-                self.name_label.setText(clean(fields["label"] or self.details.device.label, 80))
-            self.changed.emit(self.mac)
+    def _notes_saved(self) -> None:
+        label = self.notes.label_edit.text().strip()
+        if self.details is not None:
+            self.name_label.setText(clean(label or self.details.device.label, 80))
+        self.changed.emit(self.mac)
 
     def set_finding_status(self, finding_id: str, status: str, reason: str = "") -> None:
         if self._guard(lambda: self.session.set_finding_status(
@@ -345,22 +222,3 @@ class DevicePage(QWidget):
             "Why is it acceptable to leave this as it is? (Kept with the finding.)"))
         if reason:
             self.set_finding_status(finding_id, "accepted", reason)
-
-    def store_password(self) -> None:
-        password = self.password_edit.text()
-        if not password:
-            return
-        if self._guard(lambda: self.session.store_password(self.site_id, self.mac, password)):
-            self.password_edit.clear()
-        self._show_password_status()
-
-    def forget_password(self) -> None:
-        self._guard(lambda: self.session.forget_password(self.site_id, self.mac))
-        self._show_password_status()
-
-    def _show_password_status(self) -> None:
-        status = self.session.password_status(self.site_id, self.mac)
-        self.password_status.setText(status.message)
-        self.store_password_button.setEnabled(status.available)
-        self.password_edit.setEnabled(status.available)
-        self.forget_password_button.setEnabled(status.stored)

@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from core.models import Category, Severity, Tag
+from gui.filter_proxy import DeviceFilterProxy
 from gui.models import (
     ROW_ROLE,
     Column,
-    DeviceFilterProxy,
     DeviceRow,
     DeviceTableModel,
     category_name,

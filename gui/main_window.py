@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from core import __version__
-from core.errors import KnownError
+from core.errors import ConfirmationNeededError, KnownError
 from core.models import Device, Progress, ScanResult, Site
 from gui import dialogs
 from gui.dashboard import DashboardPanel
@@ -153,6 +153,7 @@ class MainWindow(QMainWindow, WindowActions):
         self.scanner.finished.connect(self._scan_finished)
         self.scanner.failed.connect(self._scan_failed)
         self.devices.device_activated.connect(self.open_device)
+        self.dashboard.action_activated.connect(self.open_device)
         self.device_page.back_requested.connect(self.show_devices)
         self.device_page.changed.connect(self._device_changed)
         self._pending: dict[str, Device] = {}
@@ -163,7 +164,7 @@ class MainWindow(QMainWindow, WindowActions):
         self._flush_timer.timeout.connect(self._flush_devices)
 
     # -- scanning
-    def start_scan(self) -> None:
+    def start_scan(self, confirm_large: bool = False) -> None:
         interface = self.scan_bar.interface
         site = self.site
         if site is None or interface is None or self.scanner.running:
@@ -177,7 +178,8 @@ class MainWindow(QMainWindow, WindowActions):
         self.devices.set_empty_text(self.tr("Scanning: devices appear here as they are found."))
         self.session.remember_network(site.id, interface.network)
         plan = ScanPlan(interface=interface, deep=self.scan_bar.deep,
-                        consent_by=self.consent_who, site_name=site.name)
+                        consent_by=self.consent_who, site_name=site.name,
+                        confirm_large=confirm_large)
         self.scanner.start(plan, persist=self._persist_for(site.id, self.consent_id))
 
     def _persist_for(self, site_id: int, consent_id: int | None) -> Callable[[ScanResult], Any]:
@@ -229,6 +231,11 @@ class MainWindow(QMainWindow, WindowActions):
         self.scan_bar.set_scanning(False)
         self._set_site_controls(True)
         self.scan_bar.show_status(self.tr("The scan stopped before it finished."))
+        if isinstance(exc, ConfirmationNeededError):
+            if dialogs.confirm(self, self.tr("Scan a large network?"), exc.message,
+                               self.tr("Scan it anyway")):
+                self.start_scan(confirm_large=True)
+            return
         dialogs.show_error(self, exc)
 
     def _device_changed(self, mac: str) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -27,6 +26,7 @@ class ScanPlan:
     run_checks: bool = True
     consent_by: str = ""  # non-empty: default-password checks were authorised by this person
     site_name: str = ""
+    confirm_large: bool = False  # the user agreed to scan a network bigger than a /24
 
 
 class ScanService(Protocol):
@@ -42,26 +42,23 @@ class EngineScanService:
     """The real scan: core.discovery finds devices, then core.checks looks at each one."""
 
     def interfaces(self) -> tuple[Interface, ...]:
-        try:
-            from core.netif import list_interfaces
-        except ImportError:  # discovery not installed: nothing can be scanned
-            return ()
-        return tuple(i for i in list_interfaces() if i.is_up)
+        from core.netif import list_interfaces
+
+        return tuple(i for i in list_interfaces() if i.is_up and i.network)
 
     def deep_mode(self) -> tuple[bool, str]:
         """Whether raw ARP is allowed here, and why not if it is not."""
-        try:
-            from core.arp_raw import raw_permitted
-        except ImportError:
-            return (hasattr(os, "geteuid") and os.geteuid() == 0, "")
+        from core.arp_raw import raw_permitted
+
         return raw_permitted()
 
     def scan(self, plan: ScanPlan, cancel: CancelToken, on_progress: ProgressCallback,
              on_device: DeviceCallback) -> ScanResult:
         from core.discovery import ScanRequest, run_discovery
 
-        request = ScanRequest(interface=plan.interface, network=plan.interface.network,
-                              mode="raw" if plan.deep else "kernel")
+        request = ScanRequest(interface=plan.interface.name, network=plan.interface.network,
+                              mode="raw" if plan.deep else "kernel",
+                              confirm_large=plan.confirm_large)
         found = run_discovery(request, cancel=cancel, on_progress=on_progress,
                               on_device=on_device)
         if not plan.run_checks or found.cancelled or cancel.cancelled or not found.devices:
@@ -121,4 +118,5 @@ class ReplayScanService:
                                  f"Found {number} devices"))
             on_device(device)
             seen.append(device)
-        return replace(self.result, devices=tuple(seen), cancelled=cancel.cancelled)
+        info = replace(self.result.info, consent=plan.consent_by)
+        return replace(self.result, info=info, devices=tuple(seen), cancelled=cancel.cancelled)

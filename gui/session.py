@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.errors import KnownError
 from core.models import Device, Finding, ScanResult, Severity, Site, Tag
 from gui.models import SEVERITY_ORDER, DeviceRow
 
@@ -121,6 +120,7 @@ class Session:
 
     # -- devices
     def device_rows(self, site_id: int) -> list[DeviceRow]:
+        """Every current device of the site as a table row, scored (safe off the GUI thread)."""
         site = self.store.site(site_id)
         stored = _group(self.store.findings(site_id))
         rows = []
@@ -128,12 +128,11 @@ class Session:
             if record.retired:
                 continue
             device = record.latest or Device(mac=record.mac)
-            views = self._finding_views(device, record.tag, site, stored.get(record.mac, ()))
-            items = _items_for(device)
-            answers = self._answers(site_id, record.mac) if items else {}
-            score, _ = _score(views, items, answers)
-            rows.append(DeviceRow(device=device, name=record.label, tag=record.tag, score=score,
-                                  open_counts=_open_counts(views)).with_haystack())
+            answers = self._answers(site_id, record.mac)
+            views = self._finding_views(device, record, site, stored.get(record.mac, ()),
+                                        answers)
+            rows.append(_scored_row(device, record.label, record.tag, record.display_name,
+                                    views, answers))
         return rows
 
     def live_row(self, site_id: int, device: Device, known: DeviceRow | None) -> DeviceRow:
@@ -147,16 +146,30 @@ class Session:
         record = self.store.device(site_id, mac)
         site = self.store.site(site_id)
         device = record.latest or Device(mac=record.mac)
-        views = self._finding_views(device, record.tag, site, self.store.findings(site_id, mac))
-        items = _items_for(device)
         answers = self._answers(site_id, record.mac)
-        score, lines = _score(views, items, answers)
+        views = self._finding_views(device, record, site, self.store.findings(site_id, mac),
+                                    answers)
+        row = _scored_row(device, record.label, record.tag, record.display_name, views, answers)
+        detail = row.score_detail
+        lines = tuple(f"{line.points:+d}  {line.text}" for line in detail.explanation) \
+            if detail is not None else ()
         return DeviceDetails(
             device=device, name=record.display_name, label=record.label, tag=record.tag,
             owner=record.owner, location=record.location, notes=record.notes,
             support_end=record.support_end, first_seen=record.first_seen,
-            last_seen=record.last_seen, findings=views, items=items, answers=answers,
-            score=score, score_lines=lines)
+            last_seen=record.last_seen, findings=views, items=_items_for(device),
+            answers=answers, score=row.score, score_lines=lines)
+
+    def device_row(self, site_id: int, mac: str) -> DeviceRow:
+        """One device's table row, fresh from the store (after its page changed something)."""
+        record = self.store.device(site_id, mac)
+        site = self.store.site(site_id)
+        device = record.latest or Device(mac=record.mac)
+        answers = self._answers(site_id, record.mac)
+        views = self._finding_views(device, record, site, self.store.findings(site_id, mac),
+                                    answers)
+        return _scored_row(device, record.label, record.tag, record.display_name, views,
+                           answers)
 
     def update_device(self, site_id: int, mac: str, **fields: Any) -> None:
         self.store.update_device(site_id, mac, **fields)
@@ -172,10 +185,13 @@ class Session:
     def _answers(self, site_id: int, mac: str) -> dict[str, str]:
         return {item_id: a.value for item_id, a in self.store.answers(site_id, mac).items()}
 
-    def _finding_views(self, device: Device, tag: Tag, site: Site,
-                       stored: Iterable[Any]) -> tuple[FindingView, ...]:
+    def _finding_views(self, device: Device, record: Any, site: Site, stored: Iterable[Any],
+                       answers: dict[str, str]) -> tuple[FindingView, ...]:
+        """Stored findings with their status, plus those derived from tag, dates and answers."""
         views = [FindingView(r.finding, str(r.status.value), r.reason) for r in stored]
-        views += [FindingView(f, derived=True) for f in _placement(device, tag, site)]
+        derived = (*_placement(device, record.tag, site),
+                   *_lifecycle(record.support_end, record.review_date, answers))
+        views += [FindingView(f, derived=True) for f in derived]
         return tuple(views)
 
     # -- secrets
@@ -199,12 +215,6 @@ class Session:
         from gui.session_dashboard import build_dashboard
 
         return build_dashboard(self, site_id, rows)
-
-    def device_row(self, site_id: int, mac: str) -> DeviceRow:
-        """One device's table row, fresh from the store (after its page changed something)."""
-        details = self.device_details(site_id, mac)
-        return DeviceRow(device=details.device, name=details.label, tag=details.tag,
-                         score=details.score, open_counts=_open_counts(details.findings))
 
 
 def _user_name() -> str:
@@ -230,31 +240,41 @@ def _open_counts(views: Iterable[FindingView]) -> tuple[tuple[Severity, int], ..
 
 
 def _items_for(device: Device) -> tuple[Any, ...]:
-    try:
-        from core.checklists import items_for
-    except ImportError:
-        return ()
+    from core.checklists import items_for
+
     return tuple(items_for(device.category, device.vendor))
 
 
 def _placement(device: Device, tag: Tag, site: Site) -> tuple[Finding, ...]:
-    try:
-        from core.placement import placement_findings
-    except ImportError:
-        return ()
+    from core.placement import placement_findings
+
     return tuple(placement_findings(device, tag, site.work_networks))
 
 
-def _score(views: tuple[FindingView, ...], items: tuple[Any, ...],
-           answers: dict[str, str]) -> tuple[int | None, tuple[str, ...]]:
-    try:
-        from core.scoring import device_score
-    except ImportError:
-        return None, ()
+def _lifecycle(support_end: str, review_date: str,
+               answers: dict[str, str]) -> tuple[Finding, ...]:
+    from datetime import date
+
+    from core.lifecycle import answer_findings, parse_date, review_reminder, support_reminders
+
+    today = date.today()
+    found = [support_reminders(parse_date(support_end), today),
+             review_reminder(parse_date(review_date), today)]
+    seen = {f.id for f in found if f is not None}
+    extra = [f for f in answer_findings(answers, today) if f.id not in seen]
+    return tuple(f for f in (*found, *extra) if f is not None)
+
+
+def _scored_row(device: Device, label: str, tag: Tag, display_name: str,
+                views: tuple[FindingView, ...], answers: dict[str, str]) -> DeviceRow:
+    """A table row with the device's score and what next_best_actions needs about it."""
+    from core.scoring import DeviceInput, device_score
+
+    items = _items_for(device)
     open_findings = [v.finding for v in views if v.status == "open"]
-    try:
-        result = device_score(open_findings, items, answers)
-    except KnownError:
-        log.exception("scoring failed")
-        return None, ()
-    return int(result.value), tuple(getattr(result, "explanation", ()))
+    detail = device_score(open_findings, items, answers)
+    score_input = DeviceInput(label=display_name, findings=open_findings, items=items,
+                              answers=answers, key=device.mac)
+    return DeviceRow(device=device, name=label, tag=tag, score=detail.value,
+                     open_counts=_open_counts(views), score_detail=detail,
+                     score_input=score_input).with_haystack()

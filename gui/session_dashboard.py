@@ -21,6 +21,8 @@ def _tr(text: str) -> str:
 
 
 def build_dashboard(session: Session, site_id: int, rows: list[Any] | None = None) -> DashboardData:
+    """Score, issue counts, checklist progress, changes, placement and next steps for a site."""
+    from core.scoring import next_best_actions, site_score
     from gui.session import DashboardData
 
     rows = session.device_rows(site_id) if rows is None else rows
@@ -30,43 +32,38 @@ def build_dashboard(session: Session, site_id: int, rows: list[Any] | None = Non
     for row in rows:
         for severity, number in row.open_counts:
             counts[severity] += number
-    answered, total = _checklist_counts(session, site_id, rows)
-    scores = [r.score for r in rows if r.score is not None]
-    score = round(sum(scores) / len(scores)) if scores else None
-    explanation = _explain(score, rows, counts)
+    answered, total = _checklist_counts(rows)
+    scored = [r for r in rows if r.score_detail is not None]
+    site = site_score([r.score_detail for r in scored])
+    explanation = [f"{line.points:+d}  {line.text}" if n else line.text
+                   for n, line in enumerate(site.explanation)]
+    if site.lowest is not None:
+        lowest = min(scored, key=lambda r: r.score_detail.value)
+        explanation.append(_tr("Lowest: {0} ({1}).").format(
+            isolate(lowest.display_name, 40), site.lowest))
+    actions = next_best_actions([r.score_input for r in scored if r.score_input is not None])
     return DashboardData(
-        score=score, explanation=explanation,
+        score=site.value, explanation=tuple(explanation),
         severity_counts=tuple((s, n) for s, n in counts.items() if s is not Severity.INFO),
         checklist_answered=answered, checklist_total=total,
         changes=_changes(session, site_id), placement=_placement(rows),
-        actions=_actions(session, site_id))
+        actions=tuple(f"{clean(a.text, 90)} — {isolate(a.device, 40)} (+{a.points})"
+                      for a in actions),
+        action_macs=tuple(a.key for a in actions))
 
 
-def _explain(score: int | None, rows: list[Any], counts: dict[Severity, int]) -> tuple[str, ...]:
-    if score is None:
-        return (_tr("Scores appear once checklists and scoring are available."),)
-    worst = sorted((r for r in rows if r.score is not None), key=lambda r: r.score)[:MAX_NAMES]
-    lines = [_tr("The average of {0} device scores.").format(len(rows))]
-    serious = counts[Severity.CRITICAL] + counts[Severity.HIGH]
-    if serious:
-        lines.append(_tr("{0} critical or high issues pull it down most.").format(serious))
-    if worst:
-        names = ", ".join(isolate(r.display_name, 40) for r in worst)
-        lines.append(_tr("Lowest: {0}.").format(names))
-    return tuple(lines)
-
-
-def _checklist_counts(session: Session, site_id: int, rows: list[Any]) -> tuple[int, int]:
-    from gui.session import _items_for
+def _checklist_counts(rows: list[Any]) -> tuple[int, int]:
+    """Items answered (by a person, or settled by a finding) and items in all, site-wide."""
+    from core.checklist_evidence import progress
 
     answered = total = 0
     for row in rows:
-        items = _items_for(row.device)
-        if not items:
+        data = row.score_input
+        if data is None:
             continue
-        answers = session._answers(site_id, row.device.mac)
-        total += len(items)
-        answered += sum(1 for item in items if item.id in answers)
+        done = progress(data.items, data.answers, data.findings)
+        answered += done.answered
+        total += done.total
     return answered, total
 
 
@@ -112,15 +109,3 @@ def _placement(rows: list[Any]) -> tuple[str, ...]:
     if counts[Tag.UNKNOWN]:
         lines.append(_tr("Tag each device home, work or guest on its page."))
     return tuple(lines)
-
-
-def _actions(session: Session, site_id: int) -> tuple[str, ...]:
-    worst = sorted(session.store.findings(site_id, status="open"),
-                   key=lambda r: -r.finding.severity.rank)
-    actions = []
-    for record in worst[:5]:
-        if record.finding.severity.rank < Severity.MEDIUM.rank:
-            break
-        name = session.store.device(site_id, record.mac).display_name
-        actions.append(f"{clean(record.finding.title, 80)} — {isolate(name, 40)}")
-    return tuple(actions)

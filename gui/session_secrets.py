@@ -14,11 +14,13 @@ def _tr(text: str) -> str:
 
 def password_status(site_id: int, mac: str) -> PasswordStatus:
     """Whether a keychain is usable here and whether a password is stored for this device."""
-    try:
-        from core import secrets
-    except ImportError:
-        return PasswordStatus(False, False, _tr(
-            "Keychain support is not part of this build, so passwords cannot be stored."))
+    from core import secrets
+
+    backend = secrets.backend_status()
+    if not backend.usable:
+        return PasswordStatus(False, False, _tr("{0} Passwords cannot be stored here; they are "
+                                                "never kept in plain text.").format(
+                                                    backend.message))
     try:
         stored = secrets.get_device_secret(site_id, mac) is not None
     except NoKeyringError as exc:

@@ -11,12 +11,13 @@ _SB, _SE = 0xFA, 0xF0
 _OPTION_VERBS = {0xFB: "WILL", 0xFC: "WONT", 0xFD: "DO", 0xFE: "DONT"}
 
 
-async def check_telnet(ip: str, port: int, gate: Gate) -> list[Finding]:
+async def check_telnet(ip: str, port: int, gate: Gate, silent: set[int]) -> list[Finding]:
     """Telnet is a finding by itself; the evidence is what the peer says first."""
     try:
         async with open_stream(ip, port, gate) as (reader, _):
             data = await read_some(reader, gate.read_timeout, limit=512)
     except NoAnswer as exc:
+        silent.add(port)
         seen = str(exc)
     else:
         text, options = split_telnet(data)
@@ -52,7 +53,7 @@ def parse_ssh_banner(data: bytes) -> str:
     raise NoAnswer(f"no SSH identification line, got {printable(data, 60)!r}")
 
 
-async def check_rtsp(ip: str, port: int, gate: Gate) -> list[Finding]:
+async def check_rtsp(ip: str, port: int, gate: Gate, silent: set[int]) -> list[Finding]:
     """RTSP is cleartext video; DESCRIBE without a password shows whether it is open to all."""
     request = (f"DESCRIBE rtsp://{ip}:{port}/ RTSP/1.0\r\nCSeq: 1\r\n"
                "Accept: application/sdp\r\nUser-Agent: iot-hygiene\r\n\r\n")
@@ -61,10 +62,15 @@ async def check_rtsp(ip: str, port: int, gate: Gate) -> list[Finding]:
             await send(writer, request.encode(), gate.read_timeout)
             status = first_line(await read_some(reader, gate.read_timeout, limit=512))
     except NoAnswer as exc:
+        silent.add(port)
         return [finding("rtsp-open", f"TCP {port} open; DESCRIBE got {exc}", port)]
     if not status.startswith("RTSP/"):
+        silent.add(port)
         return [finding("probe-no-answer", f"TCP {port} open but not RTSP: {status!r}", port)]
-    return [finding("rtsp-open", f"DESCRIBE rtsp://{ip}:{port}/ answered {status[:80]!r}", port)]
+    evidence = f"DESCRIBE rtsp://{ip}:{port}/ without a password answered {status[:80]!r}"
+    if status.split(" ")[1:2] == ["200"]:
+        evidence += ": the stream description is given to anyone, no password asked"
+    return [finding("rtsp-open", evidence, port)]
 
 
 def split_telnet(data: bytes) -> tuple[bytes, list[str]]:

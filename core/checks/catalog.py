@@ -46,6 +46,9 @@ ENTRIES: tuple[Entry, ...] = (
     _e("homekit-unpaired", H, "HomeKit accessory is not paired: anyone nearby can take it over",
        "Pair the accessory with your own Home app now, or reset and unplug it if it is not used.",
        f"{ETSI} 5.12-1", "OWASP IoT I9", f"{NIST} 2"),
+    _e("default-credentials-rejected", INFO, "Default passwords were tried and refused",
+       "Nothing to do; keep the password unique and in a password manager.", f"{ETSI} 5.1-1",
+       "OWASP IoT I1"),
     _e("credential-checks-not-run", INFO, "Default-password checks were not run (no authorisation)",
        "If you are allowed to test this network, run the scan again with authorisation for "
        "default-password checks.", f"{ETSI} 5.1-1", "OWASP IoT I1"),

@@ -30,10 +30,15 @@ async def open_stream(
     """Connect (bounded by the gate's limits and timeouts) and always close afterwards."""
     async with gate.overall, gate.device:
         timeout = gate.connect_timeout + (gate.read_timeout if tls else 0.0)
-        reader, writer = await asyncio.wait_for(
-            asyncio.open_connection(ip, port, ssl=tls, server_hostname=None if tls is None else ""),
-            timeout,
-        )
+        try:
+            reader, writer = await asyncio.wait_for(asyncio.open_connection(
+                ip, port, ssl=tls, server_hostname=None if tls is None else ""), timeout)
+        except TimeoutError:
+            raise NoAnswer(f"no answer in {timeout:g} s") from None
+        except ssl.SSLError:
+            raise
+        except OSError as exc:
+            raise NoAnswer(f"connection failed ({type(exc).__name__})") from None
         try:
             yield reader, writer
         finally:

@@ -6,9 +6,9 @@ import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from core.checks import banners, http, mqtt, tls, vnc
+from core.checks import banners, http, mqtt, ssh, tls, vnc
 from core.checks.catalog import finding
-from core.checks.net import Gate, NoAnswer, open_stream
+from core.checks.net import Gate, NoAnswer, open_stream, printable, send
 from core.models import Device, Finding
 
 HTTP_PORTS = (80, 88, 5000, 8000, 8008, 8080, 8081)
@@ -27,6 +27,7 @@ class Observations:
 
     auth: dict[int, tuple[str, bool]] = field(default_factory=dict)  # port -> (scheme, over TLS)
     kinds: dict[int, str] = field(default_factory=dict)
+    silent: set[int] = field(default_factory=set)  # ports that said nothing useful
 
 
 def plan(device: Device, open_ports: tuple[int, ...]) -> dict[int, str]:
@@ -43,10 +44,12 @@ def plan(device: Device, open_ports: tuple[int, ...]) -> dict[int, str]:
 def probe_for(kind: str, ip: str, port: int, gate: Gate, open_ports: tuple[int, ...],
               seen: Observations) -> Callable[[], Awaitable[list[Finding]]]:
     """A zero-argument coroutine factory running the probe of `kind` on `port`."""
-    simple = {"ftp": banners.check_ftp, "telnet": banners.check_telnet,
-              "rtsp": banners.check_rtsp, "vnc": vnc.check_vnc, "ssh": check_ssh}
+    simple = {"ftp": banners.check_ftp, "vnc": vnc.check_vnc, "ssh": check_ssh}
     if kind in simple:
         return lambda: simple[kind](ip, port, gate)
+    if kind in ("telnet", "rtsp"):
+        check = banners.check_telnet if kind == "telnet" else banners.check_rtsp
+        return lambda: check(ip, port, gate, seen.silent)
     if kind == "mqtt":
         return lambda: mqtt.check_mqtt(ip, port, gate, tls_port_open=8883 in open_ports)
     if kind == "http":
@@ -77,8 +80,8 @@ async def check_tls(ip: str, port: int, gate: Gate, seen: Observations,
             if with_http:
                 found += await _https_page(reader, writer, ip, port, gate, seen)
             return found
-    except (ssl.SSLError, ConnectionError, TimeoutError, ValueError) as exc:
-        reason = "no answer in time" if isinstance(exc, TimeoutError) else _brief(exc)
+    except (ssl.SSLError, ConnectionError, TimeoutError, ValueError, NoAnswer) as exc:
+        reason = str(exc) if isinstance(exc, NoAnswer) else _brief(exc)
         return [finding("tls-handshake-failed", f"TLS handshake on port {port}: {reason}", port)]
 
 
@@ -93,11 +96,26 @@ async def _https_page(reader: object, writer: object, ip: str, port: int, gate: 
 
 
 async def check_ssh(ip: str, port: int, gate: Gate) -> list[Finding]:
+    """The version line, then (after key exchange) which login methods the server offers."""
+    found: list[Finding] = []
     try:
-        banner = await banners.read_ssh_banner(ip, port, gate)
+        async with open_stream(ip, port, gate) as (reader, writer):
+            ident = await ssh.read_ident(reader, gate.read_timeout)
+            found += [finding("service-banner", f"TCP {port} identifies as "
+                             f"{printable(ident)!r}", port)]
+            await send(writer, ssh.CLIENT_ID + b"\r\n", gate.read_timeout)
+            methods = await ssh.login_methods(reader, writer, ident, gate.read_timeout)
     except NoAnswer as exc:
-        return [finding("probe-no-answer", f"TCP {port} (SSH) open; {exc}", port)]
-    return [finding("service-banner", f"TCP {port} identifies as {banner!r}", port)]
+        return [*found, finding("probe-no-answer", f"TCP {port} (SSH) open; {exc}", port)]
+    except ValueError as exc:
+        return [*found, finding("probe-no-answer", f"TCP {port} (SSH): {exc}", port)]
+    offered = [m for m in methods if m in ("password", "keyboard-interactive") or
+               m.startswith("none")]
+    if offered:
+        found.append(finding("ssh-password-auth", f"TCP {port}: asked which login methods "
+                             f"exist (user 'iot-hygiene-probe', method none); server offers "
+                             f"{', '.join(methods)}", port))
+    return found
 
 
 def _note_auth(seen: Observations, port: int, response: http.HttpResponse,

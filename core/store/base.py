@@ -13,12 +13,13 @@ from typing import Any
 from sqlite_utils import Database
 
 from core.errors import NotFoundError, StoreError
+from core.models import Device
 from core.store.connection import BUSY_TIMEOUT_MS, connect, translate_errors
 
 
 def now_iso() -> str:
-    """Now as ISO 8601 UTC with microseconds, so stored times sort as text."""
-    return datetime.now(UTC).isoformat(timespec="microseconds")
+    """Now as ISO 8601 UTC ("…Z", like scan times) with microseconds, so times sort as text."""
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 class _Unchanged:
@@ -37,8 +38,9 @@ class StoreBase:
         self.busy_timeout_ms = busy_timeout_ms
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._connections: list[Database] = []
+        self._connections: list[tuple[threading.Thread, Database]] = []
         self._closed = False
+        self._observation_cache: dict[int, Device] = {}  # decoded observations by id
 
     def _db(self) -> Database:
         db: Database | None = getattr(self._local, "db", None)
@@ -47,7 +49,8 @@ class StoreBase:
                 raise StoreError("The database has been closed.")
             db = connect(self.path, self.busy_timeout_ms)
             with self._lock:
-                self._connections.append(db)
+                self._close_orphans()
+                self._connections.append((threading.current_thread(), db))
             self._local.db = db
         return db
 
@@ -55,10 +58,20 @@ class StoreBase:
         """Close every thread's connection; the Store cannot be used afterwards."""
         with self._lock:
             self._closed = True
-            for db in self._connections:
+            for _, db in self._connections:
                 db.conn.close()
             self._connections.clear()
         self._local = threading.local()
+
+    def _close_orphans(self) -> None:
+        """Close connections of threads that have ended (worker pools come and go)."""
+        alive = []
+        for thread, db in self._connections:
+            if thread.is_alive():
+                alive.append((thread, db))
+            else:
+                db.conn.close()
+        self._connections = alive
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:

@@ -7,7 +7,7 @@ import sqlite3
 from core.errors import NotFoundError
 from core.models import Device
 from core.store.base import StoreBase
-from core.store.codec import OBSERVATION_COLUMNS, device_from_row, finding_key
+from core.store.codec import OBSERVATION_SELECT, device_from_row, finding_key
 from core.store.records import (
     Changes,
     DeviceRef,
@@ -18,7 +18,7 @@ from core.store.records import (
 )
 
 _OBSERVED_SQL = (
-    "SELECT d.mac, d.label, " + ", ".join(f"o.{c}" for c in OBSERVATION_COLUMNS)
+    "SELECT d.mac, d.label, " + OBSERVATION_SELECT
     + " FROM observations o JOIN devices d ON d.id = o.device_id WHERE o.scan_id = ?"
 )
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from core.jsonio import device_from_json, device_to_json
-from core.models import Device, Finding
+from core.jsonio import device_to_json
+from core.models import Category, Device, Finding, MdnsService, Severity, UpnpInfo
 
 
 def dumps(value: Any) -> str:
@@ -34,21 +34,46 @@ def observation_row(scan_id: int, device_id: int, device: Device) -> dict[str, A
     }
 
 
-OBSERVATION_COLUMNS = ("ips", "hostnames", "vendor", "category", "model", "mac_random",
-                       "services", "upnp", "open_ports", "findings", "sources", "is_self")
-_JSON_COLUMNS = ("ips", "hostnames", "services", "upnp", "open_ports", "findings", "sources")
+_PACKED = (("ips", "[]"), ("hostnames", "[]"), ("services", "[]"), ("upnp", "null"),
+           ("open_ports", "[]"), ("findings", "[]"), ("sources", "[]"))
+# Selecting an observation: the JSON columns arrive packed into one array, so reading a
+# 5,000-device list costs one json.loads per device instead of seven.
+OBSERVATION_SELECT = (
+    "o.vendor, o.category, o.model, o.mac_random, o.is_self, '[' || "
+    + " || ',' || ".join(f"coalesce(o.{name}, '{empty}')" for name, empty in _PACKED)
+    + " || ']' AS packed"
+)
+_SEVERITY = {s.value: s for s in Severity}
+_CATEGORY = {c.value: c for c in Category}
 
 
 def device_from_row(mac: str, row: Any) -> Device:
-    """Rebuild the Device of one observation row (keys as in OBSERVATION_COLUMNS)."""
-    doc: dict[str, Any] = {"mac": mac}
-    for column in OBSERVATION_COLUMNS:
-        value = row[column]
-        doc[column] = json.loads(value) if column in _JSON_COLUMNS and value else value
-    doc["vendor"] = doc["vendor"] or ""
-    doc["model"] = doc["model"] or ""
-    doc["category"] = doc["category"] or "unknown"
-    return device_from_json(doc)
+    """Rebuild the Device of one observation row selected with OBSERVATION_SELECT."""
+    ips, hostnames, services, upnp, ports, findings, sources = json.loads(row["packed"])
+    return Device(
+        mac=mac, ips=tuple(ips), mac_random=bool(row["mac_random"]), vendor=row["vendor"] or "",
+        hostnames=tuple(hostnames), category=_CATEGORY.get(row["category"], Category.UNKNOWN),
+        model=row["model"] or "", services=tuple(_service(s) for s in services),
+        upnp=_upnp(upnp) if upnp else None, open_ports=tuple(ports),
+        findings=tuple(_finding(f) for f in findings), sources=tuple(sources),
+        is_self=bool(row["is_self"]),
+    )
+
+
+def _service(s: dict[str, Any]) -> MdnsService:
+    return MdnsService(type=s["type"], name=s.get("name", ""), port=s.get("port", 0),
+                       host=s.get("host", ""), addresses=tuple(s.get("addresses", ())),
+                       txt=tuple((s.get("txt") or {}).items()))
+
+
+def _upnp(u: dict[str, Any]) -> UpnpInfo:
+    return UpnpInfo(**{**u, "services": tuple(u.get("services", ()))})
+
+
+def _finding(f: dict[str, Any]) -> Finding:
+    return Finding(id=f["id"], severity=_SEVERITY.get(f.get("severity", ""), Severity.INFO),
+                   title=f.get("title", ""), evidence=f.get("evidence", ""),
+                   fix=f.get("fix", ""), refs=tuple(f.get("refs", ())), port=f.get("port"))
 
 
 def finding_key(finding: Finding) -> str:

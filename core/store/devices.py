@@ -6,22 +6,26 @@ import sqlite3
 from typing import Any
 
 from core.errors import InvalidInputError, NotFoundError
-from core.models import Tag
+from core.models import Device, Tag
 from core.store.base import UNCHANGED, StoreBase, normalise_mac, now_iso
-from core.store.codec import OBSERVATION_COLUMNS, device_from_row
+from core.store.codec import OBSERVATION_SELECT, device_from_row
 from core.store.records import DeviceRecord
 
 _DEVICE_SQL = (
     "SELECT d.site_id, d.mac, d.label, d.owner, d.location, d.tag, d.notes, d.support_end, "
     "d.review_date, d.retired, d.first_seen, d.last_seen, o.id AS obs_id, "
-    + ", ".join(f"o.{c}" for c in OBSERVATION_COLUMNS)
-    + " FROM devices d LEFT JOIN observations o ON o.id = d.last_obs_id"
+    + OBSERVATION_SELECT + " FROM devices d LEFT JOIN observations o ON o.id = d.last_obs_id"
 )
+# Observations never change once saved, so their decoded Device can be kept: the GUI re-reads
+# the device list after every edit and then only pays for the SQL. (Nothing deletes
+# observations; anything that ever does must clear this cache.)
+_CACHE_LIMIT = 50_000
 _EDITABLE = ("label", "owner", "location", "tag", "notes", "support_end", "review_date", "retired")
 
 
-def record_from_row(row: sqlite3.Row) -> DeviceRecord:
-    latest = device_from_row(row["mac"], row) if row["obs_id"] is not None else None
+def record_from_row(row: sqlite3.Row, cache: dict[int, Device] | None = None) -> DeviceRecord:
+    """A DeviceRecord from one _DEVICE_SQL row; `cache` keeps decoded observations by id."""
+    latest = _latest(row, {} if cache is None else cache)
     label = row["label"] or ""
     return DeviceRecord(
         site_id=row["site_id"], mac=row["mac"], label=label,
@@ -32,6 +36,18 @@ def record_from_row(row: sqlite3.Row) -> DeviceRecord:
         retired=bool(row["retired"]), first_seen=row["first_seen"] or "",
         last_seen=row["last_seen"] or "", latest=latest,
     )
+
+
+def _latest(row: sqlite3.Row, cache: dict[int, Device]) -> Device | None:
+    obs_id = row["obs_id"]
+    if obs_id is None:
+        return None
+    device = cache.get(obs_id)
+    if device is None:
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        device = cache[obs_id] = device_from_row(row["mac"], row)
+    return device
 
 
 def _clean_edit(field: str, value: object) -> Any:
@@ -53,14 +69,14 @@ class DevicesMixin(StoreBase):
         """Every device of a site (retired ones too), most recently seen first."""
         rows = self._fetch(_DEVICE_SQL + " WHERE d.site_id = ? ORDER BY d.last_seen DESC, d.mac",
                            (site_id,))
-        return tuple(record_from_row(row) for row in rows)
+        return tuple(record_from_row(row, self._observation_cache) for row in rows)
 
     def device(self, site_id: int, mac: str) -> DeviceRecord:
         rows = self._fetch(_DEVICE_SQL + " WHERE d.site_id = ? AND d.mac = ?",
                            (site_id, normalise_mac(mac)))
         if not rows:
             raise NotFoundError(f"This site has no device {mac}.")
-        return record_from_row(rows[0])
+        return record_from_row(rows[0], self._observation_cache)
 
     def add_device(self, site_id: int, mac: str) -> DeviceRecord:
         """Record a device by hand (one no scan has seen yet); existing devices are kept."""

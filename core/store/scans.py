@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from core.errors import NotFoundError
 from core.models import Device, ScanResult, Severity
 from core.store.base import StoreBase, insert_row, normalise_mac
-from core.store.codec import device_from_row, observation_row
+from core.store.codec import OBSERVATION_SELECT, device_from_row, observation_row
 from core.store.lifecycle import update_findings
 from core.store.records import ScanSummary
 
@@ -84,7 +84,7 @@ class ScansMixin(StoreBase):
 
     def scan_devices(self, scan_id: int) -> tuple[Device, ...]:
         """Every device exactly as that scan observed it."""
-        rows = self._fetch("SELECT d.mac, o.* FROM observations o "
+        rows = self._fetch("SELECT d.mac, " + OBSERVATION_SELECT + " FROM observations o "
                            "JOIN devices d ON d.id = o.device_id WHERE o.scan_id = ? ORDER BY o.id",
                            (scan_id,))
         return tuple(device_from_row(row["mac"], row) for row in rows)

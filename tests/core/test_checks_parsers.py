@@ -64,7 +64,7 @@ def test_telnet_negotiation_is_separated_from_the_prompt() -> None:
     text, options = banners.split_telnet(b"\xff\xfd\x18\xff\xfb\x01\xff\xfa\x18\x01\xff\xf0login: ")
     assert text == b"login: " and options == ["DO 24", "WILL 1"]
     found = asyncio.run(_serve(_greeter(b"\xff\xfb\x01\r\nrouter login: "),
-                               lambda p, g: banners.check_telnet("127.0.0.1", p, g)))
+                               lambda p, g: banners.check_telnet("127.0.0.1", p, g, set())))
     assert [f.id for f in found] == ["telnet-open"]  # type: ignore[attr-defined]
     assert "router login:" in found[0].evidence and "WILL 1" in found[0].evidence  # type: ignore[index]
 

@@ -183,3 +183,16 @@ def test_one_store_shared_by_threads(store: Store) -> None:
         thread.join()
     assert errors == []
     assert sum(len(store.answers(site.id, f"aa:00:00:00:00:{n:02x}")) for n in range(6)) == 60
+
+
+def test_connections_of_finished_threads_are_closed(store: Store) -> None:
+    site = store.create_site("Office")
+
+    def use() -> None:
+        store.devices(site.id)
+
+    for _ in range(5):
+        worker = threading.Thread(target=use)
+        worker.start()
+        worker.join()
+    assert len(store._connections) <= 2  # this thread's and at most the last worker's

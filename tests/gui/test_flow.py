@@ -55,8 +55,8 @@ def test_first_run_scan_checklist_and_restart(qtbot: QtBot, make_window: WindowF
     page.wizard.answer("unsure")
     page.tag_combo.setCurrentIndex(list(Tag).index(Tag.WORK))
     page.tag_combo.activated.emit(page.tag_combo.currentIndex())
-    page.owner_edit.setText("Dr Lee")
-    page.save_notes()
+    page.notes.owner_edit.setText("Dr Lee")
+    page.notes.save()
 
     second = make_window(service)
     assert second.site is not None and second.site.name == "Acme Dental"

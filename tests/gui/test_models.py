@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QPersistentModelIndex, Qt
 
 from core.models import Category, Device, Finding, Severity, Tag
-from gui.models import Column, DeviceFilterProxy, DeviceRow, DeviceTableModel, open_counts_of
+from gui.filter_proxy import DeviceFilterProxy
+from gui.models import Column, DeviceRow, DeviceTableModel, open_counts_of
 
 
 def _row(mac: str, ip: str, name: str, category: Category = Category.UNKNOWN,

@@ -13,7 +13,8 @@ from tests.lab.netlab import Lab, LabHost
 from tests.lab.office import IGD_DESCRIPTION, Office
 
 GOOD_IP = "10.231.0.32"
-SECRET_USER, SECRET_PASSWORD = "admin", "admin"
+# A unique secret (never a real default) proves no login value reaches output or logs.
+LAB_SECRET_USER, LAB_SECRET = "labkeeper", "Lab-S3cret-4471-zq"
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ SPECS: tuple[Spec, ...] = (
     Spec("weakkey", "10.231.0.24", ("tls-weak-key", "tls-sha1-signature"), ports=(443,)),
     Spec("tls10", "10.231.0.25", ("tls-old-protocol",), ports=(8443,)),
     Spec("mqtt", "10.231.0.26", ("mqtt-anonymous", "mqtt-cleartext"), ports=(1883,)),
-    Spec("ssh", "10.231.0.27", ("service-banner",), ports=(22,)),
+    Spec("ssh", "10.231.0.27", ("service-banner", "ssh-password-auth"), ports=(22,)),
     Spec("camera", "10.231.0.28", ("telnet-open", "rtsp-open"), vendor="Hangzhou Hikvision",
          ports=(23, 554)),
     Spec("gateway", "10.231.0.29", ("upnp-igd", "wps-advertised"), upnp=IGD_UPNP,
@@ -62,6 +63,10 @@ SPECS: tuple[Spec, ...] = (
     Spec("good", GOOD_IP, (), ports=(80, 443)),
 )
 HOSTILE = Spec("hostile", "10.231.0.33", ports=(21, 23, 80, 443, 1883, 5900, 8080))
+# Devices that only the consent tests need: they accept the lab secret, not a real default.
+SECRET_WEB = Spec("secretweb", "10.231.0.34", ("http-basic-cleartext",), ports=(80,))
+SECRET_TELNET = Spec("secrettelnet", "10.231.0.35", ("telnet-open",), ports=(23,))
+EXTRA = (HOSTILE, SECRET_WEB, SECRET_TELNET)
 
 
 @dataclass
@@ -70,12 +75,14 @@ class CheckLab:
 
     lab: Lab
     hostile: bool = False
+    secrets: bool = False
     hosts: dict[str, LabHost] = field(default_factory=dict)
 
     def build(self) -> CheckLab:
         self.office = Office(self.lab)
         self.ca = LabCA(self.lab.workdir)
-        specs = (*SPECS, HOSTILE) if self.hostile else SPECS
+        specs = SPECS + ((HOSTILE,) if self.hostile else ()) + \
+            ((SECRET_WEB, SECRET_TELNET) if self.secrets else ())
         for index, spec in enumerate(specs, start=0x20):
             self.hosts[spec.name] = self.lab.add_host(spec.name, f"02:c4:ec:00:00:{index:02x}",
                                                       spec.ip)
@@ -84,7 +91,7 @@ class CheckLab:
         return self
 
     def specs(self) -> tuple[Spec, ...]:
-        return tuple(s for s in (*SPECS, HOSTILE) if s.name in self.hosts)
+        return tuple(s for s in (*SPECS, *EXTRA) if s.name in self.hosts)
 
     def devices_json(self, names: tuple[str, ...] = ()) -> str:
         """A JSON list of the lab devices (all, or those named) for run_checks.py --devices."""
@@ -96,8 +103,8 @@ class CheckLab:
     def _webplain(self, host: LabHost) -> None:
         self.office.web_server(host, 80, title="Printer admin")
 
-    def _webbasic(self, host: LabHost) -> None:
-        users = self.office.write(host, "htpasswd", f"{SECRET_USER}:{SECRET_PASSWORD}\n")
+    def _webbasic(self, host: LabHost, user: str = "admin", password: str = "admin") -> None:
+        users = self.office.write(host, "htpasswd", f"{user}:{password}\n")
         self.office.web_server(host, 80, title="Camera admin", extra_conf="\n".join([
             'server.modules += ("mod_auth", "mod_authn_file")',
             'auth.backend = "plain"', f'auth.backend.plain.userfile = "{users}"',
@@ -164,6 +171,30 @@ class CheckLab:
                                              *args))
         for port in HOSTILE.ports:
             self.lab.wait_for_port(host, port)
+
+    def _secretweb(self, host: LabHost) -> None:
+        self._webbasic(host, LAB_SECRET_USER, LAB_SECRET)
+
+    def _secrettelnet(self, host: LabHost) -> None:
+        secret = self.office.write(host, "telnet-secret", LAB_SECRET)
+        self.lab.start(host, self.lab.python(
+            "tests.lab.devices.check_telnet_login", "--ip", host.ip, "--user", LAB_SECRET_USER,
+            "--password-file", str(secret)), log_name="telnet-login")
+        self.lab.wait_for_port(host, 23)
+
+    def telnet_log(self) -> str:
+        path = self.lab.workdir / "secrettelnet-telnet-login.log"
+        return path.read_text() if path.exists() else ""
+
+    def secret_credentials(self) -> Path:
+        """A credentials folder whose only entries are the lab secret (http and telnet)."""
+        folder = self.lab.workdir / "credentials"
+        folder.mkdir(exist_ok=True)
+        (folder / "lab.toml").write_text(
+            'vendor = "Lab"\nmatch = []\n[[login]]\n'
+            f'user = "{LAB_SECRET_USER}"\npassword = "{LAB_SECRET}"\n'
+            'services = ["http", "telnet"]\n')
+        return folder
 
     def _s_server(self, host: LabHost, port: int, pem: Path, *extra: str) -> None:
         self.lab.start(host, ["openssl", "s_server", "-accept", f"{host.ip}:{port}", "-cert",

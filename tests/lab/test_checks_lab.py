@@ -85,3 +85,21 @@ def test_all_checks_finish_well_inside_the_budget(scan: dict[str, Any]) -> None:
     assert len(scan["devices"]) >= 12
     assert all("checks-incomplete" not in {f["id"] for f in d["findings"]}
                for d in scan["devices"])
+
+
+@pytest.mark.parametrize("kex", ["curve25519-sha256", "ecdh-sha2-nistp256"])
+def test_ssh_login_methods_over_each_key_exchange(check_lab: CheckLab, kex: str) -> None:
+    code = (
+        "import asyncio, core.checks.ssh as s, core.checks.probes as p\n"
+        "from core.checks.net import Gate\n"
+        f"s.KEX = ({kex!r},)\n"
+        "async def main():\n"
+        "    gate = Gate(asyncio.Semaphore(4), asyncio.Semaphore(4), 1.0, 2.0)\n"
+        "    for f in await p.check_ssh('10.231.0.27', 22, gate):\n"
+        "        print(f.id, '|', f.evidence)\n"
+        "asyncio.run(main())\n"
+    )
+    proc = check_lab.lab.run_scanner([check_lab.lab.python("core.checks")[0], "-c", code])
+    assert proc.returncode == 0, proc.stderr
+    assert "ssh-password-auth | " in proc.stdout and "password" in proc.stdout, proc.stdout
+    assert "OpenSSH" in proc.stdout
