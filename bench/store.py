@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import random
+import shutil
 import statistics
 import tempfile
 import time
@@ -81,20 +82,35 @@ def _line(what: str, figures: tuple[float, float], target: str = "") -> str:
     return f"  {what:<30} {wall:7.1f} ms wall {cpu:7.1f} ms CPU  {target}"
 
 
+def _build(path: Path, args: argparse.Namespace, rng: random.Random) -> None:
+    with Store.open(path) as store:
+        site = store.create_site("Bench")
+        for n in range(args.scans):
+            store.save_scan(site.id, _scan(rng, args.devices, args.scan_size, n))
+        store._db().conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--devices", type=int, default=5000)
     parser.add_argument("--scans", type=int, default=1000)
     parser.add_argument("--scan-size", type=int, default=250)
+    parser.add_argument("--copy-of", type=Path, help="measure a copy of a database built before "
+                        "(made with --keep) instead of building one")
+    parser.add_argument("--keep", type=Path, help="also keep a copy of the built database here")
     args = parser.parse_args()
     rng = random.Random(5)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.sqlite3"
         build_start = time.perf_counter()
+        if args.copy_of:
+            shutil.copyfile(args.copy_of, path)
+        else:
+            _build(path, args, rng)
+            if args.keep:
+                shutil.copyfile(path, args.keep)
         with Store.open(path) as store:
-            site = store.create_site("Bench")
-            for n in range(args.scans):
-                store.save_scan(site.id, _scan(rng, args.devices, args.scan_size, n))
+            site = store.site_by_name("Bench")
         build = time.perf_counter() - build_start
         size_mb = sum(p.stat().st_size for p in Path(folder).glob("bench.sqlite3*")) / 1e6
         extra = [_scan(rng, args.devices, args.scan_size, args.scans + k) for k in range(5)]
