@@ -5,12 +5,28 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from core.jsonio import device_to_json
+from core.jsonio import device_from_json, device_to_json
 from core.models import Category, Device, Finding, MdnsService, Severity, UpnpInfo
 
 
 def dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def safe_text(text: str) -> str:
+    """Text SQLite can store: lone surrogates (from undecodable network bytes) become "?"."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
+def safe_device(device: Device) -> Device:
+    """The device unchanged, or rebuilt with every undecodable character replaced."""
+    text = json.dumps(device_to_json(device), ensure_ascii=False)
+    fixed = safe_text(text)
+    return device if fixed is text else device_from_json(json.loads(fixed))
 
 
 def observation_row(scan_id: int, device_id: int, device: Device) -> dict[str, Any]:

@@ -12,7 +12,13 @@ from sqlite_utils import Database
 from core.errors import NotFoundError
 from core.models import Device, ScanResult, Severity
 from core.store.base import StoreBase, insert_row, normalise_mac
-from core.store.codec import OBSERVATION_SELECT, device_from_row, observation_row
+from core.store.codec import (
+    OBSERVATION_SELECT,
+    device_from_row,
+    observation_row,
+    safe_device,
+    safe_text,
+)
 from core.store.lifecycle import update_findings
 from core.store.records import ScanSummary
 
@@ -37,9 +43,9 @@ def unique_devices(result: ScanResult) -> list[Device]:
     """The scan's devices with normalised MACs, first report of a MAC wins."""
     seen: dict[str, Device] = {}
     for device in result.devices:
-        mac = normalise_mac(device.mac)
+        mac = normalise_mac(safe_text(device.mac))
         if mac and mac not in seen:
-            seen[mac] = device
+            seen[mac] = safe_device(device)
     return list(seen.values())
 
 
@@ -57,7 +63,7 @@ class ScansMixin(StoreBase):
         with self._write() as db:
             self._site_exists(db.conn, site_id)
             scan_id = self._insert_scan(db, site_id, result, devices, uid, consent_id)
-            seen_at = result.info.finished or result.info.started
+            seen_at = safe_text(result.info.finished or result.info.started)
             ids = self._upsert_devices(db, site_id, devices, seen_at)
             db.table("observations").insert_all(
                 (observation_row(scan_id, ids[normalise_mac(d.mac)], d) for d in devices),
@@ -94,12 +100,14 @@ class ScansMixin(StoreBase):
                      uid: str, consent_id: int | None) -> int:
         info = result.info
         counts = Counter(f.severity for d in devices for f in d.findings)
+        texts = {"interface": info.interface, "network": info.network,
+                 "mode_reason": info.mode_reason, "started": info.started,
+                 "finished": info.finished, "version": info.version, "consent": info.consent}
         row: dict[str, Any] = {
-            "uid": uid or str(uuid.uuid4()), "site_id": site_id, "interface": info.interface,
-            "network": info.network, "mode": info.mode.value, "mode_reason": info.mode_reason,
-            "started": info.started, "finished": info.finished, "version": info.version,
+            **{key: safe_text(value) for key, value in texts.items()},
+            "uid": uid or str(uuid.uuid4()), "site_id": site_id, "mode": info.mode.value,
             "checks_run": int(info.checks_run), "cancelled": int(result.cancelled),
-            "consent": info.consent, "device_count": len(devices), "consent_id": consent_id,
+            "device_count": len(devices), "consent_id": consent_id,
         }
         row.update({f"n_{sev.value}": counts.get(sev, 0) for sev in _SEVERITIES})
         return insert_row(db, "scans", row)

@@ -11,7 +11,7 @@ import pytest
 from core.errors import DuplicateNameError, InvalidInputError, NotFoundError
 from core.models import Severity, Tag
 from core.store import UNCHANGED, FindingStatus, Store
-from tests.fixtures.db.builders import device, finding, scan
+from tests.fixtures.db.builders import device, finding, scan, service
 
 MAC1, MAC2, MAC3 = "AA:BB:CC:00:00:01", "aa:bb:cc:00:00:02", "aa-bb-cc-00-00-03"
 
@@ -196,3 +196,23 @@ def test_connections_of_finished_threads_are_closed(store: Store) -> None:
         worker.start()
         worker.join()
     assert len(store._connections) <= 2  # this thread's and at most the last worker's
+
+
+def test_hostile_network_text_is_stored_and_read_back_safely(store: Store,
+                                                            tmp_path: Path) -> None:
+    site = store.create_site("Office")
+    weird = "Printer\udcff\x00<script>alert(1)</script> 🖨 " + "x" * 10_000
+    hostile = device(MAC1, "192.0.2.1", name=weird,
+                     services=(service("_ipp._tcp.local.", weird, 631),),
+                     findings=(finding("odd\udc80id"),))
+    store.save_scan(site.id, scan("2026-01-01T10:00:00Z", hostile))
+    latest = store.device(site.id, MAC1).latest
+    assert latest is not None and latest.upnp is not None
+    assert latest.upnp.friendly_name == weird.replace("\udcff", "?")
+    assert latest.services[0].name.startswith("Printer?\x00<script>")
+    assert store.findings(site.id)[0].finding.id == "odd?id"
+    other = tmp_path / "other.sqlite3"
+    with Store.open(other) as target:
+        target.import_site(store.export_site(site.id, tmp_path / "site.json"))
+        copied = target.device(target.site_by_name("Office").id, MAC1).latest
+    assert copied == latest

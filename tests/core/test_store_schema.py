@@ -142,3 +142,19 @@ def test_daily_backup_is_taken_once(tmp_path: Path) -> None:
     Store.open(path).close()
     Store.open(path).close()
     assert len(list_backups(path)) == 1
+
+
+def test_truncated_file_is_reported_corrupt_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "half.sqlite3"
+    data = (FIXTURES / "schema-v2.sqlite3").read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(DatabaseCorruptError):
+        Store.open(path)
+    assert path.read_bytes() == data[: len(data) // 2]
+
+
+def test_empty_file_becomes_a_fresh_database(tmp_path: Path) -> None:
+    path = tmp_path / "empty.sqlite3"
+    path.write_bytes(b"")
+    with Store.open(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
