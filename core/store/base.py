@@ -85,7 +85,8 @@ class StoreBase:
             try:
                 yield conn
             finally:
-                conn.execute("COMMIT")
+                if conn.in_transaction:  # an error may already have ended it
+                    conn.execute("COMMIT")
 
     @contextmanager
     def _write(self) -> Iterator[Database]:
@@ -100,11 +101,13 @@ class StoreBase:
             db.conn.execute("BEGIN IMMEDIATE")
             try:
                 yield db
+                db.conn.execute("COMMIT")
             except BaseException:
+                # Never leave this thread's connection inside a transaction: every later
+                # write would silently join it and never be committed.
                 if db.conn.in_transaction:
                     db.conn.execute("ROLLBACK")
                 raise
-            db.conn.execute("COMMIT")
 
     def _fetch(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         """All rows of one SELECT as sqlite3.Row (column access by name)."""

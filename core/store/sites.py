@@ -6,7 +6,7 @@ import ipaddress
 import json
 import sqlite3
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from core.errors import DuplicateNameError, InvalidInputError, NotFoundError
 from core.models import Site
@@ -93,7 +93,7 @@ class SitesMixin(StoreBase):
                 changes[field] = str(value)
         for field, value in (("networks", networks), ("work_networks", work_networks)):
             if value is not UNCHANGED:
-                changes[field] = dumps(clean_networks(value))  # type: ignore[arg-type]
+                changes[field] = dumps(clean_networks(cast(Iterable[str], value)))
         with self._write() as db:
             self._site_exists(db.conn, site_id)
             if "name" in changes:

@@ -216,3 +216,15 @@ def test_hostile_network_text_is_stored_and_read_back_safely(store: Store,
         target.import_site(store.export_site(site.id, tmp_path / "site.json"))
         copied = target.device(target.site_by_name("Office").id, MAC1).latest
     assert copied == latest
+
+
+def test_a_failed_write_leaves_no_open_transaction(store: Store) -> None:
+    site = store.create_site("Office")
+    with pytest.raises(NotFoundError):
+        store.save_scan(site.id + 99, scan("2026-01-01T10:00:00Z", device(MAC1, "192.0.2.1")))
+    with pytest.raises(NotFoundError):
+        store.set_finding_status(site.id, MAC1, "none", "fixed")
+    store.record_answer(site.id, "", "guest-wifi", "yes")
+    with Store.open(store.path) as other:  # a second connection sees the commit at once
+        assert other.answers(site.id, "")["guest-wifi"].value == "yes"
+        assert other.scans(site.id) == ()
