@@ -10,30 +10,40 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from core.errors import DatabaseBusyError, DatabaseCorruptError, DatabaseTooNewError
+from core.errors import (
+    DatabaseBusyError,
+    DatabaseCorruptError,
+    DatabaseTooNewError,
+    StoreError,
+)
 from core.store.backups import list_backups, make_backup
 from core.store.schema import KNOWN_MIGRATIONS, MIGRATION_SET, SCHEMA_VERSION, migrations
 
 BUSY_TIMEOUT_MS = 5000
 DAILY = timedelta(days=1)
 _CORRUPT_WORDS = ("malformed", "not a database", "disk image", "corrupt", "file is encrypted")
+_FILE_WORDS = ("unable to open", "readonly", "disk i/o", "disk is full", "out of memory")
 _BUSY_WORDS = ("database is locked", "database is busy", "database table is locked")
 
 
 def connect(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
     """One connection with the project's pragmas (call once per thread)."""
-    conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000, isolation_level=None,
-                           check_same_thread=False)
-    db = Database(conn, execute_plugins=False)
     with translate_errors(path):
-        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-        # WAL: readers never block the writer, and a killed writer leaves the file intact.
-        conn.execute("PRAGMA journal_mode = WAL")
-        # FULL (not NORMAL): in WAL mode NORMAL may lose the last commits on power loss, and
-        # an answer must survive once given. Commits are few and human-paced, so the fsync is cheap.
-        conn.execute("PRAGMA synchronous = FULL")
-        conn.execute("PRAGMA foreign_keys = ON")
-    return db
+        conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000,
+                               isolation_level=None, check_same_thread=False)
+    try:
+        with translate_errors(path):
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            # WAL: readers never block the writer, and a killed writer leaves the file intact.
+            conn.execute("PRAGMA journal_mode = WAL")
+            # FULL (not NORMAL): in WAL mode NORMAL may lose the last commits on power loss, and
+            # an answer must survive once given. Commits are few and human-paced: cheap fsyncs.
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA foreign_keys = ON")
+    except BaseException:
+        conn.close()
+        raise
+    return Database(conn, execute_plugins=False)
 
 
 @contextmanager
@@ -50,6 +60,10 @@ def translate_errors(path: Path) -> Iterator[None]:
             ) from error
         if any(word in text for word in _CORRUPT_WORDS):
             raise corrupt_error(path, error) from error
+        if any(word in text for word in _FILE_WORDS):
+            raise StoreError(f"Cannot use the database {path} ({error}).",
+                             "Check that its folder exists, the disk has space, and that you "
+                             "may write there; or choose another file with --db.") from error
         raise
     except sqlite3.DatabaseError as error:
         if isinstance(error, sqlite3.IntegrityError | sqlite3.ProgrammingError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -74,7 +75,7 @@ def test_db_env_variable_is_used_by_a_real_process(tmp_path: Path) -> None:
     env_db = tmp_path / "env.sqlite3"
     proc = subprocess.run([sys.executable, "-m", "core", "site", "add", "Home"],
                           capture_output=True, text=True, timeout=60,
-                          env={"PATH": "/usr/bin:/bin", "IOT_HYGIENE_DB": str(env_db)})
+                          env={**os.environ, "IOT_HYGIENE_DB": str(env_db)})
     assert proc.returncode == 0, proc.stderr
     with Store.open(env_db) as store:
         assert [s.name for s in store.sites()] == ["Home"]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import DatabaseCorruptError, DatabaseTooNewError
+from core.errors import DatabaseCorruptError, DatabaseTooNewError, StoreError
 from core.paths import default_db_path
 from core.store import SCHEMA_VERSION, Store, list_backups, restore_backup
 from core.store.schema import KNOWN_MIGRATIONS, MIGRATION_SET
@@ -158,3 +158,11 @@ def test_empty_file_becomes_a_fresh_database(tmp_path: Path) -> None:
     path.write_bytes(b"")
     with Store.open(path) as store:
         assert store.schema_version == SCHEMA_VERSION
+
+
+def test_unopenable_path_is_a_plain_store_error(tmp_path: Path) -> None:
+    folder = tmp_path / "a-folder.sqlite3"
+    folder.mkdir()  # a directory where the file should be
+    with pytest.raises(StoreError) as caught:
+        Store.open(folder)
+    assert "Cannot use the database" in caught.value.message
