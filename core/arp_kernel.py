@@ -9,10 +9,12 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from core import arp_stale
 from core.cancel import CancelToken
 from core.models import ArpEntry
 
@@ -33,13 +35,27 @@ def kernel_arp_scan(network: ipaddress.IPv4Network, iface: str, own_ip: str,
                     deadline: float | None = None) -> tuple[ArpEntry, ...]:
     """Sweep `network` with one datagram per address, then collect resolved neighbours."""
     targets = [str(ip) for ip in _hosts(network) if str(ip) != own_ip]
+    suspects = arp_stale.stale_suspects(iface) & set(targets)
+    confirmed: set[str] = set()
+    checker = threading.Thread(target=lambda: confirmed.update(
+        arp_stale.tcp_alive(suspects, cancel)), name="arp-stale-check")
+    checker.start()
     found: dict[str, ArpEntry] = {}
-    for first in range(0, len(targets), CHUNK):
-        sweep(targets[first:first + CHUNK], own_ip, cancel)
-        for entry in collect(network, iface, cancel, on_entry, deadline, known=found):
+    try:
+        for first in range(0, len(targets), CHUNK):
+            sweep(targets[first:first + CHUNK], own_ip, cancel)
+            for entry in collect(network, iface, cancel, on_entry, deadline, known=found,
+                                 skip=suspects):
+                found[entry.ip] = entry
+            if cancel.cancelled or (deadline is not None and time.monotonic() >= deadline):
+                break
+    finally:
+        checker.join()
+    for entry in read_neighbours(iface):  # old entries that proved alive
+        if entry.ip in confirmed and entry.ip not in found:
             found[entry.ip] = entry
-        if cancel.cancelled or (deadline is not None and time.monotonic() >= deadline):
-            break
+            if on_entry:
+                on_entry(entry)
     return tuple(found.values())
 
 
@@ -74,7 +90,8 @@ def _send_batch(batch: list[str], own_ip: str) -> None:
 def collect(network: ipaddress.IPv4Network, iface: str, cancel: CancelToken,
             on_entry: Callable[[ArpEntry], None] | None = None,
             deadline: float | None = None,
-            known: dict[str, ArpEntry] | None = None) -> tuple[ArpEntry, ...]:
+            known: dict[str, ArpEntry] | None = None,
+            skip: set[str] | None = None) -> tuple[ArpEntry, ...]:
     """Poll the neighbour table until it settles (bounded), reporting each new entry once."""
     start = time.monotonic()
     end = start + MAX_WAIT if deadline is None else min(start + MAX_WAIT, deadline)
@@ -82,7 +99,9 @@ def collect(network: ipaddress.IPv4Network, iface: str, cancel: CancelToken,
     last_growth = start
     while True:
         for entry in read_neighbours(iface):
-            if entry.ip not in seen and ipaddress.IPv4Address(entry.ip) in network:
+            if entry.ip in seen or (skip and entry.ip in skip):
+                continue
+            if ipaddress.IPv4Address(entry.ip) in network:
                 seen[entry.ip] = entry
                 last_growth = time.monotonic()
                 if on_entry:

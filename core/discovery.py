@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 
 from core import __version__, arp_kernel, arp_raw, mdns, names, netif, ssdp
 from core.cancel import CancelToken
-from core.errors import KnownError, NeedsPrivilegesError
+from core.errors import InterfaceError, KnownError, NeedsPrivilegesError
 from core.inventory import Inventory
 from core.models import (
     ArpEntry,
@@ -24,6 +25,7 @@ from core.models import (
     ScanResult,
 )
 
+log = logging.getLogger(__name__)
 MODES = ("auto", "raw", "kernel")
 MIN_TIMEOUT = 1.0
 CLOSE_MARGIN = 0.3  # seconds kept at the end to close sockets and zeroconf
@@ -49,6 +51,11 @@ def run_discovery(request: ScanRequest, cancel: CancelToken | None = None,
     iface = netif.find_interface(request.interface)
     network = netif.scan_network(iface, request.network, request.confirm_large)
     mode, reason = choose_mode(request.mode)
+    if mode is ArpMode.RAW and not iface.mac:
+        if request.mode == "raw":
+            raise InterfaceError(f"{iface.name} has no Ethernet address, so raw ARP cannot run "
+                                 "on it.", "Use the standard mode (--mode kernel).")
+        mode, reason = ArpMode.KERNEL, f"auto: {iface.name} has no Ethernet address"
     scan = _Scan(iface, network, mode, request, cancel, on_progress, on_device)
     return scan.run(reason)
 
@@ -95,10 +102,10 @@ class _Scan:
             self._thread("arp", self._arp_phase),
             self._thread("mdns", lambda: mdns.browse(
                 self.iface.ipv4, self.deadline, self.cancel,
-                lambda s: self._emit(self.inventory.add_service(s)))),
+                lambda s: self._emit(self.inventory.add_service(s))), optional=True),
             self._thread("ssdp", lambda: ssdp.search(
                 self.iface.ipv4, self.network, self.deadline, self.cancel,
-                lambda ip, info: self._emit(self.inventory.add_upnp(ip, info)))),
+                lambda ip, info: self._emit(self.inventory.add_upnp(ip, info))), optional=True),
         ]
         self._wait(workers)
         for error in self.errors:
@@ -144,10 +151,19 @@ class _Scan:
         self._emit(self.inventory.add_arp(entry))
 
     # -- plumbing ---------------------------------------------------------------------
-    def _thread(self, name: str, target: Callable[[], None]) -> threading.Thread:
+    def _thread(self, name: str, target: Callable[[], None],
+                optional: bool = False) -> threading.Thread:
+        """Run `target` in a thread; its error stops the scan, unless `optional` and OSError."""
+
         def guarded() -> None:
             try:
                 target()
+            except OSError as error:
+                if not optional:
+                    self.errors.append(error)
+                    self.cancel.cancel()
+                    return
+                log.warning("discovery: %s unavailable on %s: %s", name, self.iface.name, error)
             except BaseException as error:  # handed to the caller's thread, raised there
                 self.errors.append(error)
                 self.cancel.cancel()

@@ -8,7 +8,8 @@ import socket
 
 import pytest
 
-from core import arp_kernel, arp_raw, discovery
+from core import arp_kernel, arp_raw, arp_stale, discovery
+from core.cancel import CancelToken
 from core.errors import KnownError, NeedsPrivilegesError
 from core.models import ArpEntry, ArpMode
 
@@ -112,3 +113,23 @@ def test_raw_mode_without_privileges_is_a_typed_error() -> None:
 def test_unknown_mode_is_a_known_error() -> None:
     with pytest.raises(KnownError):
         discovery.choose_mode("turbo")
+
+
+NEIGH_STATS = json.dumps([
+    {"dst": "10.0.0.1", "lladdr": "50:c7:bf:00:00:01", "confirmed": 3, "state": ["REACHABLE"]},
+    {"dst": "10.0.0.2", "lladdr": "50:c7:bf:00:00:02", "confirmed": 12, "state": ["STALE"]},
+    {"dst": "10.0.0.3", "lladdr": "50:c7:bf:00:00:03", "confirmed": 3600, "state": ["STALE"]},
+    {"dst": "10.0.0.4", "lladdr": "50:c7:bf:00:00:04", "confirmed": 90, "state": ["DELAY"]},
+    {"dst": "10.0.0.5", "lladdr": "50:c7:bf:00:00:05", "confirmed": 9999, "state": ["PERMANENT"]},
+    {"dst": "10.0.0.6", "confirmed": 9999, "state": ["FAILED"]},
+])
+
+
+def test_entries_confirmed_long_ago_are_suspects() -> None:
+    assert arp_stale.parse_suspects(NEIGH_STATS) == {"10.0.0.3", "10.0.0.4"}
+    assert arp_stale.parse_suspects("nonsense") == set()
+
+
+def test_tcp_check_counts_a_refusal_as_alive() -> None:
+    # Loopback refuses (or accepts) on the check ports: either way the host is up.
+    assert arp_stale.tcp_alive({"127.0.0.1"}, CancelToken()) == {"127.0.0.1"}

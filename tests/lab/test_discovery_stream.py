@@ -16,6 +16,7 @@ pytestmark = pytest.mark.lab
 
 EARLY = ("early", "3c:d9:2b:20:00:21", "10.231.0.21")
 LATE = ("late", "b8:27:eb:20:00:22", "10.231.0.22")
+GHOST = ("00:11:32:99:99:99", "10.231.0.99")
 LATE_DELAY = 1.0  # seconds after the scan starts, well inside its 3 s
 
 
@@ -65,6 +66,24 @@ def test_a_device_answering_mdns_late_is_still_caught(small_lab: Lab) -> None:
     assert [s["name"] for s in hub["services"]] == ["Late hub"]
     assert hub["category"] == "smart_home" and hub["model"] == "Late 1"
     assert out["last_update"][LATE[1]] > LATE_DELAY  # it really arrived late
+
+
+def test_a_long_gone_host_left_in_the_neighbour_table_is_not_listed(small_lab: Lab) -> None:
+    lab = small_lab
+    ns = lab.scanner.ns
+    # Entries made now count as confirmed a minute ago: one ghost, and the live printer's.
+    lab.exec(ns, ["ip", "neigh", "replace", GHOST[1], "lladdr", GHOST[0], "dev", "eth0",
+                  "nud", "stale"])
+    lab.exec(ns, ["ip", "neigh", "del", EARLY[2], "dev", "eth0"], check=False)
+    lab.exec(ns, ["ip", "neigh", "replace", EARLY[2], "lladdr", EARLY[1], "dev", "eth0",
+                  "nud", "stale"])
+    try:
+        out = probe(lab)
+    finally:
+        lab.exec(ns, ["ip", "neigh", "del", GHOST[1], "dev", "eth0"], check=False)
+    macs = {d["mac"] for d in out["result"]["devices"]}
+    assert GHOST[0] not in macs
+    assert EARLY[1] in macs  # old entry, but the host answers a TCP connect
 
 
 @pytest.mark.parametrize(("cancel_after", "unprivileged"),

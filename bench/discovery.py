@@ -1,0 +1,156 @@
+"""Times our discovery (each ARP mode, and complete) against arp-scan and nmap in the lab."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import json
+import re
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tests.lab.netlab import Lab
+from tests.lab.office import Office
+
+NET = "10.231.0.0/24"
+EXTRA_FIRST = 21  # the office uses .10-.20; extra ARP-only hosts fill .21 upwards
+
+
+@dataclass
+class Tool:
+    """One contender: how to run it and how to read which hosts it found."""
+
+    name: str
+    argv: list[str]
+    parse: Callable[[str], tuple[set[str], float | None]]
+    unprivileged: bool = False
+    times: list[float] = field(default_factory=list)
+    found: list[int] = field(default_factory=list)
+    inner: list[float] = field(default_factory=list)  # in-process time, when reported
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--reps", type=int, default=5)
+    parser.add_argument("--extra", type=int, default=234, help="ARP-only hosts in the big lab")
+    parser.add_argument("--arp-only", choices=("kernel", "raw"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.arp_only:
+        return _arp_only(args.arp_only)
+    for title, extra in (("small office", 0), (f"office + {args.extra} ARP-only hosts",
+                                                 args.extra)):
+        _bench_lab(title, extra, args.reps)
+    return 0
+
+
+def _bench_lab(title: str, extra: int, reps: int) -> None:
+    started = time.monotonic()
+    with Lab(NET) as lab:
+        Office(lab).build()
+        for n in range(extra):
+            last = EXTRA_FIRST + n
+            lab.add_host(f"x{n}", f"00:11:32:aa:{last >> 8:02x}:{last & 0xFF:02x}",
+                         f"10.231.0.{last}")
+        expected = {h.ip for h in lab.hosts.values()} - {lab.scanner.ip}
+        print(f"\n== {title}: {len(expected)} hosts besides the scanner "
+              f"(lab built in {time.monotonic() - started:.1f} s), {reps} repetitions")
+        tools = _tools(lab)
+        for _ in range(reps):
+            for tool in tools:  # interleaved, so drift hits every tool alike
+                _run(lab, tool)
+        _report(tools, expected)
+
+
+def _tools(lab: Lab) -> list[Tool]:
+    py = sys.executable
+    scan = [py, "-m", "core", "scan", "--interface", "eth0", "--json", "--mode"]
+    probe = [py, "-m", "tests.lab.devices.discovery_probe", "--mode"]
+    return [
+        Tool("arp-scan", ["arp-scan", "--interface", "eth0", NET], _parse_arp_scan),
+        Tool("nmap -sn -PR", ["nmap", "-sn", "-PR", "-n", "-e", "eth0", NET], _parse_nmap),
+        Tool("ours ARP kernel (nobody)", [py, "-m", "bench.discovery", "--arp-only", "kernel"],
+             _parse_arp_only, unprivileged=True),
+        Tool("ours ARP raw (root)", [py, "-m", "bench.discovery", "--arp-only", "raw"],
+             _parse_arp_only),
+        Tool("ours scan kernel (nobody)", [*scan, "kernel"], _parse_scan, unprivileged=True),
+        Tool("ours scan raw (root)", [*scan, "raw"], _parse_scan),
+        Tool("ours complete kernel (nobody)", [*probe, "kernel"], _parse_probe,
+             unprivileged=True),
+        Tool("ours complete raw (root)", [*probe, "raw"], _parse_probe),
+    ]
+
+
+def _run(lab: Lab, tool: Tool) -> None:
+    lab.exec(lab.scanner.ns, ["ip", "neigh", "flush", "dev", "eth0"])  # no warm cache
+    start = time.monotonic()
+    proc = lab.run_scanner(tool.argv, unprivileged=tool.unprivileged, timeout=120)
+    tool.times.append(time.monotonic() - start)
+    if proc.returncode != 0:
+        raise SystemExit(f"{tool.name} failed: {proc.stderr[-500:]}")
+    hosts, inner = tool.parse(proc.stdout)
+    tool.found.append(len(hosts - {lab.scanner.ip}))
+    if inner is not None:
+        tool.inner.append(inner)
+
+
+def _report(tools: list[Tool], expected: set[str]) -> None:
+    reference = statistics.median(tools[0].times)
+    print(f"{'tool':32} {'median s':>9} {'min s':>7} {'in-process s':>13} "
+          f"{'hosts found':>12} {'ratio/arp-scan':>15}")
+    for tool in tools:
+        median = statistics.median(tool.times)
+        inner = f"{statistics.median(tool.inner):.2f}" if tool.inner else "-"
+        found = f"{min(tool.found)}-{max(tool.found)}/{len(expected)}"
+        print(f"{tool.name:32} {median:9.2f} {min(tool.times):7.2f} {inner:>13} "
+              f"{found:>12} {median / reference:15.2f}")
+
+
+def _arp_only(mode: str) -> int:
+    """Inside the scanner namespace: time the ARP phase alone, print hosts and seconds."""
+    from core import arp_kernel, arp_raw, netif
+    from core.cancel import CancelToken
+
+    start = time.monotonic()
+    iface = netif.find_interface("eth0")
+    network = ipaddress.IPv4Network(iface.network)
+    if mode == "raw":
+        found = arp_raw.raw_arp_scan(network, iface.name, iface.ipv4, iface.mac, CancelToken())
+    else:
+        found = arp_kernel.kernel_arp_scan(network, iface.name, iface.ipv4, CancelToken())
+    print(json.dumps({"arp_seconds": round(time.monotonic() - start, 3),
+                      "hosts": sorted(e.ip for e in found)}))
+    return 0
+
+
+def _parse_arp_scan(out: str) -> tuple[set[str], float | None]:
+    return {line.split()[0] for line in out.splitlines()
+            if re.match(r"^\d+\.\d+\.\d+\.\d+\s+[0-9a-f:]{17}", line)}, None
+
+
+def _parse_nmap(out: str) -> tuple[set[str], float | None]:
+    return set(re.findall(r"Nmap scan report for (\d+\.\d+\.\d+\.\d+)", out)), None
+
+
+def _parse_arp_only(out: str) -> tuple[set[str], float | None]:
+    doc = json.loads(out)
+    return set(doc["hosts"]), float(doc["arp_seconds"])
+
+
+def _parse_scan(out: str) -> tuple[set[str], float | None]:
+    devices = json.loads(out)["devices"]
+    return {d["ip"] for d in devices if d["mac"] and "arp" in d["sources"]}, None
+
+
+def _parse_probe(out: str) -> tuple[set[str], float | None]:
+    """Hosts of an in-process run, and when the last device update (complete picture) came."""
+    doc = json.loads(out)
+    devices = doc["result"]["devices"]
+    return ({d["ip"] for d in devices if d["mac"] and "arp" in d["sources"]},
+            max(doc["last_update"].values()))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

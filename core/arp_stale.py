@@ -1,0 +1,96 @@
+"""Old neighbour-table entries may be ghosts of departed hosts: find them, and TCP-check each."""
+
+from __future__ import annotations
+
+import errno
+import json
+import selectors
+import shutil
+import socket
+import subprocess
+import sys
+import time
+
+from core.cancel import CancelToken
+
+FRESH_SECONDS = 30  # an entry confirmed this recently is trusted as it is
+CHECK_PORTS = (80, 443, 22, 62078)  # any answer, even a refusal, proves the host is up
+CHECK_TIMEOUT = 0.5
+CHUNK = 64  # hosts checked at once (x ports = open sockets)
+_ALIVE_ERRNOS = {0, errno.ECONNREFUSED, errno.ECONNRESET}
+
+
+def stale_suspects(iface: str) -> set[str]:
+    """IPs whose entry was last confirmed long ago (Linux `ip -s neigh`; empty elsewhere).
+
+    Sending them a datagram does not refresh such an entry within a scan's time (the kernel
+    waits 5 s before re-probing), so without a check a host that left hours ago would be listed.
+    """
+    if not sys.platform.startswith("linux") or shutil.which("ip") is None:
+        return set()
+    try:
+        out = subprocess.run(["ip", "-j", "-s", "-4", "neigh", "show", "dev", iface],
+                             capture_output=True, text=True, timeout=3).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return set()
+    return parse_suspects(out)
+
+
+def parse_suspects(text: str) -> set[str]:
+    """From `ip -j -s neigh`: not REACHABLE/PERMANENT and confirmed FRESH_SECONDS ago or more."""
+    try:
+        entries = json.loads(text or "[]")
+    except json.JSONDecodeError:
+        return set()
+    suspects = set()
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict) or "lladdr" not in entry:
+            continue
+        states = set(entry.get("state", []))
+        if states & {"REACHABLE", "PERMANENT", "NOARP"}:
+            continue
+        confirmed = entry.get("confirmed")
+        if isinstance(confirmed, int | float) and confirmed < FRESH_SECONDS:
+            continue
+        suspects.add(str(entry.get("dst", "")))
+    return suspects
+
+
+def tcp_alive(ips: set[str], cancel: CancelToken, timeout: float = CHECK_TIMEOUT) -> set[str]:
+    """Which of `ips` answer a TCP connect on any CHECK_PORTS (open or refused) within timeout."""
+    ordered = sorted(ips)
+    alive: set[str] = set()
+    for first in range(0, len(ordered), CHUNK):
+        if cancel.cancelled:
+            break
+        alive |= _check_chunk(ordered[first:first + CHUNK], cancel, timeout)
+    return alive
+
+
+def _check_chunk(ips: list[str], cancel: CancelToken, timeout: float) -> set[str]:
+    alive: set[str] = set()
+    with selectors.DefaultSelector() as selector:
+        for ip in ips:
+            for port in CHECK_PORTS:
+                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                sock.setblocking(False)
+                if sock.connect_ex((ip, port)) in (errno.EINPROGRESS, errno.EWOULDBLOCK, 0):
+                    selector.register(sock, selectors.EVENT_WRITE, ip)
+                else:
+                    sock.close()
+        end = time.monotonic() + timeout
+        try:
+            while selector.get_map() and not cancel.cancelled and time.monotonic() < end:
+                for key, _ in selector.select(min(0.05, max(0.0, end - time.monotonic()))):
+                    done = key.fileobj
+                    selector.unregister(done)
+                    if isinstance(done, socket.socket):
+                        if done.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) in _ALIVE_ERRNOS:
+                            alive.add(key.data)
+                        done.close()
+        finally:
+            for key in list(selector.get_map().values()):
+                selector.unregister(key.fileobj)
+                if isinstance(key.fileobj, socket.socket):
+                    key.fileobj.close()
+    return alive
