@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import KnownError
-from core.models import Device, Tag
+from core.models import Device, Severity, Tag
 from gui import dialogs
 from gui.checklist_wizard import ChecklistWizard
 from gui.device_notes import DeviceNotes
@@ -140,7 +140,8 @@ class DevicePage(QWidget):
                 -r.finding.severity.rank)):
             self.findings_box.addWidget(FindingCard(record, self))
         self.findings_box.addStretch(1)
-        open_count = sum(1 for r in records if str(getattr(r.status, "value", r.status)) == "open")
+        open_count = sum(1 for r in records if r.status == "open"
+                         and r.finding.severity is not Severity.INFO)
         self.tabs.setTabText(0, self.tr("&Findings ({0} open)").format(open_count))
 
     def _fill_facts(self, details: DeviceDetails) -> None:

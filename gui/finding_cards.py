@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout
 
+from core.models import Severity
 from gui.models import SEVERITY_COLOURS, severity_name
 from gui.text import clean
 from gui.widgets import plain_label
@@ -52,7 +53,9 @@ class FindingCard(QFrame):
             text += " — " + clean(record.reason, 200)
         row.addWidget(plain_label(text), 1)
         finding_id = record.finding.id
-        if getattr(record, "derived", False):
+        if record.finding.severity is Severity.INFO:
+            row.itemAt(0).widget().setText(self.tr("For your information"))
+        elif getattr(record, "derived", False):
             row.addWidget(plain_label(self.tr(
                 "Follows from the device's tag, dates or answers: change those to clear it."),
                 wrap=True), 2)

@@ -53,7 +53,10 @@ class MainWindow(QMainWindow, WindowActions):
         self.site: Site | None = None
         self.consent_who = ""
         self.consent_id: int | None = None
-        self.tasks = TaskRunner(self)
+        self.tasks = TaskRunner(self, max_threads=3)  # a scan, a site load, a dashboard
+        self._loads = 0
+        self._dashboard_running = False
+        self._dashboard_again = False
         self.scanner = ScanController(self.scan_service, self.tasks, self)
         self.table_model = DeviceTableModel(self)
         self.setWindowTitle(self.tr("IoT Hygiene"))
@@ -244,10 +247,10 @@ class MainWindow(QMainWindow, WindowActions):
             return
         try:
             self.table_model.upsert(self.session.device_row(self.site.id, mac))
-            self.dashboard.show_data(self.session.dashboard(self.site.id,
-                                                            self.table_model.rows))
         except KnownError as exc:
             dialogs.show_known_error(self, exc)
+            return
+        self.refresh_dashboard()
 
     # -- state
     def _set_site_controls(self, enabled: bool) -> None:

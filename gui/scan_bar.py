@@ -142,7 +142,8 @@ class ScanBar(QWidget):
         self.progress.setValue(int(max(0.0, min(1.0, progress.fraction)) * 1000))
         words = self.tr(PHASE_WORDS.get(progress.phase, ""))
         detail = clean(progress.message, 120)
-        self.phase_label.setText(f"{words}  {detail}".strip() if detail else words)
+        same = detail.casefold().rstrip(".…") == words.casefold().rstrip(".…")
+        self.phase_label.setText(f"{words}  {detail}".strip() if detail and not same else words)
 
     def show_status(self, text: str) -> None:
         self.phase_label.setText(text)
@@ -164,7 +165,15 @@ class ScanBar(QWidget):
         self._update_enabled()
         self.interface_changed.emit()
 
+    def set_scan_blocked(self, reason: str) -> None:
+        """Disable Scan for a reason other than the network (e.g. the sample office)."""
+        self._blocked = reason
+        self._update_enabled()
+
     def _update_enabled(self) -> None:
-        ready = self.interface is not None and not getattr(self, "_scanning", False)
+        blocked = getattr(self, "_blocked", "")
+        ready = (self.interface is not None and not getattr(self, "_scanning", False)
+                 and not blocked)
         self.scan_button.setEnabled(ready)
-        self.scan_button.setToolTip("" if ready else self.tr("Choose a network first"))
+        tip = blocked or ("" if self.interface is not None else self.tr("Choose a network first"))
+        self.scan_button.setToolTip(tip)

@@ -23,8 +23,10 @@ def render(out_dir: Path, prefix: str = "", device_name: str = "") -> list[Path]
     window = MainWindow(scan_service=ReplayScanService(delay=0))
     window.resize(1366, 768)
     window.show()
+    window.wait_until_idle()
     if not window.session.sites():
         window.open_sample()
+    window.wait_until_idle()
     app.processEvents()
     out_dir.mkdir(parents=True, exist_ok=True)
     written = [_save(window, out_dir / f"{prefix}main-window.png")]
@@ -36,6 +38,7 @@ def render(out_dir: Path, prefix: str = "", device_name: str = "") -> list[Path]
     window.device_page.tabs.setCurrentWidget(window.device_page.wizard)
     for value in ("yes", "no"):
         window.device_page.wizard.answer(value)
+    window.wait_until_idle()
     app.processEvents()
     written.append(_save(window, out_dir / f"{prefix}device-checklist.png"))
     window.device_page.tabs.setCurrentIndex(0)
@@ -58,6 +61,8 @@ def _save(widget: object, path: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--lab", action="store_true",
+                        help="also scan the virtual lab office live (root; never the real LAN)")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     with tempfile.TemporaryDirectory() as scratch:
@@ -65,7 +70,25 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["IOT_HYGIENE_LOG_DIR"] = str(Path(scratch) / "log")
         for path in render(args.out):
             print(path)
+        if args.lab:
+            print(render_lab(args.out, Path(scratch)))
     return 0
+
+
+def render_lab(out_dir: Path, scratch: Path) -> str:
+    """Build the lab office and drive the real window through a live scan inside it."""
+    sys.path.insert(0, str(ROOT))
+    from tests.lab.netlab import Lab
+    from tests.lab.office import CAMERA, Office
+
+    with Lab() as lab:
+        Office(lab).build()
+        proc = lab.run_scanner([sys.executable, "-m", "tests.lab.devices.gui_driver",
+                                "--db", str(scratch / "lab.sqlite3"), "--open-mac", CAMERA.mac,
+                                "--screenshots", str(out_dir)], timeout=240)
+    if proc.returncode:
+        raise RuntimeError(proc.stderr[-2000:])
+    return proc.stdout.strip()
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ from gui.welcome import WelcomeDialog
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
+    from gui.models import DeviceRow
+    from gui.session import DashboardData
 
 log = logging.getLogger(__name__)
 
@@ -58,30 +60,96 @@ class WindowActions:
         self.refresh_site()
 
     def refresh_site(self: MainWindow) -> None:
-        """Reload the table, dashboard and (if open) the device page from the store."""
+        """Reload the table and dashboard from the store off the GUI thread (a big site takes
+        a while to score); the open device page, if any, is refreshed at once."""
         from gui.main_window import SAMPLE_SITE_NAME
 
         if self.site is None:
             self.table_model.clear()
             self.devices.set_empty_text(_tr("Create a site to begin: Site > New site."))
             return
-        try:
-            rows = self.session.device_rows(self.site.id)
-            data = self.session.dashboard(self.site.id)
-        except KnownError as exc:
-            dialogs.show_known_error(self, exc)
-            return
+        site_id = self.site.id
+        session = self.session
+        sample = self.site.name == SAMPLE_SITE_NAME
+        self.scan_bar.set_scan_blocked(_tr(
+            "The sample office is a recording: create a site to scan your own network.")
+            if sample else "")
+        self.devices.set_empty_text(_tr("Loading…"))
+
+        def load(context: object) -> tuple[int, list[DeviceRow], DashboardData]:
+            rows = session.device_rows(site_id)
+            return site_id, rows, session.dashboard(site_id, rows)
+
+        self._loads += 1
+        self.tasks.start(load, on_result=self._site_loaded, on_error=self._load_failed)
+        if self.right.currentWidget() is self.device_page and self.device_page.mac:
+            self.device_page.refresh()
+
+    def _site_loaded(self: MainWindow, payload: tuple[int, list[DeviceRow], DashboardData]
+                     ) -> None:
+        self._loads -= 1
+        site_id, rows, data = payload
+        if self.site is None or self.site.id != site_id:
+            return  # the user switched site meanwhile; that load is on its way
         self.table_model.set_rows(rows)
         self.dashboard.show_data(data)
         self.devices.set_empty_text(_tr("No scan yet: choose a network and press Scan."))
-        sample = self.site.name == SAMPLE_SITE_NAME
-        self.scan_bar.scan_button.setToolTip(_tr(
-            "The sample office is a recording: create a site to scan your own network.")
-            if sample else "")
-        if sample:
-            self.scan_bar.scan_button.setEnabled(False)
-        if self.right.currentWidget() is self.device_page and self.device_page.mac:
-            self.device_page.refresh()
+
+    def _load_failed(self: MainWindow, exc: BaseException) -> None:
+        self._loads -= 1
+        dialogs.show_error(self, exc)
+
+    def refresh_dashboard(self: MainWindow) -> None:
+        """Recompute the dashboard from the current rows off the GUI thread (next best actions
+        try every step on every device); a request while one runs is merged into one rerun."""
+        if self.site is None:
+            return
+        if self._dashboard_running:
+            self._dashboard_again = True
+            return
+        site_id, rows, session = self.site.id, list(self.table_model.rows), self.session
+        self._dashboard_running = True
+        self._dashboard_again = False
+
+        def build(context: object) -> tuple[int, DashboardData]:
+            return site_id, session.dashboard(site_id, rows)
+
+        self.tasks.start(build, on_result=self._dashboard_built, on_error=self._dashboard_failed)
+
+    def _dashboard_built(self: MainWindow, payload: tuple[int, DashboardData]) -> None:
+        self._dashboard_running = False
+        site_id, data = payload
+        if self.site is not None and self.site.id == site_id:
+            self.dashboard.show_data(data)
+        if self._dashboard_again:
+            self.refresh_dashboard()
+
+    def _dashboard_failed(self: MainWindow, exc: BaseException) -> None:
+        self._dashboard_running = False
+        dialogs.show_error(self, exc)
+
+    def wait_until_idle(self: MainWindow, timeout: float = 30.0) -> bool:
+        """Run a local event loop until background work is done (scripts and screenshots)."""
+        import time
+
+        from PySide6.QtCore import QEventLoop, QTimer
+
+        deadline = time.monotonic() + timeout
+        loop = QEventLoop()
+        poll = QTimer()
+        poll.setInterval(20)
+        poll.timeout.connect(lambda: (not self.busy or time.monotonic() > deadline)
+                             and loop.quit())
+        poll.start()
+        if self.busy:
+            loop.exec()
+        poll.stop()
+        return not self.busy
+
+    @property
+    def busy(self: MainWindow) -> bool:
+        """True while a scan, a site load or a dashboard update is still running."""
+        return self.scanner.running or self._loads > 0 or self._dashboard_running
 
     def new_site(self: MainWindow) -> None:
         name = dialogs.ask_text(self, _tr("New site"), _tr("Name of the site (office, client):"))

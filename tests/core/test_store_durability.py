@@ -33,10 +33,17 @@ def _stop(proc: subprocess.Popen[str]) -> None:
 
 
 def _acknowledged(proc: subprocess.Popen[str], commits: int) -> list[str]:
-    """Read until `commits` commit lines arrived; returns them."""
+    """Read until `commits` commit lines arrived, then until the next save starts."""
     assert proc.stdout is not None
     assert proc.stdout.readline().strip() == "ready"
-    return [proc.stdout.readline().strip() for _ in range(commits)]
+    done: list[str] = []
+    while True:
+        line = proc.stdout.readline().strip()
+        assert line, "the writer stopped by itself"
+        if line.startswith(("scan ", "answer ")):
+            done.append(line)
+        elif len(done) >= commits:
+            return done  # a save ("saving"/"answering") has just begun
 
 
 def _check(db: Path, scans: set[str], answers: set[str]) -> None:
@@ -64,7 +71,7 @@ def test_sigkill_at_random_points_loses_no_commit(tmp_path: Path) -> None:
             for line in _acknowledged(proc, rng.randint(0, 4)):
                 kind, *rest = line.split()
                 (scans if kind == "scan" else answers).add(rest[-1])
-            time.sleep(rng.uniform(0, 0.03))  # land somewhere inside the next save
+            time.sleep(rng.uniform(0, 0.02))  # land somewhere inside the save just begun
         finally:
             _stop(proc)
         _check(db, scans, answers)

@@ -60,11 +60,17 @@ def make_window(qtbot: QtBot, db_path: Path) -> Iterator[WindowFactory]:
         qtbot.addWidget(window)
         window.show()
         made.append(window)
+        settle(qtbot, window)
         return window
 
     yield build
     for window in made:
         close_window(window)
+
+
+def settle(qtbot: QtBot, window: MainWindow) -> None:
+    """Wait until the window's background work (scan, site load, dashboard) is done."""
+    qtbot.waitUntil(lambda: not window.busy, timeout=10_000)
 
 
 def close_window(window: MainWindow) -> None:

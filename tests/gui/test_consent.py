@@ -12,7 +12,7 @@ from core.errors import ConfirmationNeededError
 from core.models import ScanResult
 from gui.consent_dialog import ConsentDialog
 from gui.scan_service import ReplayScanService, ScanPlan
-from tests.gui.conftest import ModalScript, WindowFactory
+from tests.gui.conftest import ModalScript, WindowFactory, settle
 
 
 class RecordingService(ReplayScanService):
@@ -28,9 +28,10 @@ class RecordingService(ReplayScanService):
         return super().scan(plan, cancel, on_progress, on_device)
 
 
-def _ready_window(make_window: WindowFactory, service: ReplayScanService) -> Any:
+def _ready_window(qtbot: QtBot, make_window: WindowFactory, service: ReplayScanService) -> Any:
     window = make_window(service)
     window._create_site("Dental", service.interface.network)
+    settle(qtbot, window)
     window.scan_bar.set_interfaces(service.interfaces(), service.interface.name)
     return window
 
@@ -38,7 +39,7 @@ def _ready_window(make_window: WindowFactory, service: ReplayScanService) -> Any
 def test_consent_is_recorded_shown_and_used_once(qtbot: QtBot, make_window: WindowFactory,
                                                  modal: ModalScript) -> None:
     service = RecordingService(delay=0)
-    window = _ready_window(make_window, service)
+    window = _ready_window(qtbot, make_window, service)
     assert not window.scan_bar.consent_label.isVisibleTo(window)
 
     def authorise(dialog: QDialog) -> int:
@@ -69,9 +70,9 @@ def test_consent_is_recorded_shown_and_used_once(qtbot: QtBot, make_window: Wind
     assert service.plans[-1].consent_by == ""
 
 
-def test_cancelled_consent_dialog_records_nothing(make_window: WindowFactory,
+def test_cancelled_consent_dialog_records_nothing(qtbot: QtBot, make_window: WindowFactory,
                                                   modal: ModalScript) -> None:
-    window = _ready_window(make_window, RecordingService(delay=0))
+    window = _ready_window(qtbot, make_window, RecordingService(delay=0))
     window.scan_bar.consent_button.click()  # the scripted modal rejects it
     assert isinstance(modal.seen[-1], ConsentDialog)
     assert window.session.store.consents(window.site.id) == ()
@@ -88,7 +89,7 @@ def test_a_large_network_asks_before_scanning(qtbot: QtBot, make_window: WindowF
             return super().scan(plan, *args)
 
     service = LargeNetwork(delay=0)
-    window = _ready_window(make_window, service)
+    window = _ready_window(qtbot, make_window, service)
     def scan_anyway(box: Any) -> int:
         next(b for b in box.buttons() if b.text() == "Scan it anyway").click()
         return 0

@@ -16,7 +16,7 @@ from core import errors
 from core.paths import log_dir
 from gui import app, dialogs
 from gui.session import Session
-from tests.gui.conftest import ModalScript, WindowFactory
+from tests.gui.conftest import ModalScript, WindowFactory, settle
 
 
 @pytest.mark.parametrize(("error", "title", "hint_word"), [
@@ -103,7 +103,9 @@ def test_a_failing_scan_shows_the_error_and_keeps_the_data(
     service = DownInterface(delay=0)
     window = make_window(service)
     window.open_sample()
+    settle(qtbot, window)
     window._create_site("Office", service.interface.network)
+    settle(qtbot, window)
     window.scan_bar.set_interfaces(service.interfaces(), service.interface.name)
     window.start_scan()
     qtbot.waitUntil(lambda: bool(modal.seen), timeout=5000)

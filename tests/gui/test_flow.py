@@ -10,7 +10,7 @@ from core.models import Tag
 from gui.main_window import SAMPLE_SITE_NAME
 from gui.scan_service import ReplayScanService, load_sample
 from gui.welcome import WelcomeDialog
-from tests.gui.conftest import ModalScript, WindowFactory
+from tests.gui.conftest import ModalScript, WindowFactory, settle
 
 CAMERA_MAC = "c0:56:e3:44:21:0b"
 LEFT = Qt.MouseButton.LeftButton
@@ -32,6 +32,7 @@ def test_first_run_scan_checklist_and_restart(qtbot: QtBot, make_window: WindowF
     assert window.table_model.rowCount() == 0
     modal.then(_welcome_as("Acme Dental"))
     window.start_first_run_if_needed()
+    settle(qtbot, window)
     assert isinstance(modal.seen[0], WelcomeDialog)
     assert window.site is not None and window.site.name == "Acme Dental"
     assert window.table_model.rowCount() == 0, "nothing is scanned before the user says so"
@@ -69,7 +70,8 @@ def test_first_run_scan_checklist_and_restart(qtbot: QtBot, make_window: WindowF
     assert second.device_page.wizard.current_item.id not in first_items
 
 
-def test_sample_office_from_welcome(make_window: WindowFactory, modal: ModalScript) -> None:
+def test_sample_office_from_welcome(qtbot: QtBot, make_window: WindowFactory,
+                                    modal: ModalScript) -> None:
     window = make_window()
 
     def choose_sample(dialog: QDialog) -> int:
@@ -79,6 +81,7 @@ def test_sample_office_from_welcome(make_window: WindowFactory, modal: ModalScri
 
     modal.then(choose_sample)
     window.start_first_run_if_needed()
+    settle(qtbot, window)
     assert window.site is not None and window.site.name == SAMPLE_SITE_NAME
     assert window.table_model.rowCount() == len(load_sample().devices)
     assert not window.scan_button.isEnabled(), "the sample is a recording, not a network"
@@ -90,6 +93,7 @@ def test_cancel_scan_keeps_nothing(qtbot: QtBot, make_window: WindowFactory,
     service = ReplayScanService(delay=0.3)
     window = make_window(service)
     window._create_site("Cancel office", service.interface.network)
+    settle(qtbot, window)
     window.scan_bar.set_interfaces(service.interfaces(), service.interface.name)
     window.start_scan()
     assert window.scan_bar.cancel_button.isVisible()

@@ -10,7 +10,7 @@ from core.models import ArpMode, Device, Finding, MdnsService, ScanInfo, ScanRes
 from gui.models import Column
 from gui.scan_service import ReplayScanService
 from gui.text import FSI, isolate
-from tests.gui.conftest import WindowFactory
+from tests.gui.conftest import WindowFactory, settle
 
 HTML_NAME = "<b>x</b><script>alert(1)</script>"
 RTL_NAME = "\u202egnp.exe\u202c office \u200fprinter"
@@ -37,6 +37,7 @@ def _scanned_window(qtbot: QtBot, make_window: WindowFactory) -> object:
     service = ReplayScanService(_hostile_scan(), delay=0)
     window = make_window(service)
     window._create_site("Hostile <b>site</b>", service.interface.network)
+    settle(qtbot, window)
     window.scan_bar.set_interfaces(service.interfaces(), service.interface.name)
     window.start_scan()
     qtbot.waitUntil(lambda: not window.scanner.running and window.table_model.rowCount() == 3,

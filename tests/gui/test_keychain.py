@@ -9,8 +9,9 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
+from pytestqt.qtbot import QtBot
 
-from tests.gui.conftest import WindowFactory
+from tests.gui.conftest import WindowFactory, settle
 
 CAMERA_MAC = "c0:56:e3:44:21:0b"
 SECRET = "s3cret-Camera-pw"
@@ -44,10 +45,11 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(previous)
 
 
-def test_password_goes_to_the_keychain_only(make_window: WindowFactory, db_path: Path,
+def test_password_goes_to_the_keychain_only(qtbot: QtBot, make_window: WindowFactory, db_path: Path,
                                             memory_keyring: MemoryKeyring) -> None:
     window = make_window()
     window.open_sample()
+    settle(qtbot, window)
     window.open_device(CAMERA_MAC)
     notes = window.device_page.notes
     assert notes.store_password_button.isEnabled()
@@ -64,12 +66,13 @@ def test_password_goes_to_the_keychain_only(make_window: WindowFactory, db_path:
     assert not notes.forget_password_button.isEnabled()
 
 
-def test_no_keychain_is_said_plainly(make_window: WindowFactory) -> None:
+def test_no_keychain_is_said_plainly(qtbot: QtBot, make_window: WindowFactory) -> None:
     previous = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())
     try:
         window = make_window()
         window.open_sample()
+        settle(qtbot, window)
         window.open_device(CAMERA_MAC)
         notes = window.device_page.notes
         assert not notes.store_password_button.isEnabled()

@@ -1,0 +1,138 @@
+"""Drives the real window through a live scan; run INSIDE the lab's scanner namespace only."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication, QDialog
+
+from core.models import Tag
+from gui import dialogs
+from gui.main_window import MainWindow
+from gui.scan_service import EngineScanService
+from gui.session import Session
+from gui.welcome import WelcomeDialog
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--interface", default="eth0")
+    parser.add_argument("--open-mac", required=True, help="the device to open and answer")
+    parser.add_argument("--screenshots", type=Path, help="also save live-*.png here")
+    args = parser.parse_args()
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    report: dict[str, Any] = {}
+    window = MainWindow(Session.open(args.db), EngineScanService())
+    window.resize(1366, 768)
+    window.show()
+    dialogs.run_modal = _welcome(args.interface, report)  # type: ignore[assignment]
+    window.start_first_run_if_needed()
+    _wait(lambda: not window.busy, 30)
+    report["scan_enabled_after_welcome"] = window.scan_button.isEnabled()
+    report["rows_before_scan"] = window.table_model.rowCount()
+    report.update(_scan(window))
+    report.update(_answer(window, args.open_mac))
+    if args.screenshots:
+        _screenshots(window, args.screenshots, args.open_mac)
+    window.shutdown()
+    window.session.close()
+    again = MainWindow(Session.open(args.db), EngineScanService())
+    _wait(lambda: not again.busy, 30)
+    row = again.table_model.row_for(args.open_mac)
+    report["tag_after_restart"] = row.tag.value if row else None
+    again.open_device(args.open_mac)
+    details = again.device_page.details
+    report["answers_after_restart"] = details.answers if details else {}
+    again.shutdown()
+    again.session.close()
+    print(json.dumps(report))
+    app.processEvents()
+    return 0
+
+
+def _welcome(interface: str, report: dict[str, Any]) -> Any:
+    def run(dialog: QDialog) -> int:
+        assert isinstance(dialog, WelcomeDialog)
+        report["welcome_networks"] = [i.name for i in dialog.interfaces]
+        for button in dialog.network_group.buttons():
+            button.setChecked(interface in button.text().split())
+        dialog.site_edit.setText("Lab office")
+        return int(QDialog.DialogCode.Accepted)
+    return run
+
+
+def _wait(condition: Any, timeout: float) -> None:
+    loop = QEventLoop()
+    deadline = time.monotonic() + timeout
+    poll = QTimer()
+    poll.setInterval(20)
+    poll.timeout.connect(lambda: (condition() or time.monotonic() > deadline) and loop.quit())
+    poll.start()
+    if not condition():
+        loop.exec()
+    poll.stop()
+
+
+def _scan(window: MainWindow) -> dict[str, Any]:
+    live: list[int] = []
+    phases: list[str] = []
+    watch = QTimer()
+    watch.setInterval(50)
+    watch.timeout.connect(lambda: (live.append(window.table_model.rowCount()),
+                                   phases.append(window.scan_bar.phase_label.text())))
+    watch.start()
+    started = time.monotonic()
+    window.scan_button.click()
+    _wait(lambda: not window.scanner.running, 180)
+    watch.stop()
+    return {"seconds": round(time.monotonic() - started, 1),
+            "max_rows_while_scanning": max(live, default=0),
+            "phases": sorted(set(p for p in phases if p)),
+            "status": window.scan_bar.phase_label.text(),
+            "devices": {r.device.mac: {"name": r.display_name, "open": dict(
+                (s.value, n) for s, n in r.open_counts), "score": r.score}
+                for r in window.table_model.rows}}
+
+
+def _answer(window: MainWindow, mac: str) -> dict[str, Any]:
+    window.open_device(mac)
+    page = window.device_page
+    wizard = page.wizard
+    given = {}
+    for value in ("yes", "no", "unsure"):
+        item = wizard.current_item
+        wizard.answer(value)
+        given[item.id] = value
+    page.tag_combo.setCurrentIndex(list(Tag).index(Tag.WORK))
+    page.tag_combo.activated.emit(page.tag_combo.currentIndex())
+    return {"answers_given": given, "findings_on_page": page.tabs.tabText(0)}
+
+
+def _screenshots(window: MainWindow, out: Path, mac: str) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    window.wait_until_idle()
+    window.open_device(mac)
+    window.device_page.tabs.setCurrentWidget(window.device_page.wizard)
+    QApplication.processEvents()
+    window.grab().save(str(out / "live-device-checklist.png"))
+    window.device_page.tabs.setCurrentIndex(0)
+    QApplication.processEvents()
+    window.grab().save(str(out / "live-device-findings.png"))
+    window.show_devices()
+    QApplication.processEvents()
+    window.grab().save(str(out / "live-main-window.png"))
+    window.dashboard.grab().save(str(out / "live-dashboard.png"))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
