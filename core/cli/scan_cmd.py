@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from core import netif
 from core.cancel import CancelToken
 from core.discovery import MODES, ScanRequest, run_discovery
 from core.jsonio import scan_to_json
@@ -38,6 +39,27 @@ def register(subparsers: Any) -> None:
     output.add_argument("--json", action="store_true", help="print the JSON document")
     output.add_argument("--output", "-o", type=Path, help="write the JSON document to FILE")
     parser.set_defaults(func=run)
+    listing = subparsers.add_parser(
+        "interfaces", help="list the network interfaces a scan can use (sends nothing)")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.set_defaults(func=list_interfaces)
+
+
+def list_interfaces(args: argparse.Namespace) -> int:
+    """Print this computer's IPv4 interfaces; the default-route one is marked with `*`."""
+    interfaces = netif.list_interfaces()
+    if args.json:
+        print(json.dumps([{"name": i.name, "ipv4": i.ipv4, "network": i.network, "mac": i.mac,
+                           "up": i.is_up, "default": i.is_default} for i in interfaces], indent=2))
+        return EXIT_OK
+    for i in interfaces:
+        state = "up" if i.is_up else "down"
+        mark = "*" if i.is_default else " "
+        print(f"{mark} {i.name:12} {i.ipv4 + '/' + str(i.prefix_len):18} {i.mac or '-':17} "
+              f"{state}")
+    if not interfaces:
+        print("No IPv4 network interface found.", file=sys.stderr)
+    return EXIT_OK
 
 
 def run(args: argparse.Namespace) -> int:
