@@ -76,13 +76,28 @@ def _launch_probe() -> int:
 class Heartbeat:
     """A QTimer ticking every few ms; the longest gap between ticks is the worst stall."""
 
-    def __init__(self) -> None:
+    def __init__(self, state: object = None) -> None:
         from PySide6.QtCore import QTimer
 
         self.ticks: list[float] = []
+        self.states: list[str] = []
+        self.state = state  # optional callable: what the window shows at each tick
         self.timer = QTimer()
         self.timer.setInterval(HEARTBEAT_MS)
-        self.timer.timeout.connect(lambda: self.ticks.append(time.perf_counter()))
+        self.timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        self.ticks.append(time.perf_counter())
+        if self.state is not None:
+            self.states.append(str(self.state()))  # type: ignore[operator]
+
+    def worst_state(self) -> str:
+        """What the window showed just before the longest stall began."""
+        if len(self.ticks) < 2 or not self.states:
+            return ""
+        gaps = [b - a for a, b in zip(self.ticks, self.ticks[1:], strict=False)]
+        index = gaps.index(max(gaps))
+        return self.states[min(index, len(self.states) - 1)]
 
     def start(self) -> None:
         self.ticks = [time.perf_counter()]
@@ -177,13 +192,15 @@ def _table_bench(count: int) -> None:
 
 # -- scans ----------------------------------------------------------------------------------------
 def _scan_stall(window: object, timeout: float) -> tuple[float, float, int]:
-    heartbeat = Heartbeat()
+    heartbeat = Heartbeat(lambda: window.scan_bar.phase_label.text())  # type: ignore
     heartbeat.start()
     started = time.perf_counter()
     window.start_scan()  # type: ignore[attr-defined]
     _wait(lambda: not window.scanner.running, timeout)  # type: ignore[attr-defined]
     seconds = time.perf_counter() - started
-    return heartbeat.stop(), seconds, window.table_model.rowCount()  # type: ignore[attr-defined]
+    stall = heartbeat.stop()
+    print(f"  (longest stall began while showing: {heartbeat.worst_state()!r})")
+    return stall, seconds, window.table_model.rowCount()  # type: ignore[attr-defined]
 
 
 def _replay_scan_bench(count: int) -> None:
@@ -229,10 +246,21 @@ def _print_scan_stall(interface_name: str) -> int:
 
 
 def _lab_scan_bench(extra_hosts: int) -> None:
+    """The lab office plus ARP-only hosts (as bench/discovery.py builds it); the window scans
+    it with the real engine from inside the scanner namespace, never the real network."""
     sys.path.insert(0, str(ROOT))
-    from bench.lab_crowd import crowded_office
+    from bench.discovery import EXTRA_FIRST, NET
+    from tests.lab.netlab import Lab
+    from tests.lab.office import Office
 
-    with crowded_office(extra_hosts) as lab:
+    started = time.monotonic()
+    with Lab(NET) as lab:
+        Office(lab).build()
+        for n in range(extra_hosts):
+            last = EXTRA_FIRST + n
+            lab.add_host(f"x{n}", f"00:11:32:aa:{last >> 8:02x}:{last & 0xFF:02x}",
+                         f"10.231.0.{last}")
+        print(f"lab: {len(lab.hosts) - 1} hosts built in {time.monotonic() - started:.0f} s")
         proc = lab.run_scanner([sys.executable, "-m", "bench.gui_responsiveness",
                                 "--scan-interface", "eth0"], timeout=900)
         print(proc.stdout.strip() or proc.stderr.strip()[-2000:])
