@@ -1,5 +1,4 @@
-"""Runs the real scan engine in a child process, so its Python work never competes with the
-window for the interpreter lock; devices, progress and the result come back over a pipe."""
+"""Runs the scan engine in a child process (no GIL contention with the window) over a pipe."""
 
 from __future__ import annotations
 
