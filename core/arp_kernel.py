@@ -59,6 +59,12 @@ def kernel_arp_scan(network: ipaddress.IPv4Network, iface: str, own_ip: str,
     return tuple(found.values())
 
 
+def time_needed(network: ipaddress.IPv4Network) -> float:
+    """Seconds a sweep of `network` typically needs (a /24: under 1 s; a /16: about a minute)."""
+    chunks = -(-network.num_addresses // CHUNK)
+    return chunks * (MIN_WAIT + 0.2) + 0.5
+
+
 def sweep(targets: Iterable[str], own_ip: str, cancel: CancelToken) -> None:
     """Send one tiny UDP datagram to each target, in paced bursts; errors per address ignored.
 

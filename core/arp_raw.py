@@ -41,6 +41,12 @@ def raw_permitted() -> tuple[bool, str]:
     return False, "not running as root"
 
 
+def time_needed(network: ipaddress.IPv4Network) -> float:
+    """Seconds a raw sweep of `network` typically needs, scapy's import included."""
+    sending = ROUNDS * network.num_addresses / BATCH * (BATCH_GAP + 0.002)
+    return 0.5 + ROUNDS * ROUND_WAIT + FINAL_WAIT + sending
+
+
 def raw_arp_scan(network: ipaddress.IPv4Network, iface: str, own_ip: str, own_mac: str,
                  cancel: CancelToken, on_entry: Callable[[ArpEntry], None] | None = None,
                  deadline: float | None = None) -> tuple[ArpEntry, ...]:

@@ -34,7 +34,11 @@ RESOLVE_EVERY = 0.3  # how often addresses heard by mDNS/SSDP are resolved to a 
 
 @dataclass(frozen=True)
 class ScanRequest:
-    """What to scan and how; `timeout` bounds the whole scan in seconds."""
+    """What to scan and how; `timeout` bounds the whole scan in seconds.
+
+    Networks larger than a /24 take longer when their ARP sweep needs it (about 0.8 s per
+    512 addresses in kernel mode); a cancel still stops the scan at once.
+    """
 
     interface: str
     network: str | None = None
@@ -48,7 +52,7 @@ def run_discovery(request: ScanRequest, cancel: CancelToken | None = None,
                   on_device: Callable[[Device], None] | None = None) -> ScanResult:
     """Scan the request's network; KnownError before anything is sent if it cannot run."""
     cancel = cancel or CancelToken()
-    iface = netif.find_interface(request.interface)
+    iface = netif.find_interface(request.interface, request.network)
     network = netif.scan_network(iface, request.network, request.confirm_large)
     mode, reason = choose_mode(request.mode)
     if mode is ArpMode.RAW and not iface.mac:
@@ -87,7 +91,10 @@ class _Scan:
                  on_device: Callable[[Device], None] | None) -> None:
         self.iface, self.network, self.mode, self.cancel = iface, network, mode, cancel
         self.on_progress, self.on_device = on_progress, on_device
-        self.timeout = max(MIN_TIMEOUT, request.timeout)
+        # A network larger than a /24 gets the time its ARP sweep needs, even past `timeout`.
+        arp_time = (arp_raw.time_needed(network) if mode is ArpMode.RAW
+                    else arp_kernel.time_needed(network))
+        self.timeout = max(MIN_TIMEOUT, request.timeout, arp_time + 0.5 + CLOSE_MARGIN)
         self.inventory = Inventory(network)
         self.errors: list[BaseException] = []
         self.arp_done = threading.Event()

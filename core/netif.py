@@ -29,9 +29,13 @@ def list_interfaces() -> tuple[Interface, ...]:
     return ()
 
 
-def find_interface(name: str) -> Interface:
-    """The interface called `name` (its first IPv4 address); InterfaceError if missing or down."""
+def find_interface(name: str, cidr: str | None = None) -> Interface:
+    """The interface called `name`; InterfaceError if missing or down.
+
+    With several IPv4 addresses, the one whose network holds `cidr` (else the first) is used.
+    """
     matches = [i for i in list_interfaces() if i.name == name]
+    matches.sort(key=lambda i: not _holds(i, cidr))
     if not matches:
         known = ", ".join(sorted({i.name for i in list_interfaces()})) or "none"
         raise InterfaceError(f"There is no network interface called {name!r} with an IPv4 "
@@ -76,6 +80,14 @@ def scan_network(iface: Interface, cidr: str | None, confirm_large: bool) -> ipa
             "and sends traffic to all of them.", "Confirm to scan it anyway "
             "(command line: --yes-large-network).")
     return network
+
+
+def _holds(iface: Interface, cidr: str | None) -> bool:
+    try:
+        wanted = ipaddress.IPv4Network((cidr or "").strip(), strict=False)
+    except ValueError:
+        return False
+    return wanted.subnet_of(ipaddress.IPv4Network(iface.network))
 
 
 def parse_ip_json(addr_json: str, route_json: str) -> tuple[Interface, ...]:
