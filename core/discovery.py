@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from core import __version__, arp_kernel, arp_raw, mdns, names, netif, ssdp
+from core import __version__, arp_kernel, arp_raw, mdns, names, neighbours, netif, ssdp
 from core.cancel import CancelToken
 from core.errors import InterfaceError, KnownError, NeedsPrivilegesError
 from core.inventory import Inventory
@@ -150,7 +150,7 @@ class _Scan:
                 arp_kernel.sweep(fresh, self.iface.ipv4, self.cancel)
                 asked.update(fresh)
             if unresolved:
-                for entry in arp_kernel.read_neighbours(self.iface.name):
+                for entry in neighbours.read_neighbours(self.iface.name):
                     if entry.ip in unresolved:
                         self._emit(self.inventory.add_arp(entry, "arp"))
 

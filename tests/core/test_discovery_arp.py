@@ -8,7 +8,7 @@ import socket
 
 import pytest
 
-from core import arp_kernel, arp_raw, arp_stale, discovery
+from core import arp_raw, arp_stale, discovery, neighbours
 from core.cancel import CancelToken
 from core.errors import KnownError, NeedsPrivilegesError
 from core.models import ArpEntry, ArpMode
@@ -49,32 +49,32 @@ Interface: 192.168.1.23 --- 0x7
 
 
 def test_proc_net_arp_keeps_complete_entries_of_the_interface() -> None:
-    entries = arp_kernel.parse_proc_net_arp(PROC_NET_ARP, "eth0")
+    entries = neighbours.parse_proc_net_arp(PROC_NET_ARP, "eth0")
     assert entries == (ArpEntry("10.231.0.10", "3c:d9:2b:10:00:10"),
                        ArpEntry("10.231.0.16", "00:14:22:10:00:16"),
                        ArpEntry("10.231.0.77", "00:11:32:00:00:77"))
 
 
 def test_ip_neigh_json_keeps_live_states_only() -> None:
-    entries = arp_kernel.parse_ip_neigh_json(IP_NEIGH)
+    entries = neighbours.parse_ip_neigh_json(IP_NEIGH)
     assert [e.ip for e in entries] == ["10.231.0.10", "10.231.0.11"]
-    assert arp_kernel.parse_ip_neigh_json("garbage") == ()
+    assert neighbours.parse_ip_neigh_json("garbage") == ()
 
 
 def test_macos_arp_an_normalises_short_octets_and_drops_broadcast_and_multicast() -> None:
-    entries = arp_kernel.parse_arp_an(MACOS_ARP_AN, "en0")
+    entries = neighbours.parse_arp_an(MACOS_ARP_AN, "en0")
     assert entries == (ArpEntry("192.168.178.1", "3c:a6:2f:01:02:03"),
                        ArpEntry("192.168.178.40", "00:14:22:0a:0b:0c"))
 
 
 def test_windows_arp_a_keeps_dynamic_unicast_entries() -> None:
-    entries = arp_kernel.parse_windows_arp_a(WINDOWS_ARP_A)
+    entries = neighbours.parse_windows_arp_a(WINDOWS_ARP_A)
     assert entries == (ArpEntry("192.168.1.1", "50:c7:bf:aa:bb:cc"),
                        ArpEntry("192.168.1.10", "3c:d9:2b:10:00:10"))
 
 
 def test_linux_neighbour_table_is_readable_without_privileges() -> None:
-    for entry in arp_kernel.read_neighbours("lo"):
+    for entry in neighbours.read_neighbours("lo"):
         assert entry.mac.count(":") == 5
 
 

@@ -53,3 +53,16 @@ def test_every_chunk_of_a_slash22_is_swept(wide_lab: Lab, mode: str,
     found = {d["mac"]: d["ip"] for d in doc["devices"]}
     for _name, mac, ip in HOSTS:
         assert found.get(mac) == ip
+
+
+def test_a_full_neighbour_table_delays_but_does_not_lose_hosts(wide_lab: Lab) -> None:
+    lab = wide_lab
+    lab.exec(lab.scanner.ns, ["ip", "neigh", "flush", "dev", "eth0"])
+    filler = lab.hosts["middle"]
+    # Another machine-wide user of the table: ~1000 unresolved entries, taken just before.
+    lab.exec(filler.ns, [*lab.python("tests.lab.devices.neigh_filler", "10.231.0.0/22")])
+    proc = lab.run_scanner(lab.python("core", "scan", "--interface", "eth0", "--json",
+                                      "--mode", "kernel"), unprivileged=True)
+    assert proc.returncode == 0, proc.stderr
+    found = {d["mac"] for d in json.loads(proc.stdout)["devices"]}
+    assert {mac for _name, mac, _ip in HOSTS} <= found
