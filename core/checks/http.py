@@ -75,6 +75,8 @@ def judge_plain(response: HttpResponse, port: int) -> list[Finding]:
         return [finding("service-banner", f"port {port}: {seen}; redirects to HTTPS", port)]
     if "basic" in response.auth_schemes:
         return [finding("http-basic-cleartext", f"GET / on port {port}: {seen}", port)]
+    if response.status >= 404 or response.status < 200:  # no page here (e.g. a cast API)
+        return [finding("service-banner", f"port {port}: {seen}", port)]
     return [finding("http-admin-cleartext", f"GET / on port {port}: {seen}; no redirect to HTTPS",
                     port)]
 

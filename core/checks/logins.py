@@ -78,7 +78,8 @@ def basic_header(login: DefaultLogin) -> str:
     return f"Basic {token}"
 
 
-def digest_header(challenge: str, login: DefaultLogin, method: str, uri: str) -> str:
+def digest_header(challenge: str, login: DefaultLogin, method: str, uri: str,
+                  cnonce: str = "") -> str:
     """An RFC 7616 Digest Authorization value (MD5 or SHA-256, qop auth or none)."""
     params = {m[0].lower(): m[1] or m[2] for m in _DIGEST_PARAM.findall(challenge)}
     algorithm = params.get("algorithm", "MD5")
@@ -92,7 +93,7 @@ def digest_header(challenge: str, login: DefaultLogin, method: str, uri: str) ->
     fields = [f'username="{login.user}"', f'realm="{realm}"', f'nonce="{nonce}"',
               f'uri="{uri}"', f"algorithm={algorithm}"]
     if "auth" in params.get("qop", "").split(","):
-        cnonce = os.urandom(8).hex()
+        cnonce = cnonce or os.urandom(8).hex()
         fields += ["qop=auth", "nc=00000001", f'cnonce="{cnonce}"',
                    f'response="{h(f"{ha1}:{nonce}:00000001:{cnonce}:auth:{ha2}")}"']
     else:

@@ -48,7 +48,9 @@ def permissive_context() -> ssl.SSLContext:
 
 def cert_facts(der: bytes) -> CertFacts:
     """Facts from the DER certificate (raises ValueError for garbage)."""
-    cert = x509.load_der_x509_certificate(der)
+    with warnings.catch_warnings():  # odd certificates (negative serials...) are the norm here
+        warnings.simplefilter("ignore")
+        cert = x509.load_der_x509_certificate(der)
     key = cert.public_key()
     bits, name = 0, type(key).__name__
     if isinstance(key, rsa.RSAPublicKey | dsa.DSAPublicKey):

@@ -125,6 +125,10 @@ def test_http_response_parsing() -> None:
     assert [f.id for f in http.judge_plain(response, 80)] == ["http-basic-cleartext"]
     redirect = http.parse_response(b"HTTP/1.0 302 Found\r\nLocation: https://x/\r\n\r\n")
     assert [f.id for f in http.judge_plain(redirect, 80)] == ["service-banner"]
+    missing = http.parse_response(b"HTTP/1.1 404 Not Found\r\nServer: cast\r\n\r\n")
+    assert [f.id for f in http.judge_plain(missing, 8008)] == ["service-banner"]
+    page = http.parse_response(b"HTTP/1.1 200 OK\r\n\r\n<title>Login</title>")
+    assert [f.id for f in http.judge_plain(page, 80)] == ["http-admin-cleartext"]
     with pytest.raises(NoAnswer):
         http.parse_response(b"\x16\x03\x01\x00")
 

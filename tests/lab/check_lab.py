@@ -102,6 +102,8 @@ class CheckLab:
     # -- devices -----------------------------------------------------------------------
     def _webplain(self, host: LabHost) -> None:
         self.office.web_server(host, 80, title="Printer admin")
+        self.lab.start(host, self.lab.python("tests.lab.devices.check_snmp_agent", "--ip",
+                                             host.ip), log_name="snmp")
 
     def _webbasic(self, host: LabHost, user: str = "admin", password: str = "admin") -> None:
         users = self.office.write(host, "htpasswd", f"{user}:{password}\n")
@@ -181,6 +183,10 @@ class CheckLab:
             "tests.lab.devices.check_telnet_login", "--ip", host.ip, "--user", LAB_SECRET_USER,
             "--password-file", str(secret)), log_name="telnet-login")
         self.lab.wait_for_port(host, 23)
+
+    def snmp_log(self) -> str:
+        path = self.lab.workdir / "webplain-snmp.log"
+        return path.read_text() if path.exists() else ""
 
     def telnet_log(self) -> str:
         path = self.lab.workdir / "secrettelnet-telnet-login.log"

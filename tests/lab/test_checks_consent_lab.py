@@ -14,7 +14,7 @@ from tests.lab.check_lab import LAB_SECRET, LAB_SECRET_USER, SECRET_TELNET, SECR
 from tests.lab.netlab import Lab
 
 pytestmark = pytest.mark.lab
-WEB_BASIC, CAMERA = "10.231.0.21", "10.231.0.28"
+WEB_PLAIN, WEB_BASIC, CAMERA = "10.231.0.20", "10.231.0.21", "10.231.0.28"
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +45,7 @@ def test_without_consent_nothing_is_tried(check_lab: CheckLab) -> None:
                   if f["id"] == "credential-checks-not-run")
     assert "HTTP login on TCP 80" in listed["evidence"]
     assert "attempt" not in check_lab.telnet_log()  # the telnet device saw no login at all
+    assert "request" not in check_lab.snmp_log()  # nor the SNMP agent a community string
 
 
 def test_with_consent_the_bundled_default_is_found_and_never_shown(check_lab: CheckLab) -> None:
@@ -61,6 +62,10 @@ def test_with_consent_the_bundled_default_is_found_and_never_shown(check_lab: Ch
     assert 1 <= tried <= 3
     for device in devices.values():
         assert "credential-checks-not-run" not in _ids(device)
+    snmp = next(f for f in devices[WEB_PLAIN]["findings"]
+                if f["id"] == "default-credentials-accepted")
+    assert "SNMP" in snmp["evidence"] and "Lab printer SNMP agent" in snmp["evidence"]
+    assert "public" not in snmp["evidence"] and "request answered" in check_lab.snmp_log()
 
 
 def test_a_working_login_never_reaches_output_or_logs(check_lab: CheckLab) -> None:
