@@ -7,6 +7,9 @@ from collections.abc import Sequence
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # the scan's child process in a frozen (PyInstaller) build
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] not in ("--gui",):
         from core.cli import main as cli_main

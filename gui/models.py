@@ -205,14 +205,18 @@ class DeviceTableModel(QAbstractTableModel):
         with keep_sorted False new rows go to the end, as a live scan shows them."""
         self.generation += 1
         fresh: dict[str, DeviceRow] = {}
+        changed: list[int] = []
         for row in rows:
-            row = row.with_haystack()
+            row = row if row.haystack else row.with_haystack()
             existing = self._row_of.get(row.device.mac)
             if existing is None:
                 fresh[row.device.mac] = row
                 continue
             self._rows[existing] = row
-            self.dataChanged.emit(self.index(existing, 0), self.index(existing, len(Column) - 1))
+            changed.append(existing)
+        if changed:  # one signal for the whole span: fewer trips between Python and Qt
+            self.dataChanged.emit(self.index(min(changed), 0),
+                                  self.index(max(changed), len(Column) - 1))
         if len(fresh) == 1 and self._sort and keep_sorted:
             self._insert_sorted(next(iter(fresh.values())))
         elif fresh:

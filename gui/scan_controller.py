@@ -9,12 +9,13 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from core.models import Device, Progress, ScanResult
+from core.models import Device, Progress, ScanPhase, ScanResult
 from gui.scan_service import ScanPlan, ScanService
 from gui.tasks import TaskContext, TaskHandle, TaskRunner
 
 log = logging.getLogger(__name__)
 Persist = Callable[[ScanResult], Any]
+SAVING = "Saving the results and updating scores…"
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class ScanController(QObject):
             result = self.service.scan(plan, context.cancel, context.progress, context.item)
             if result.cancelled or context.cancel.cancelled or persist is None:
                 return ScanOutcome(result)
+            context.progress(Progress(ScanPhase.DONE, 1.0, SAVING))
             return ScanOutcome(result, persist(result))
 
         self._handle = self.runner.start(work, on_result=self._succeeded,

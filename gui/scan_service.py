@@ -7,10 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from core.arp_raw import raw_permitted
 from core.cancel import CancelToken
 from core.jsonio import scan_from_json
 from core.models import Device, Interface, Progress, ScanPhase, ScanResult
+from core.netif import list_interfaces
 from core.paths import resource
+from gui.scan_process import run_in_child
 
 SAMPLE_PATH = resource("sample", "office.json")
 ProgressCallback = Callable[[Progress], None]
@@ -39,47 +42,50 @@ class ScanService(Protocol):
 
 
 class EngineScanService:
-    """The real scan: core.discovery finds devices, then core.checks looks at each one."""
+    """The real scan: core.discovery finds devices, then core.checks looks at each one; it
+    runs in a child process (gui.scan_process) so the window stays smooth."""
 
     def interfaces(self) -> tuple[Interface, ...]:
-        from core.netif import list_interfaces
-
         return tuple(i for i in list_interfaces() if i.is_up and i.network)
 
     def deep_mode(self) -> tuple[bool, str]:
         """Whether raw ARP is allowed here, and why not if it is not."""
-        from core.arp_raw import raw_permitted
-
         return raw_permitted()
 
     def scan(self, plan: ScanPlan, cancel: CancelToken, on_progress: ProgressCallback,
              on_device: DeviceCallback) -> ScanResult:
-        from core.discovery import ScanRequest, run_discovery
+        return run_in_child("gui.scan_service:scan_here", plan, cancel, on_progress, on_device)
 
-        request = ScanRequest(interface=plan.interface.name, network=plan.interface.network,
-                              mode="raw" if plan.deep else "kernel",
-                              confirm_large=plan.confirm_large)
-        found = run_discovery(request, cancel=cancel, on_progress=on_progress,
-                              on_device=on_device)
-        if not plan.run_checks or found.cancelled or cancel.cancelled or not found.devices:
-            return found
-        return self._checked(plan, found, cancel, on_progress, on_device)
 
-    def _checked(self, plan: ScanPlan, found: ScanResult, cancel: CancelToken,
+def scan_here(plan: ScanPlan, cancel: CancelToken, on_progress: ProgressCallback,
+              on_device: DeviceCallback) -> ScanResult:
+    """Discovery, then checks, in this process (the scan's child process runs this)."""
+    from core.discovery import ScanRequest, run_discovery
+
+    request = ScanRequest(interface=plan.interface.name, network=plan.interface.network,
+                          mode="raw" if plan.deep else "kernel",
+                          confirm_large=plan.confirm_large)
+    found = run_discovery(request, cancel=cancel, on_progress=on_progress, on_device=on_device)
+    if not plan.run_checks or found.cancelled or cancel.cancelled or not found.devices:
+        return found
+    return _with_checks(plan, found, cancel, on_progress, on_device)
+
+
+def _with_checks(plan: ScanPlan, found: ScanResult, cancel: CancelToken,
                  on_progress: ProgressCallback, on_device: DeviceCallback) -> ScanResult:
-        from core.checks import CheckOptions, Consent, run_checks
+    from datetime import UTC, datetime
 
-        consent = None
-        if plan.consent_by:
-            from datetime import UTC, datetime
+    from core.checks import CheckOptions, Consent, run_checks
 
-            now = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-            consent = Consent(authorised_by=plan.consent_by, site=plan.site_name,
-                              network=plan.interface.network, at=now)
-        devices = run_checks(found.devices, CheckOptions(consent=consent), cancel,
-                             on_progress, on_device)
-        info = replace(found.info, checks_run=True, consent=plan.consent_by)
-        return replace(found, info=info, devices=devices, cancelled=cancel.cancelled)
+    consent = None
+    if plan.consent_by:
+        now = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        consent = Consent(authorised_by=plan.consent_by, site=plan.site_name,
+                          network=plan.interface.network, at=now)
+    devices = run_checks(found.devices, CheckOptions(consent=consent), cancel, on_progress,
+                         on_device)
+    info = replace(found.info, checks_run=True, consent=plan.consent_by)
+    return replace(found, info=info, devices=devices, cancelled=cancel.cancelled)
 
 
 def load_sample() -> ScanResult:
