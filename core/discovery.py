@@ -105,6 +105,7 @@ class _Scan:
         started = _now()
         self._progress(ScanPhase.STARTING, 0.0, f"Scanning {self.network} on {self.iface.name}")
         self._emit(self.inventory.add_self(self.iface))
+        self._progress(ScanPhase.ARP, 0.0, "Looking for devices (ARP)")
         workers = [
             self._thread("arp", self._arp_phase),
             self._thread("mdns", lambda: mdns.browse(
@@ -181,8 +182,9 @@ class _Scan:
 
     def _wait(self, workers: list[threading.Thread]) -> None:
         while any(w.is_alive() for w in workers):
+            tick = time.monotonic() + 0.1
             for worker in workers:
-                worker.join(timeout=0.1)
+                worker.join(timeout=max(0.0, tick - time.monotonic()))
             elapsed = time.monotonic() - self.start
             phase = ScanPhase.ARP if not self.arp_done.is_set() else ScanPhase.MDNS
             message = ("Looking for devices (ARP)" if phase is ScanPhase.ARP
