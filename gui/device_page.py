@@ -109,6 +109,10 @@ class DevicePage(QWidget):
                                  if details.score is not None else "")
         self.tag_combo.setCurrentIndex(list(Tag).index(details.tag))
         self._fill_findings(details.findings)
+        counted = [line for line in details.score_lines if not line.startswith("+0 ")]
+        if counted:
+            self.findings_box.insertWidget(0, plain_label(self.tr("Why {0} / 100:\n{1}").format(
+                details.score, "\n".join(counted))))
         self.wizard.set_items(details.items, details.answers,
                               tuple(f.finding for f in details.findings if f.status == "open"),
                               device.vendor, device.category)
