@@ -21,6 +21,7 @@ def main() -> int:
     parser.add_argument("--consent", default="", help="name of who authorised password checks")
     parser.add_argument("--credentials-dir", default="")
     parser.add_argument("--budget", type=float, default=8.0)
+    parser.add_argument("--read-timeout", type=float, default=2.0)
     parser.add_argument("--log", default="", help="write debug logging to this file")
     args = parser.parse_args()
     if args.log:
@@ -31,6 +32,7 @@ def main() -> int:
     consent = consent_from_cli(args.consent, "Lab office", "10.231.0.0/24") if args.consent \
         else None
     options = CheckOptions(consent=consent, device_budget=args.budget,
+                           read_timeout=args.read_timeout,
                            credentials_dir=Path(args.credentials_dir) if args.credentials_dir
                            else None)
     started = time.monotonic()
