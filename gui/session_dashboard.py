@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication
 
 from core.models import Severity, Tag
+from core.placement import CONSUMER_ON_WORK, GUEST_ON_WORK, HOME_ON_WORK
 from gui.models import SEVERITY_ORDER, tag_name
 from gui.text import clean, isolate
 
@@ -89,12 +90,12 @@ def _changes(session: Session, site_id: int) -> tuple[str, ...]:
                        (changes.new_findings, "{0} new issues: {1}")):
         if kind:
             lines.append(_tr(text).format(len(kind), _names(
-                f"{c.finding.title} ({c.device.name})" for c in kind)))
+                (f"{c.finding.title} ({c.device.name})" for c in kind), 90)))
     return tuple(lines)
 
 
-def _names(names: Any) -> str:
-    names = [isolate(n, 40) for n in names]
+def _names(names: Any, limit: int = 40) -> str:
+    names = [isolate(n, limit) for n in names]
     shown = ", ".join(names[:MAX_NAMES])
     return shown + (_tr(" and {0} more").format(len(names) - MAX_NAMES)
                     if len(names) > MAX_NAMES else "")
@@ -106,6 +107,16 @@ def _placement(rows: list[Any]) -> tuple[str, ...]:
         counts[row.tag] += 1
     summary = "   ".join(f"{tag_name(t)} {n}" for t, n in counts.items())
     lines = [summary]
+    misplaced = [row for row in rows if row.score_input is not None and any(
+        f.id in (HOME_ON_WORK, GUEST_ON_WORK) for f in row.score_input.findings)]
+    personal = [row for row in rows if row.score_input is not None and any(
+        f.id == CONSUMER_ON_WORK for f in row.score_input.findings)]
+    if misplaced:
+        lines.append(_tr("Home or guest devices on the work network ({0}): {1}").format(
+            len(misplaced), _names(r.display_name for r in misplaced)))
+    if personal:
+        lines.append(_tr("Phones or TVs on the work network, not tagged yet: {0}").format(
+            len(personal)))
     if counts[Tag.UNKNOWN]:
         lines.append(_tr("Tag each device home, work or guest on its page."))
     return tuple(lines)

@@ -1,0 +1,61 @@
+"""The dashboard: score explained, changes since the last scan, home vs work, next actions."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from pytestqt.qtbot import QtBot
+
+from core.models import Tag
+from gui.scan_service import ReplayScanService, load_sample
+from tests.gui.conftest import WindowFactory, settle
+
+PHONE_MAC = "da:a1:19:3e:07:12"
+TV_MAC = "f4:f5:d8:61:02:10"
+PRINTER_MAC = "3c:d9:2b:6e:10:0a"
+
+
+def _scan(qtbot: QtBot, window: object) -> None:
+    window.start_scan()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not window.busy, timeout=10_000)  # type: ignore[attr-defined]
+
+
+def test_changes_between_two_scans(qtbot: QtBot, make_window: WindowFactory) -> None:
+    first = load_sample()
+    service = ReplayScanService(first, delay=0)
+    window = make_window(service)
+    window._create_site("Dental", service.interface.network)
+    settle(qtbot, window)
+    window.scan_bar.set_interfaces(service.interfaces(), service.interface.name)
+    _scan(qtbot, window)
+    assert window.dashboard.score_label.text().endswith("/ 100")
+    assert "Average of 12 devices" in window.dashboard.score_explanation.text()
+
+    devices = [d for d in first.devices if d.mac != PHONE_MAC]
+    devices = [replace(d, open_ports=(*d.open_ports, 23)) if d.mac == PRINTER_MAC else d
+               for d in devices]
+    devices = [replace(d, findings=()) if d.mac == TV_MAC else d for d in devices]
+    service.result = replace(first, devices=tuple(devices))
+    _scan(qtbot, window)
+    changes = window.dashboard.changes_label.text()
+    assert "1 missing: \u2068(private address)\u2069" in changes
+    assert "New open ports on" in changes and "23" in changes
+    assert "1 fixed: \u2068Web page served without HTTPS (Reception TV)\u2069" in changes
+
+
+def test_home_devices_on_the_work_network_are_named(qtbot: QtBot,
+                                                    make_window: WindowFactory) -> None:
+    window = make_window()
+    window.open_sample()
+    settle(qtbot, window)
+    window.session.update_device(window.site.id, TV_MAC, tag=Tag.HOME)
+    window.refresh_site()
+    settle(qtbot, window)
+    placement = window.dashboard.placement_label.text()
+    assert "Home 1" in placement
+    assert "Home or guest devices on the work network (1): \u2068Reception TV\u2069" in placement
+    actions = window.dashboard.actions_list
+    assert actions.count() >= 3
+    first = actions.item(0)
+    actions.itemActivated.emit(first)
+    assert window.right.currentWidget() is window.device_page
