@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 
 from zeroconf import (
     BadTypeInNameException,
+    DNSQuestionType,
     IPVersion,
     ServiceBrowser,
     ServiceInfo,
@@ -44,7 +45,8 @@ def browse(iface_ip: str, deadline: float, cancel: CancelToken,
     zc = Zeroconf(interfaces=[iface_ip], ip_version=IPVersion.V4Only)
     events: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()
     listener = _Listener(events)
-    browsers = [ServiceBrowser(zc, [TYPE_ENUMERATION, *SEED_TYPES], listener)]
+    browsers = [ServiceBrowser(zc, [TYPE_ENUMERATION, *SEED_TYPES], listener,
+                               question_type=DNSQuestionType.QM)]
     types: set[str] = set(SEED_TYPES)
     requests: dict[tuple[str, str], concurrent.futures.Future[bool]] = {}
     infos: dict[tuple[str, str], ServiceInfo] = {}
@@ -122,7 +124,8 @@ def _drain(events: queue.SimpleQueue[tuple[str, str]], zc: Zeroconf, listener: _
             if name not in types and len(types) < MAX_TYPES and name.endswith(".local."):
                 types.add(name)
                 with contextlib.suppress(BadTypeInNameException):
-                    browsers.append(ServiceBrowser(zc, name, listener))
+                    browsers.append(ServiceBrowser(zc, name, listener,
+                                                   question_type=DNSQuestionType.QM))
         elif (type_, name) not in requests and len(infos) < MAX_INSTANCES:
             try:
                 info = ServiceInfo(type_, name)

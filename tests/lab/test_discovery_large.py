@@ -26,6 +26,17 @@ def wide_lab() -> Iterator[Lab]:
         yield lab
 
 
+@pytest.fixture(autouse=True)
+def _drain_neighbour_table(wide_lab: Lab) -> Iterator[None]:
+    """The neighbour table is machine-wide: leave no unresolved entries for later tests.
+
+    (A full table also stops multicast, so mDNS in the next lab would go silent.)
+    """
+    yield
+    for ns in wide_lab.namespaces:
+        wide_lab.exec(ns, ["ip", "neigh", "flush", "all"], check=False)
+
+
 def test_a_network_above_slash22_needs_confirmation(wide_lab: Lab) -> None:
     proc = wide_lab.run_scanner(wide_lab.python("core", "scan", "--interface", "eth0",
                                                 "--network", "10.231.0.0/21"), unprivileged=True)
@@ -45,8 +56,10 @@ def test_every_chunk_of_a_slash22_is_swept(wide_lab: Lab, mode: str,
                                            unprivileged: bool) -> None:
     lab = wide_lab
     lab.exec(lab.scanner.ns, ["ip", "neigh", "flush", "dev", "eth0"])
+    # --timeout 8: other tests on this machine share the neighbour table and may slow the sweep.
     proc = lab.run_scanner(lab.python("core", "scan", "--interface", "eth0", "--json",
-                                      "--mode", mode), unprivileged=unprivileged)
+                                      "--mode", mode, "--timeout", "8"),
+                           unprivileged=unprivileged)
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["scan"]["network"] == "10.231.0.0/22"
@@ -62,7 +75,7 @@ def test_a_full_neighbour_table_delays_but_does_not_lose_hosts(wide_lab: Lab) ->
     # Another machine-wide user of the table: ~1000 unresolved entries, taken just before.
     lab.exec(filler.ns, [*lab.python("tests.lab.devices.neigh_filler", "10.231.0.0/22")])
     proc = lab.run_scanner(lab.python("core", "scan", "--interface", "eth0", "--json",
-                                      "--mode", "kernel"), unprivileged=True)
+                                      "--mode", "kernel", "--timeout", "8"), unprivileged=True)
     assert proc.returncode == 0, proc.stderr
     found = {d["mac"] for d in json.loads(proc.stdout)["devices"]}
     assert {mac for _name, mac, _ip in HOSTS} <= found
