@@ -6,17 +6,23 @@ import argparse
 import json
 import sys
 import threading
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from core import netif
 from core.cancel import CancelToken
-from core.discovery import MODES, ScanRequest, run_discovery
+from core.checks import CheckOptions, Consent, consent_from_cli
+from core.cli.text import terminal_safe
+from core.discovery import MODES, ScanRequest
+from core.errors import NotFoundError
 from core.jsonio import scan_to_json
-from core.models import ScanResult
+from core.models import Device, ScanResult, Severity
+from core.scan import run_scan
 
 EXIT_OK = 0  # scan finished (even if it found nothing)
 EXIT_ERROR = 1  # a problem the user can act on: no such interface, needs rights, too large...
+EXIT_USAGE = 2  # bad arguments
 EXIT_CANCELLED = 130  # interrupted (Ctrl-C); what was found so far is still printed
 
 
@@ -35,6 +41,14 @@ def register(subparsers: Any) -> None:
                         help="seconds the whole scan may take (default: 3)")
     parser.add_argument("--yes-large-network", action="store_true", dest="confirm_large",
                         help="confirm scanning a network larger than /22")
+    parser.add_argument("--no-checks", action="store_true",
+                        help="only find devices; skip the exposure checks")
+    parser.add_argument("--authorize-credential-checks", metavar="NAME", dest="consent_by",
+                        help="also try a few factory default passwords (1-3 per device); NAME "
+                        "is the person who authorised it, recorded with the scan")
+    parser.add_argument("--save", action="store_true",
+                        help="keep the scan in the local database (needs --site)")
+    parser.add_argument("--site", help="site the scan belongs to (created if new)")
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print the JSON document")
     output.add_argument("--output", "-o", type=Path, help="write the JSON document to FILE")
@@ -63,9 +77,15 @@ def list_interfaces(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.save and not args.site:
+        print("iot-hygiene: --save needs --site NAME", file=sys.stderr)
+        return EXIT_USAGE
     request = ScanRequest(interface=args.interface, network=args.network, mode=args.mode,
                           timeout=args.timeout, confirm_large=args.confirm_large)
-    result = _scan_interruptibly(request)
+    checks = None if args.no_checks else CheckOptions(consent=_consent(args))
+    result = _scan_interruptibly(request, checks)
+    if args.save:
+        _save(args, result)
     if args.output:
         args.output.write_text(json.dumps(scan_to_json(result), indent=2) + "\n",
                                encoding="utf-8")
@@ -80,13 +100,15 @@ def run(args: argparse.Namespace) -> int:
 def format_table(result: ScanResult) -> str:
     """A plain-text table a person can read (one line per device)."""
     info = result.info
-    rows = [("IP", "MAC", "Vendor", "Category", "Name / model", "Seen by")]
+    rows = [("IP", "MAC", "Vendor", "Category", "Name / model", "Open ports", "Findings")]
     for d in result.devices:
         mac = d.mac + (" (private)" if d.mac_random else "") + (" (this computer)"
                                                                  if d.is_self else "")
         name = d.label if not d.model or d.model == d.label else f"{d.label} / {d.model}"
-        rows.append((d.ip, mac, d.vendor or "-", d.category.value, name[:48],
-                     ",".join(d.sources)))
+        ports = ",".join(map(str, d.open_ports)) or ("-" if info.checks_run else "not checked")
+        rows.append((d.ip, mac, terminal_safe(d.vendor or "-", 40), d.category.value,
+                     terminal_safe(name, 48), ports[:40],
+                     _finding_counts(d)))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
              for row in rows]
@@ -96,14 +118,47 @@ def format_table(result: ScanResult) -> str:
     return "\n".join(lines)
 
 
-def _scan_interruptibly(request: ScanRequest) -> ScanResult:
+def _finding_counts(device: Device) -> str:
+    counts = Counter(f.severity for f in device.findings)
+    return ", ".join(f"{counts[s]} {s.value}" for s in Severity if counts[s]) or "-"
+
+
+def _consent(args: argparse.Namespace) -> Consent | None:
+    if not args.consent_by:
+        return None
+    return consent_from_cli(args.consent_by, args.site or "(no site)", args.network or "")
+
+
+def _save(args: argparse.Namespace, result: ScanResult) -> None:
+    """Store the scan (and the consent record, if any) under --site, creating the site."""
+    from core.store import Store
+
+    store = Store.open(Path(args.db) if args.db else None)
+    try:
+        try:
+            site = store.site_by_name(args.site)
+        except NotFoundError:
+            site = store.create_site(args.site, networks=(result.info.network,))
+            print(f"New site {site.name!r} created.", file=sys.stderr)
+        consent_id = None
+        if args.consent_by and result.info.checks_run:
+            consent_id = store.record_consent(
+                site.id, args.consent_by, result.info.network,
+                "default-credential checks, 1-3 attempts per device").id
+        scan_id = store.save_scan(site.id, result, consent_id=consent_id)
+    finally:
+        store.close()
+    print(f"Scan {scan_id} saved to site {site.name!r}.", file=sys.stderr)
+
+
+def _scan_interruptibly(request: ScanRequest, checks: CheckOptions | None) -> ScanResult:
     """Run the scan in a worker so Ctrl-C cancels it and still returns what was found."""
     cancel = CancelToken()
     outcome: dict[str, Any] = {}
 
     def work() -> None:
         try:
-            outcome["result"] = run_discovery(request, cancel)
+            outcome["result"] = run_scan(request, checks, cancel)
         except BaseException as error:
             outcome["error"] = error
 

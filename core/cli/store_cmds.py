@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import re
 from typing import Any
 
+from core.cli.text import terminal_safe
 from core.store import Changes, Store
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def _clean(text: object) -> str:
-    """Names come from the network: never let them send terminal control codes."""
-    return _CONTROL.sub("?", str(text))
+_clean = terminal_safe  # names come from the network: never let them send control codes
 
 
 def _open(args: argparse.Namespace) -> Store:

@@ -33,14 +33,15 @@ class ChangesMixin(StoreBase):
         With a single scan (or no older one) old_scan_id is None and everything counts as new.
         """
         with self._read() as conn:
-            new_id, old_id, fixes = self._pick_scans(conn, site_id, old_scan_id, new_scan_id)
+            new_id, old_id, checked = self._pick_scans(conn, site_id, old_scan_id, new_scan_id)
             new = observed_devices(conn, new_id)
             old = observed_devices(conn, old_id) if old_id is not None else {}
-        return compare(site_id, old_id, new_id, old, new, new_scan_checked=fixes)
+        return compare(site_id, old_id, new_id, old, new, new_scan_checked=checked[new_id],
+                       old_scan_checked=old_id is not None and checked[old_id])
 
     @staticmethod
     def _pick_scans(conn: sqlite3.Connection, site_id: int, old_id: int | None,
-                    new_id: int | None) -> tuple[int, int | None, bool]:
+                    new_id: int | None) -> tuple[int, int | None, dict[int, bool]]:
         rows = conn.execute("SELECT id, checks_run, cancelled FROM scans WHERE site_id = ? "
                             "ORDER BY started DESC, id DESC", (site_id,)).fetchall()
         order = [int(r[0]) for r in rows]
@@ -54,7 +55,7 @@ class ChangesMixin(StoreBase):
         if old_id is None:
             older = order[order.index(new) + 1:]
             old_id = older[0] if older else None
-        return new, old_id, checked[new]
+        return new, old_id, checked
 
 
 def observed_devices(conn: sqlite3.Connection, scan_id: int) -> dict[str, tuple[Device, str]]:
@@ -70,8 +71,11 @@ def _ref(device: Device, label: str) -> DeviceRef:
 
 def compare(site_id: int, old_id: int | None, new_id: int,
             old: dict[str, tuple[Device, str]], new: dict[str, tuple[Device, str]],
-            *, new_scan_checked: bool) -> Changes:
-    """The pure comparison of two scans' devices (keyed by MAC, each with its user label)."""
+            *, new_scan_checked: bool, old_scan_checked: bool = True) -> Changes:
+    """The pure comparison of two scans' devices (keyed by MAC, each with its user label).
+
+    Ports are compared only when both scans ran checks: a discovery-only scan knows no ports.
+    """
     both = sorted(old.keys() & new.keys())
     ips, ports, new_findings, fixed, services = [], [], [], [], []
     for mac in sorted(new):
@@ -93,6 +97,8 @@ def compare(site_id: int, old_id: int | None, new_id: int,
         ref = _ref(after, label)
         if set(before.ips) != set(after.ips):
             ips.append(IpChange(ref, before.ips, after.ips))
+        if not (new_scan_checked and old_scan_checked):
+            continue
         opened = tuple(sorted(set(after.open_ports) - set(before.open_ports)))
         closed = tuple(sorted(set(before.open_ports) - set(after.open_ports)))
         if opened or closed:

@@ -67,6 +67,14 @@ def test_scan_without_checks_fixes_nothing(store: Store) -> None:
     assert store.changes(site.id).fixed_findings == ()
 
 
+def test_scan_without_checks_reports_no_closed_ports(store: Store) -> None:
+    site = store.create_site("Office")
+    store.save_scan(site.id, scan("2026-01-01T10:00:00Z", device(A, "192.0.2.1", ports=(23, 80))))
+    store.save_scan(site.id, scan("2026-01-02T10:00:00Z", device(A, "192.0.2.1"),
+                                  checks=False))
+    assert store.changes(site.id).port_changes == ()
+
+
 def test_explicit_pair_and_first_scan(store: Store) -> None:
     site = store.create_site("Office")
     first = store.save_scan(site.id, scan("2026-01-01T10:00:00Z", device(A, "192.0.2.1")))

@@ -66,7 +66,10 @@ HOSTILE = Spec("hostile", "10.231.0.33", ports=(21, 23, 80, 443, 1883, 5900, 808
 # Devices that only the consent tests need: they accept the lab secret, not a real default.
 SECRET_WEB = Spec("secretweb", "10.231.0.34", ("http-basic-cleartext",), ports=(80,))
 SECRET_TELNET = Spec("secrettelnet", "10.231.0.35", ("telnet-open",), ports=(23,))
-EXTRA = (HOSTILE, SECRET_WEB, SECRET_TELNET)
+DIGEST_WEB = Spec("webdigest", "10.231.0.36", ("http-admin-cleartext",), ports=(80,))
+RTSP_CAMERA = Spec("rtspcam", "10.231.0.37", ("rtsp-open",), vendor="Hangzhou Hikvision",
+                   ports=(554,))
+EXTRA = (HOSTILE, SECRET_WEB, SECRET_TELNET, DIGEST_WEB, RTSP_CAMERA)
 
 
 @dataclass
@@ -82,7 +85,7 @@ class CheckLab:
         self.office = Office(self.lab)
         self.ca = LabCA(self.lab.workdir)
         specs = SPECS + ((HOSTILE,) if self.hostile else ()) + \
-            ((SECRET_WEB, SECRET_TELNET) if self.secrets else ())
+            ((SECRET_WEB, SECRET_TELNET, DIGEST_WEB, RTSP_CAMERA) if self.secrets else ())
         for index, spec in enumerate(specs, start=0x20):
             self.hosts[spec.name] = self.lab.add_host(spec.name, f"02:c4:ec:00:00:{index:02x}",
                                                       spec.ip)
@@ -105,13 +108,24 @@ class CheckLab:
         self.lab.start(host, self.lab.python("tests.lab.devices.check_snmp_agent", "--ip",
                                              host.ip), log_name="snmp")
 
-    def _webbasic(self, host: LabHost, user: str = "admin", password: str = "admin") -> None:
+    def _webbasic(self, host: LabHost, user: str = "admin", password: str = "admin",
+                  method: str = "basic") -> None:
         users = self.office.write(host, "htpasswd", f"{user}:{password}\n")
         self.office.web_server(host, 80, title="Camera admin", extra_conf="\n".join([
             'server.modules += ("mod_auth", "mod_authn_file")',
             'auth.backend = "plain"', f'auth.backend.plain.userfile = "{users}"',
-            'auth.require = ("/" => ("method" => "basic", "realm" => "admin", '
+            f'auth.require = ("/" => ("method" => "{method}", "realm" => "admin", '
             '"require" => "valid-user"))']))
+
+    def _rtspcam(self, host: LabHost) -> None:
+        # Hikvision's legacy default from the bundled list: the check must find it over RTSP
+        self.lab.start(host, self.lab.python(
+            "tests.lab.devices.check_rtsp_server", "--ip", host.ip, "--user", "admin",
+            "--password", "12345"), log_name="rtsp")
+        self.lab.wait_for_port(host, 554)
+
+    def _webdigest(self, host: LabHost) -> None:
+        self._webbasic(host, method="digest")
 
     def _expired(self, host: LabHost) -> None:
         pem = self.ca.issue("expired.lab", host.ip, start=NOW - dt.timedelta(days=400), days=30)

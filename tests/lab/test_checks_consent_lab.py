@@ -10,7 +10,15 @@ from typing import Any
 import pytest
 
 from tests.conftest import require_lab
-from tests.lab.check_lab import LAB_SECRET, LAB_SECRET_USER, SECRET_TELNET, SECRET_WEB, CheckLab
+from tests.lab.check_lab import (
+    DIGEST_WEB,
+    LAB_SECRET,
+    LAB_SECRET_USER,
+    RTSP_CAMERA,
+    SECRET_TELNET,
+    SECRET_WEB,
+    CheckLab,
+)
 from tests.lab.netlab import Lab
 
 pytestmark = pytest.mark.lab
@@ -46,6 +54,9 @@ def test_without_consent_nothing_is_tried(check_lab: CheckLab) -> None:
     listed = next(f for f in devices[WEB_BASIC]["findings"]
                   if f["id"] == "credential-checks-not-run")
     assert "HTTP login on TCP 80" in listed["evidence"], devices[WEB_BASIC]
+    digest = devices[DIGEST_WEB.ip]
+    assert "HTTP login on TCP 80" in next(f["evidence"] for f in digest["findings"]
+                                          if f["id"] == "credential-checks-not-run")
     assert "attempt" not in check_lab.telnet_log(), check_lab.telnet_log()
     assert "request" not in check_lab.snmp_log(), check_lab.snmp_log()
 
@@ -55,6 +66,13 @@ def test_with_consent_the_bundled_default_is_found_and_never_shown(check_lab: Ch
     accepted = next(f for f in devices[WEB_BASIC]["findings"]
                     if f["id"] == "default-credentials-accepted")
     assert accepted["port"] == 80 and accepted["severity"] == "critical"
+    digest = next(f for f in devices[DIGEST_WEB.ip]["findings"]
+                  if f["id"] == "default-credentials-accepted")  # Digest maths agree with lighttpd
+    assert digest["port"] == 80
+    rtsp = next(f for f in devices[RTSP_CAMERA.ip]["findings"]
+                if f["id"] == "default-credentials-accepted")
+    assert rtsp["port"] == 554 and "Hikvision" in rtsp["evidence"]
+    assert "admin:12345" not in output and "12345\"" not in output
     assert "authorised by Lab Tester" in accepted["evidence"]
     assert base64.b64encode(b"admin:admin").decode() not in output
     assert "admin:admin" not in output and "admin/admin" not in output

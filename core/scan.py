@@ -1,0 +1,30 @@
+"""One whole scan: discovery, then the exposure checks, streamed and cancellable (CLI and GUI)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from core.cancel import CancelToken
+from core.checks import CheckOptions, run_checks
+from core.discovery import ScanRequest, run_discovery
+from core.models import Device, Progress, ScanResult
+
+
+def run_scan(request: ScanRequest, checks: CheckOptions | None = None,
+             cancel: CancelToken | None = None,
+             on_progress: Callable[[Progress], None] | None = None,
+             on_device: Callable[[Device], None] | None = None) -> ScanResult:
+    """Discover the network, then check each device unless `checks` is None.
+
+    Devices stream through `on_device` twice: once when discovery knows them, again with their
+    open ports and findings. Cancelling returns what is known so far, marked cancelled.
+    """
+    cancel = cancel or CancelToken()
+    found = run_discovery(request, cancel=cancel, on_progress=on_progress, on_device=on_device)
+    if checks is None or found.cancelled or cancel.cancelled or not found.devices:
+        return found
+    devices = run_checks(found.devices, checks, cancel, on_progress, on_device)
+    consent = checks.consent.describe() if checks.consent else ""
+    info = replace(found.info, checks_run=not cancel.cancelled, consent=consent)
+    return replace(found, info=info, devices=devices, cancelled=cancel.cancelled)
