@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import statistics
 import sys
 import time
@@ -34,6 +35,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="rounds of checks and nmap -sT")
     parser.add_argument("--sv-rounds", type=int, default=1, help="nmap -sV takes minutes here")
     args = parser.parse_args()
+    # a timeout or Ctrl-C must still tear the lab down (namespaces, daemons)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     reason = lab_unavailable_reason()
     if reason:
         print(f"cannot run: {reason}")
@@ -92,6 +95,8 @@ def _report(check_lab: CheckLab, rounds: list[dict[str, Any]]) -> None:
                        ("checks_wall", "core.checks (whole subprocess)"),
                        ("-sT", "nmap -sT"), ("-sV", "nmap -sV")):
         values = [r[key] for r in rounds if key in r]
+        if not values:
+            continue
         print(f"  {label:32s} {statistics.median(values):6.2f} s   "
               f"(min {min(values):.2f}, max {max(values):.2f})")
     last = rounds[0]
@@ -107,7 +112,7 @@ def _report(check_lab: CheckLab, rounds: list[dict[str, Any]]) -> None:
                     if f["severity"] != "info"]
         print(f"  {spec.name:10s} {device['open_ports']} | {nmap_open}")
         print(f"      checks: {', '.join(problems) or 'nothing above info'}")
-        print(f"      nmap -sV: {'; '.join(last['-sV-hosts'].get(spec.ip, [])) or '-'}")
+        print(f"      nmap -sV: {'; '.join(last.get('-sV-hosts', {}).get(spec.ip, [])) or '-'}")
     good = [f["id"] for f in ours[GOOD_IP]["findings"] if f["severity"] != "info"]
     print(f"\nopen ports identical to nmap -sT on every device: {same_ports}")
     print(f"well-configured device, findings above info: {good or 'none'}")
