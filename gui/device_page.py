@@ -133,6 +133,7 @@ class DevicePage(QWidget):
             item = self.findings_box.takeAt(0)
             widget = item.widget() if item else None
             if widget is not None:
+                widget.hide()  # deleteLater waits for the event loop: never paint it again
                 widget.deleteLater()
         if not records:
             self.findings_box.addWidget(plain_label(self.tr(

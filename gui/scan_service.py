@@ -60,32 +60,17 @@ class EngineScanService:
 def scan_here(plan: ScanPlan, cancel: CancelToken, on_progress: ProgressCallback,
               on_device: DeviceCallback) -> ScanResult:
     """Discovery, then checks, in this process (the scan's child process runs this)."""
-    from core.discovery import ScanRequest, run_discovery
+    from core.checks import CheckOptions, consent_from_cli
+    from core.discovery import ScanRequest
+    from core.scan import run_scan
 
     request = ScanRequest(interface=plan.interface.name, network=plan.interface.network,
                           mode="raw" if plan.deep else "kernel",
                           confirm_large=plan.confirm_large)
-    found = run_discovery(request, cancel=cancel, on_progress=on_progress, on_device=on_device)
-    if not plan.run_checks or found.cancelled or cancel.cancelled or not found.devices:
-        return found
-    return _with_checks(plan, found, cancel, on_progress, on_device)
-
-
-def _with_checks(plan: ScanPlan, found: ScanResult, cancel: CancelToken,
-                 on_progress: ProgressCallback, on_device: DeviceCallback) -> ScanResult:
-    from datetime import UTC, datetime
-
-    from core.checks import CheckOptions, Consent, run_checks
-
-    consent = None
-    if plan.consent_by:
-        now = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-        consent = Consent(authorised_by=plan.consent_by, site=plan.site_name,
-                          network=plan.interface.network, at=now)
-    devices = run_checks(found.devices, CheckOptions(consent=consent), cancel, on_progress,
-                         on_device)
-    info = replace(found.info, checks_run=True, consent=plan.consent_by)
-    return replace(found, info=info, devices=devices, cancelled=cancel.cancelled)
+    consent = (consent_from_cli(plan.consent_by, plan.site_name, plan.interface.network)
+               if plan.consent_by else None)
+    checks = CheckOptions(consent=consent) if plan.run_checks else None
+    return run_scan(request, checks, cancel, on_progress, on_device)
 
 
 def load_sample() -> ScanResult:

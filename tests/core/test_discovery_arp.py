@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import os
 import socket
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +15,8 @@ from core import arp_raw, arp_stale, discovery, neighbours
 from core.cancel import CancelToken
 from core.errors import KnownError, NeedsPrivilegesError
 from core.models import ArpEntry, ArpMode
+
+ROOT = Path(__file__).resolve().parents[2]
 
 PROC_NET_ARP = """IP address       HW type     Flags       HW address            Mask     Device
 10.231.0.10      0x1         0x2         3c:d9:2b:10:00:10     *        eth0
@@ -104,10 +109,21 @@ def test_auto_mode_follows_the_privilege_and_says_why() -> None:
     assert why in reason
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may always use raw mode")
 def test_raw_mode_without_privileges_is_a_typed_error() -> None:
-    with pytest.raises(NeedsPrivilegesError, match="administrator rights"):
-        discovery.choose_mode("raw")
+    if os.geteuid() != 0:
+        with pytest.raises(NeedsPrivilegesError, match="administrator rights"):
+            discovery.choose_mode("raw")
+        return
+    # As root, ask again as `nobody` with every capability dropped (opens no socket to send).
+    code = ("from core import discovery\n"
+            "from core.errors import NeedsPrivilegesError\n"
+            "try:\n    discovery.choose_mode('raw')\n"
+            "except NeedsPrivilegesError as e:\n    print('typed:', e.message)\n")
+    proc = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                           "--inh-caps=-all", "--bounding-set=-all", sys.executable, "-c", code],
+                          capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert "typed:" in proc.stdout and "administrator rights" in proc.stdout
 
 
 def test_unknown_mode_is_a_known_error() -> None:
