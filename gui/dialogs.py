@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QInputDialog,
     QLabel,
     QMessageBox,
@@ -105,6 +107,13 @@ def confirm(parent: QWidget | None, title: str, question: str, yes_text: str = "
     box.setDefaultButton(yes)
     run_modal(box)
     return box.clickedButton() is yes
+
+
+def ask_save_path(parent: QWidget | None, title: str, suggested: str) -> Path | None:
+    """Where to save a file (HTML or CSV by its ending), or None when the user cancels."""
+    path, _ = QFileDialog.getSaveFileName(
+        parent, title, suggested, _tr("Web page (*.html);;Spreadsheet (*.csv)"))
+    return Path(path) if path else None
 
 
 def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:

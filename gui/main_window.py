@@ -130,6 +130,7 @@ class MainWindow(QMainWindow, WindowActions):
                 (self.tr("&Rename site…"), None, self.rename_site),
                 (self.tr("Open the &sample office"), None, self.open_sample),
                 (self.tr("&Scan now"), QKeySequence("F5"), self.start_scan),
+                (self.tr("Save &report…"), QKeySequence("Ctrl+R"), self.save_report),
                 (self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)):
             action = QAction(text, self)
             if shortcut is not None:

@@ -211,6 +211,12 @@ class Session:
         forget_password(site_id, mac)
 
     # -- dashboard
+    def site_report(self, site_id: int, fmt: str) -> str:
+        """The client report (html or csv) of the site's latest scan."""
+        from core.site_report import site_report
+
+        return site_report(self.store, site_id, fmt, prepared_by=self.who)
+
     def dashboard(self, site_id: int, rows: list[DeviceRow] | None = None) -> DashboardData:
         from gui.session_dashboard import build_dashboard
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
@@ -247,6 +248,30 @@ class WindowActions:
         self.consent_who = ""
         self.consent_id = None
         self.scan_bar.set_consent("")
+
+    # -- the client report
+    def save_report(self: MainWindow) -> None:
+        """Ask where, then write the site's report off the GUI thread."""
+        if self.site is None:
+            return
+        stem = "".join(c if c.isalnum() or c in " -_" else "_" for c in self.site.name).strip()
+        path = dialogs.ask_save_path(self, _tr("Save the report"),
+                                     f"{stem or 'site'} report.html")
+        if path is None:
+            return
+        fmt = "csv" if path.suffix.lower() == ".csv" else "html"
+        site_id = self.site.id
+
+        def write(context: object) -> Path:
+            path.write_text(self.session.site_report(site_id, fmt), encoding="utf-8")
+            return path
+
+        self.tasks.start(write, on_result=self._report_saved,
+                         on_error=lambda exc: dialogs.show_error(self, exc))
+
+    def _report_saved(self: MainWindow, path: Path) -> None:
+        self.statusBar().showMessage(_tr("Report saved to {0}").format(path), 15000)
+        log.info("report saved")
 
     def show_log_location(self: MainWindow) -> None:
         from PySide6.QtWidgets import QMessageBox

@@ -15,30 +15,54 @@ from core.report import ReportContext, findings_csv, html_report
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "report", help="write a client report (HTML or CSV) from a scan JSON file",
-        description="Write a client report from the JSON that `scan --json` printed.")
-    parser.add_argument("scan_json", type=Path, help="the scan JSON file")
+        "report", help="write a client report (HTML or CSV) for a site or a scan JSON file",
+        description="Write a client report for a saved site (--site NAME: its latest scan, "
+        "without the findings marked fixed) or from the JSON that `scan --json` printed.")
+    parser.add_argument("scan_json", type=Path, nargs="?", help="a scan JSON file")
     parser.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
     parser.add_argument("--format", choices=("html", "csv"), default="html")
-    parser.add_argument("--site", default="", help="site name shown in the report")
+    parser.add_argument("--site", default="",
+                        help="report on this saved site (or, with a JSON file, its name)")
     parser.add_argument("--client", default="", help="client name shown in the report")
     parser.add_argument("--prepared-by", default="", help="your name, shown in the report")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    result = scan_from_json(_read_json(args.scan_json))
-    if args.format == "csv":
-        text = findings_csv(result)
+    if args.scan_json is None:
+        if not args.site:
+            raise DataFileError("Nothing to report on.", "Give --site NAME or a scan JSON file.")
+        text = _site_text(args)
     else:
-        text = html_report(result, ReportContext(site=args.site, client=args.client,
-                                                 prepared_by=args.prepared_by))
+        text = _json_text(args)
     if args.output:
         args.output.write_text(text, encoding="utf-8")
         print(f"Report written to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _site_text(args: argparse.Namespace) -> str:
+    from core.site_report import site_report
+    from core.store import Store
+
+    store = Store.open(Path(args.db) if args.db else None)
+    try:
+        site = store.site_by_name(args.site)
+        return site_report(store, site.id, args.format, args.prepared_by)
+    finally:
+        store.close()
+
+
+def _json_text(args: argparse.Namespace) -> str:
+    result = scan_from_json(_read_json(args.scan_json))
+    if args.format == "csv":
+        text = findings_csv(result)
+    else:
+        text = html_report(result, ReportContext(site=args.site, client=args.client,
+                                                 prepared_by=args.prepared_by))
+    return text
 
 
 def _read_json(path: Path) -> dict[str, Any]:
