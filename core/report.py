@@ -94,7 +94,8 @@ def _device_table(devices: Sequence[Device], context: ReportContext) -> str:
         worst = _sorted_findings(d.findings)[0].severity.value if d.findings else "none"
         rows.append(
             f"<tr><td>{_e(context.name_for(d))}</td><td>{_e(d.vendor)}</td><td>{_e(d.model)}</td>"
-            f"<td>{_e(d.ip)}</td><td>{_e(d.mac)}{' (private)' if d.mac_random else ''}</td>"
+            f"<td class='addr'>{_e(d.ip)}</td>"
+            f"<td class='addr'>{_e(d.mac)}{' (private)' if d.mac_random else ''}</td>"
             f"<td>{_e(', '.join(map(str, d.open_ports)))}</td>"
             f"<td class='sev-{_e(worst)}'>{_e(worst)}</td></tr>"
         )
@@ -143,11 +144,12 @@ def _csv_safe(text: str) -> str:
 
 
 _CSS = """
-body{font-family:system-ui,sans-serif;margin:2em;color:#1a202c;max-width:60em}
+body{font-family:system-ui,sans-serif;margin:2em;color:#1a202c;max-width:75em}
 table{border-collapse:collapse;width:100%;margin-bottom:1.5em}
 th,td{border:1px solid #cbd5e0;padding:4px 8px;text-align:left;vertical-align:top;
-      word-break:break-word}
+      overflow-wrap:break-word}
 table.facts th{width:12em;background:#f7fafc}
+td.addr{white-space:nowrap;font-variant-numeric:tabular-nums}
 pre{white-space:pre-wrap;background:#f7fafc;padding:6px;font-size:90%}
 .sev-critical{color:#fff;background:#9b2c2c;padding:0 4px}
 .sev-high{color:#fff;background:#c05621;padding:0 4px}
