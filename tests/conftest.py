@@ -14,6 +14,8 @@ os.environ.setdefault("KEYRING_PROPERTY", "")
 from tests.lab.netlab import Lab, lab_unavailable_reason
 from tests.lab.office import Office
 
+pytest_plugins = ["tests.memory_keyring"]  # the `memory_keyring` fixture, for core and gui tests
+
 
 @pytest.fixture(autouse=True)
 def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory,

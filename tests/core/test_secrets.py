@@ -8,7 +8,6 @@ from pathlib import Path
 import keyring
 import keyring.errors
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail, null
 
 from core.errors import NoKeyringError
@@ -21,37 +20,11 @@ from core.secrets import (
 )
 from core.store import Store
 from tests.fixtures.db.builders import device, scan
+from tests.memory_keyring import MemoryKeyring
 
 PASSWORD = "Pa55-w0rd-that-must-not-leak"
 
 
-class MemoryKeyring(KeyringBackend):
-    """A keyring that keeps entries in a dict, for tests only."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.entries.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError("not found")
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 @pytest.fixture(params=[fail.Keyring, null.Keyring])

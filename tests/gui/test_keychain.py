@@ -2,47 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
-import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
 from pytestqt.qtbot import QtBot
 
 from tests.gui.conftest import WindowFactory, settle
+from tests.memory_keyring import MemoryKeyring
 
 CAMERA_MAC = "c0:56:e3:44:21:0b"
 SECRET = "s3cret-Camera-pw"
 
 
-class MemoryKeyring(KeyringBackend):
-    """A keychain that lives in a dict for the length of one test."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.values: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.values.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.values[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.values.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 def test_password_goes_to_the_keychain_only(qtbot: QtBot, make_window: WindowFactory, db_path: Path,
@@ -57,12 +29,12 @@ def test_password_goes_to_the_keychain_only(qtbot: QtBot, make_window: WindowFac
     notes.store_password()
     assert notes.password_edit.text() == ""
     assert "stored" in notes.password_status.text()
-    assert any(SECRET in value for value in memory_keyring.values.values())
+    assert any(SECRET in value for value in memory_keyring.entries.values())
     assert notes.forget_password_button.isEnabled()
     for path in db_path.parent.glob(db_path.name + "*"):
         assert SECRET.encode() not in path.read_bytes()
     notes.forget_password()
-    assert memory_keyring.values == {}
+    assert memory_keyring.entries == {}
     assert not notes.forget_password_button.isEnabled()
 
 
