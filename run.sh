@@ -3,5 +3,5 @@
 set -euo pipefail
 source "$(dirname "$0")/scripts/setup.sh"
 ensure_debs "the Qt window" $QT_PACKAGES
-ensure_venv "test"
+ensure_venv "test,dev"  # same set as test.sh, so switching between them reinstalls nothing
 exec "$VENV/bin/iot-hygiene" "$@"
