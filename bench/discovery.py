@@ -46,14 +46,19 @@ def main() -> int:
     return 0
 
 
+def build_office_with_extra_hosts(lab: Lab, extra: int) -> None:
+    """The lab office plus `extra` ARP-only hosts (one namespace + veth each)."""
+    Office(lab).build()
+    for n in range(extra):
+        last = EXTRA_FIRST + n
+        lab.add_host(f"x{n}", f"00:11:32:aa:{last >> 8:02x}:{last & 0xFF:02x}",
+                     f"10.231.0.{last}")
+
+
 def _bench_lab(title: str, extra: int, reps: int) -> None:
     started = time.monotonic()
     with Lab(NET) as lab:
-        Office(lab).build()
-        for n in range(extra):
-            last = EXTRA_FIRST + n
-            lab.add_host(f"x{n}", f"00:11:32:aa:{last >> 8:02x}:{last & 0xFF:02x}",
-                         f"10.231.0.{last}")
+        build_office_with_extra_hosts(lab, extra)
         expected = {h.ip for h in lab.hosts.values()} - {lab.scanner.ip}
         print(f"\n== {title}: {len(expected)} hosts besides the scanner "
               f"(lab built in {time.monotonic() - started:.1f} s), {reps} repetitions")

@@ -249,17 +249,12 @@ def _lab_scan_bench(extra_hosts: int) -> None:
     """The lab office plus ARP-only hosts (as bench/discovery.py builds it); the window scans
     it with the real engine from inside the scanner namespace, never the real network."""
     sys.path.insert(0, str(ROOT))
-    from bench.discovery import EXTRA_FIRST, NET
+    from bench.discovery import NET, build_office_with_extra_hosts
     from tests.lab.netlab import Lab
-    from tests.lab.office import Office
 
     started = time.monotonic()
     with Lab(NET) as lab:
-        Office(lab).build()
-        for n in range(extra_hosts):
-            last = EXTRA_FIRST + n
-            lab.add_host(f"x{n}", f"00:11:32:aa:{last >> 8:02x}:{last & 0xFF:02x}",
-                         f"10.231.0.{last}")
+        build_office_with_extra_hosts(lab, extra_hosts)
         print(f"lab: {len(lab.hosts) - 1} hosts built in {time.monotonic() - started:.0f} s")
         proc = lab.run_scanner([sys.executable, "-m", "bench.gui_responsiveness",
                                 "--scan-interface", "eth0"], timeout=900)

@@ -37,9 +37,9 @@ def placement_findings(
         return ()
     where = f"{device.ip or device.mac} is on {network}, which this site marks as a work network"
     if tag is Tag.HOME:
-        return (_home_finding(where),)
+        return (_tagged_finding(HOME_ON_WORK, "a home", where),)
     if tag is Tag.GUEST:
-        return (_guest_finding(where),)
+        return (_tagged_finding(GUEST_ON_WORK, "a guest's", where),)
     if tag is Tag.UNKNOWN and device.category in CONSUMER_CATEGORIES:
         return (_consumer_finding(where, device.category),)
     return ()
@@ -63,23 +63,14 @@ def _work_network_of(device: Device, site_work_networks: Sequence[str]) -> str |
     return None
 
 
-def _home_finding(where: str) -> Finding:
+def _tagged_finding(finding_id: str, owner: str, where: str) -> Finding:
+    """The separation finding for a device a person tagged as `owner` ("home", "a guest's")."""
+    title = "Home device" if finding_id == HOME_ON_WORK else "Guest device"
     return Finding(
-        id=HOME_ON_WORK,
+        id=finding_id,
         severity=Severity.MEDIUM,
-        title="Home device on the work network",
-        evidence=f"Tagged as a home device, but {where}.",
-        fix=_SEPARATION_FIX,
-        refs=_REFS,
-    )
-
-
-def _guest_finding(where: str) -> Finding:
-    return Finding(
-        id=GUEST_ON_WORK,
-        severity=Severity.MEDIUM,
-        title="Guest device on the work network",
-        evidence=f"Tagged as a guest's device, but {where}.",
+        title=f"{title} on the work network",
+        evidence=f"Tagged as {owner} device, but {where}.",
         fix=_SEPARATION_FIX,
         refs=_REFS,
     )
