@@ -6,10 +6,10 @@ import random
 import statistics
 import time
 
-from core.checklists import evidence_for, items_for, load_catalog
 from core.checks.catalog import CATALOG, finding
+from core.guidance.checklists import evidence_for, items_for, load_catalog
 from core.models import Category, Severity
-from core.scoring import DeviceInput, device_score, next_best_actions, site_score
+from core.scoring.score import DeviceInput, device_score, next_best_actions, site_score
 
 DEVICES = 250
 PROBLEM_IDS = [fid for fid, entry in CATALOG.items() if entry.severity is not Severity.INFO]

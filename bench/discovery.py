@@ -115,8 +115,8 @@ def _report(tools: list[Tool], expected: set[str]) -> None:
 
 def _arp_only(mode: str) -> int:
     """Inside the scanner namespace: time the ARP phase alone, print hosts and seconds."""
-    from core import arp_kernel, arp_raw, netif
     from core.cancel import CancelToken
+    from core.discovery import arp_kernel, arp_raw, netif
 
     start = time.monotonic()
     iface = netif.find_interface("eth0")

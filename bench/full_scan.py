@@ -18,7 +18,7 @@ from tests.lab.netlab import Lab, lab_unavailable_reason
 DISCOVERY_AND_CHECKS = """
 import json, sys, time
 from core.checks import CheckOptions, run_checks
-from core.discovery import ScanRequest, run_discovery
+from core.discovery.run import ScanRequest, run_discovery
 started = time.monotonic()
 found = run_discovery(ScanRequest(interface="eth0", mode="kernel", timeout=3.0))
 middle = time.monotonic()
@@ -129,7 +129,7 @@ def _discovery_and_checks(lab: Lab, rounds: int) -> None:
             return
         figures.append(json.loads(proc.stdout.strip().splitlines()[-1]))
     med = {k: statistics.median(f[k] for f in figures) for k in ("discovery", "checks")}
-    print(f"\nfull scan (core.discovery kernel mode, then core.checks), medians of {rounds}: "
+    print(f"\nfull scan (core.discovery.run kernel mode, then core.checks), medians of {rounds}: "
           f"discovery {med['discovery']:.2f} s + checks {med['checks']:.2f} s = "
           f"{med['discovery'] + med['checks']:.2f} s; {figures[-1]['devices']} devices, "
           f"{figures[-1]['problems']} problems")

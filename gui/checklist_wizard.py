@@ -188,13 +188,13 @@ class ChecklistWizard(QWidget):
         self.next_button.setEnabled(self._position < total - 1)
 
     def _how(self, item: Any) -> str:
-        from core.checklists import how_for
+        from core.guidance import how_for
 
         return how_for(item, self._category, self._vendor)
 
     def _show_evidence(self, item: Any) -> None:
         """What the scan says about this question, and any finding that disputes the answer."""
-        from core.checklist_evidence import evidence_for
+        from core.guidance import evidence_for
 
         evidence = evidence_for(item, self._findings, self._answers.get(item.id))
         lines = [clean(text, 600) for text in (evidence.note, evidence.contradiction) if text]

@@ -21,7 +21,7 @@ from core.models import Severity
 from gui.models import SEVERITY_COLOURS, SEVERITY_ORDER, severity_name
 
 if TYPE_CHECKING:
-    from gui.session import DashboardData
+    from gui.views import DashboardData
 
 
 def _label(text: str = "", bold: bool = False, scale: float = 1.0) -> QLabel:

@@ -20,7 +20,8 @@ from gui import dialogs
 from gui.widgets import plain_label
 
 if TYPE_CHECKING:
-    from gui.session import DeviceDetails, Session
+    from gui.session import Session
+    from gui.views import DeviceDetails
 
 NO_DATE = QDate(2000, 1, 1)  # the date edit's "Not known" value
 

@@ -29,7 +29,8 @@ from gui.text import clean
 from gui.widgets import plain_label
 
 if TYPE_CHECKING:
-    from gui.session import DeviceDetails, Session
+    from gui.session import Session
+    from gui.views import DeviceDetails
 
 class DevicePage(QWidget):
     """Everything about one device; every change is saved at once through the session."""

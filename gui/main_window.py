@@ -31,9 +31,10 @@ from gui.models import DeviceRow, DeviceTableModel
 from gui.scan_bar import ScanBar
 from gui.scan_controller import ScanController, ScanOutcome
 from gui.scan_service import EngineScanService, ScanPlan, ScanService
-from gui.session import DashboardData, Session
+from gui.session import Session
 from gui.settings import Settings
 from gui.tasks import TaskRunner
+from gui.views import DashboardData
 from gui.window_actions import WindowActions
 
 log = logging.getLogger(__name__)
@@ -192,8 +193,8 @@ class MainWindow(QMainWindow, WindowActions):
         def persist(result: ScanResult) -> tuple[list[DeviceRow], DashboardData]:
             """Runs on the scan's worker thread: save, then load what the window will show."""
             session.save_scan(site_id, result, consent_id=consent_id)
-            rows = session.device_rows(site_id)
-            return rows, session.dashboard(site_id, rows)
+            assessment = session.assess(site_id)
+            return session.device_rows(site_id, assessment), session.dashboard(site_id, assessment)
 
         return persist
 

@@ -17,6 +17,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon
 
+from core.assessment import DeviceAssessment
 from core.models import Category, Device, Severity, Tag
 from core.paths import resource
 from gui.text import TABLE_LIMIT, clean
@@ -76,8 +77,7 @@ class DeviceRow:
     score: int | None = None
     open_counts: tuple[tuple[Severity, int], ...] = ()  # only severities with a count > 0
     haystack: str = field(default="", compare=False)
-    score_detail: Any = field(default=None, compare=False)  # core.scoring.DeviceScore
-    score_input: Any = field(default=None, compare=False)  # core.scoring.DeviceInput
+    assessment: DeviceAssessment | None = field(default=None, compare=False)  # None while live
 
     @property
     def display_name(self) -> str:

@@ -7,12 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from core.arp_raw import raw_permitted
 from core.cancel import CancelToken
-from core.jsonio import scan_from_json
+from core.discovery import list_interfaces, raw_permitted
 from core.models import Device, Interface, Progress, ScanPhase, ScanResult
-from core.netif import list_interfaces
 from core.paths import resource
+from core.scan import scan_from_json
 from gui.scan_process import run_in_child
 
 SAMPLE_PATH = resource("sample", "office.json")
@@ -42,7 +41,7 @@ class ScanService(Protocol):
 
 
 class EngineScanService:
-    """The real scan: core.discovery finds devices, then core.checks looks at each one; it
+    """The real scan: core.discovery.run finds devices, then core.checks looks at each one; it
     runs in a child process (gui.scan_process) so the window stays smooth."""
 
     def interfaces(self) -> tuple[Interface, ...]:

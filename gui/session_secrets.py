@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from core.errors import NoKeyringError
-from gui.session import PasswordStatus
+from gui.views import PasswordStatus
 
 
 def _tr(text: str) -> str:

@@ -20,7 +20,7 @@ from gui.welcome import WelcomeDialog
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
     from gui.models import DeviceRow
-    from gui.session import DashboardData
+    from gui.views import DashboardData
 
 log = logging.getLogger(__name__)
 
@@ -78,8 +78,9 @@ class WindowActions:
         self.devices.set_empty_text(_tr("Loading…"))
 
         def load(context: object) -> tuple[int, list[DeviceRow], DashboardData]:
-            rows = session.device_rows(site_id)
-            return site_id, rows, session.dashboard(site_id, rows)
+            assessment = session.assess(site_id)
+            return (site_id, session.device_rows(site_id, assessment),
+                    session.dashboard(site_id, assessment))
 
         self._loads += 1
         self.tasks.start(load, on_result=self._site_loaded, on_error=self._load_failed)
@@ -101,19 +102,19 @@ class WindowActions:
         dialogs.show_error(self, exc)
 
     def refresh_dashboard(self: MainWindow) -> None:
-        """Recompute the dashboard from the current rows off the GUI thread (next best actions
-        try every step on every device); a request while one runs is merged into one rerun."""
+        """Reassess the site off the GUI thread (next best actions try every step on every
+        device); a request while one runs is merged into one rerun."""
         if self.site is None:
             return
         if self._dashboard_running:
             self._dashboard_again = True
             return
-        site_id, rows, session = self.site.id, list(self.table_model.rows), self.session
+        site_id, session = self.site.id, self.session
         self._dashboard_running = True
         self._dashboard_again = False
 
         def build(context: object) -> tuple[int, DashboardData]:
-            return site_id, session.dashboard(site_id, rows)
+            return site_id, session.dashboard(site_id)
 
         self.tasks.start(build, on_result=self._dashboard_built, on_error=self._dashboard_failed)
 

@@ -7,11 +7,17 @@ import json
 from pathlib import Path
 from typing import Any
 
-from core.checklists import TRACKS, AnswerType, ChecklistItem, how_for, items_for
 from core.errors import DataFileError
-from core.jsonio import scan_from_json
+from core.guidance import (
+    TRACKS,
+    AnswerType,
+    ChecklistItem,
+    how_for,
+    items_for,
+    placement_findings,
+)
 from core.models import Category, Device, Tag
-from core.placement import placement_findings
+from core.scan import scan_from_json
 from core.scoring import DeviceInput, device_score, next_best_actions, site_score
 
 _ANSWER_HINT = {

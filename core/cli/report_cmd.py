@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import DataFileError
-from core.jsonio import scan_from_json
 from core.report import ReportContext, findings_csv, html_report
+from core.scan import scan_from_json
 
 
 def register(subparsers: Any) -> None:
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _site_text(args: argparse.Namespace) -> str:
-    from core.site_report import site_report
+    from core.report import site_report
     from core.store import Store
 
     store = Store.open(Path(args.db) if args.db else None)

@@ -10,15 +10,14 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from core import netif
+from core import discovery
 from core.cancel import CancelToken
 from core.checks import CheckOptions, Consent, consent_from_cli
 from core.cli.text import terminal_safe
 from core.discovery import MODES, ScanRequest
 from core.errors import NotFoundError
-from core.jsonio import scan_to_json
 from core.models import Device, ScanResult, Severity
-from core.scan import run_scan
+from core.scan import run_scan, scan_to_json
 
 EXIT_OK = 0  # scan finished (even if it found nothing)
 EXIT_ERROR = 1  # a problem the user can act on: no such interface, needs rights, too large...
@@ -61,7 +60,7 @@ def register(subparsers: Any) -> None:
 
 def list_interfaces(args: argparse.Namespace) -> int:
     """Print this computer's IPv4 interfaces; the default-route one is marked with `*`."""
-    interfaces = netif.list_interfaces()
+    interfaces = discovery.list_interfaces()
     if args.json:
         print(json.dumps([{"name": i.name, "ipv4": i.ipv4, "network": i.network, "mac": i.mac,
                            "up": i.is_up, "default": i.is_default} for i in interfaces], indent=2))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from core.jsonio import device_from_json, device_to_json
 from core.models import Category, Device, Finding, MdnsService, Severity, UpnpInfo
+from core.scan.jsonio import device_from_json, device_to_json
 
 
 def dumps(value: Any) -> str:

@@ -9,8 +9,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from core.errors import InvalidInputError
-from core.jsonio import device_from_json
 from core.models import Tag
+from core.scan.jsonio import device_from_json
 from core.store.base import insert_row, normalise_mac
 from core.store.codec import dumps, observation_row
 from core.store.records import ImportSummary

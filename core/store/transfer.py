@@ -10,7 +10,7 @@ from typing import Any
 
 from core import __version__
 from core.errors import DataFileError
-from core.jsonio import device_to_json
+from core.scan.jsonio import device_to_json
 from core.store.base import StoreBase, now_iso
 from core.store.changes import observed_devices
 from core.store.importer import merge_site

@@ -9,8 +9,8 @@ import pytest
 
 from core.checks.catalog import finding
 from core.cli import main
-from core.jsonio import scan_to_json
 from core.models import ArpMode, Category, Device, ScanInfo, ScanResult
+from core.scan.jsonio import scan_to_json
 
 
 def test_checklist_prints_every_track_with_vendor_instructions(capsys) -> None:

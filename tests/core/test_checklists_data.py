@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from core import lifecycle, placement, references
-from core.checklists import TRACKS, AnswerType, items_for, load_catalog
 from core.checks.catalog import CATALOG
+from core.guidance import lifecycle, placement, references
+from core.guidance.checklists import TRACKS, AnswerType, items_for, load_catalog
 from core.models import Category, Device, Severity, Tag
 
 CHECK_FINDING_IDS = frozenset(CATALOG)  # the exposure-check catalogue (core/checks/catalog.py)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from core.checklists import evidence_for, is_done, items_for, load_catalog, progress
-from core.lifecycle import review_reminder, support_reminders
+from core.guidance.checklists import evidence_for, is_done, items_for, load_catalog, progress
+from core.guidance.lifecycle import review_reminder, support_reminders
 from core.models import Category, Finding, Severity
 
 TELNET = Finding("telnet-open", Severity.HIGH, "Telnet is open", evidence="BusyBox login", port=23)

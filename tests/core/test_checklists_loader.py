@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from core.checklists import how_for, items_for, load_catalog
 from core.errors import DataFileError
+from core.guidance.checklists import how_for, items_for, load_catalog
 from core.models import Category
 from core.paths import resource
 

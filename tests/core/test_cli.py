@@ -26,7 +26,7 @@ def test_help_lists_usage() -> None:
 
 
 def test_report_from_a_scan_json_file(tmp_path: Path) -> None:
-    from core.jsonio import scan_to_json
+    from core.scan.jsonio import scan_to_json
     from tests.core.test_report import _result
 
     scan = tmp_path / "scan.json"

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from core import arp_raw, arp_stale, discovery, neighbours
 from core.cancel import CancelToken
+from core.discovery import arp_raw, arp_stale, neighbours
+from core.discovery import run as discovery
 from core.errors import KnownError, NeedsPrivilegesError
 from core.models import ArpEntry, ArpMode
 
@@ -115,7 +116,7 @@ def test_raw_mode_without_privileges_is_a_typed_error() -> None:
             discovery.choose_mode("raw")
         return
     # As root, ask again as `nobody` with every capability dropped (opens no socket to send).
-    code = ("from core import discovery\n"
+    code = ("from core.discovery import run as discovery\n"
             "from core.errors import NeedsPrivilegesError\n"
             "try:\n    discovery.choose_mode('raw')\n"
             "except NeedsPrivilegesError as e:\n    print('typed:', e.message)\n")

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from core import netif
 from core.cli import EXIT_ERROR, EXIT_USAGE, main
 from core.cli.scan_cmd import format_table
+from core.discovery import netif
 from core.models import ArpMode, Device, ScanInfo, ScanResult
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import ipaddress
 
-from core import identify, oui
-from core.identify import Facts
-from core.inventory import Inventory
+from core.discovery import identify, oui
+from core.discovery.identify import Facts
+from core.discovery.inventory import Inventory
 from core.models import ArpEntry, Category, Interface, MdnsService, UpnpInfo
 
 NET = ipaddress.IPv4Network("10.0.0.0/24")

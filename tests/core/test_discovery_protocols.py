@@ -12,8 +12,8 @@ from collections.abc import Iterator
 import pytest
 from zeroconf import ServiceInfo
 
-from core import mdns, names, ssdp, upnp_description
 from core.cancel import CancelToken
+from core.discovery import mdns, names, ssdp, upnp_description
 
 NET = ipaddress.IPv4Network("10.231.0.0/24")
 GOOD_XML = b"""<?xml version="1.0"?>

@@ -6,7 +6,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from core import lifecycle, placement
+from core.guidance import lifecycle, placement
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "findings.md"
 

@@ -1,4 +1,4 @@
-"""core.netif: interface parsing (recorded Linux/macOS output) and which networks may be scanned."""
+"""core.discovery.netif: interface parsing (recorded Linux/macOS output) and what may be scanned."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from core import netif
+from core.discovery import netif
 from core.errors import ConfirmationNeededError, InterfaceError, NetworkTooLargeError
 from core.models import Interface
 

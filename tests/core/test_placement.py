@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from core.guidance.placement import (
+    CONSUMER_ON_WORK,
+    GUEST_ON_WORK,
+    HOME_ON_WORK,
+    placement_findings,
+)
+from core.guidance.references import is_known
 from core.models import Category, Device, Severity, Tag
-from core.placement import CONSUMER_ON_WORK, GUEST_ON_WORK, HOME_ON_WORK, placement_findings
-from core.references import is_known
 
 WORK = ("192.168.10.0/24",)
 

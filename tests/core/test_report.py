@@ -7,7 +7,7 @@ import io
 from html.parser import HTMLParser
 
 from core.models import ArpMode, Device, Finding, ScanInfo, ScanResult, Severity
-from core.report import ReportContext, findings_csv, html_report
+from core.report.render import ReportContext, findings_csv, html_report
 
 HOSTILE = "<b>x</b><script>alert(1)</script>\u202eevil"
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from core.checklists import AnswerType, items_for
-from core.lifecycle import SUPPORT_ENDING, UNSUPPORTED, answer_findings, support_reminders
+from core.guidance.checklists import AnswerType, items_for
+from core.guidance.lifecycle import SUPPORT_ENDING, UNSUPPORTED, answer_findings, support_reminders
+from core.guidance.references import is_known
 from core.models import Category, Finding, Severity
-from core.references import is_known
-from core.scoring import (
+from core.scoring.score import (
     CRITICAL_CAP,
     SITE_CRITICAL_CAP,
     DeviceInput,

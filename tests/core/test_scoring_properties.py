@@ -5,10 +5,16 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.checklists import AnswerType, ChecklistItem, items_for
+from core.guidance.checklists import AnswerType, ChecklistItem, items_for
 from core.models import Category, Finding, Severity
-from core.score_actions import gains
-from core.scoring import CRITICAL_CAP, SITE_CRITICAL_CAP, DeviceScore, device_score, site_score
+from core.scoring.actions import gains
+from core.scoring.score import (
+    CRITICAL_CAP,
+    SITE_CRITICAL_CAP,
+    DeviceScore,
+    device_score,
+    site_score,
+)
 
 SETTINGS = settings(
     max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]

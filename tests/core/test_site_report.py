@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import NotFoundError
-from core.site_report import site_report
+from core.report.site import site_report
 from core.store import Store
 from tests.fixtures.db.builders import device, finding, scan
 

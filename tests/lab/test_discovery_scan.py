@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from core import oui
+from core.discovery import oui
 from tests.lab.office import IGD_DESCRIPTION, OFFICE, OUTSIDE_LOCATION_HOST, Office
 
 pytestmark = pytest.mark.lab

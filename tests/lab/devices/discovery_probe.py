@@ -10,9 +10,9 @@ import time
 from typing import Any
 
 from core.cancel import CancelToken
-from core.discovery import ScanRequest, run_discovery
-from core.jsonio import scan_to_json
+from core.discovery.run import ScanRequest, run_discovery
 from core.models import Device, Progress
+from core.scan.jsonio import scan_to_json
 
 
 def main() -> int:

@@ -52,7 +52,7 @@ def main() -> int:
     report["tag_after_restart"] = row.tag.value if row else None
     again.open_device(args.open_mac)
     details = again.device_page.details
-    report["answers_after_restart"] = details.answers if details else {}
+    report["answers_after_restart"] = dict(details.answers) if details else {}
     again.shutdown()
     again.session.close()
     print(json.dumps(report))

@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 from core.checks import CheckOptions, consent_from_cli, run_checks
-from core.jsonio import device_from_json, device_to_json
 from core.models import Device
+from core.scan.jsonio import device_from_json, device_to_json
 
 
 def main() -> int:

@@ -7,7 +7,7 @@ import socket
 import threading
 from dataclasses import dataclass, field
 
-from core import identify, oui
+from core.discovery import identify, oui
 from core.models import ArpEntry, Device, Interface, MdnsService, UpnpInfo
 
 

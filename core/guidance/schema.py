@@ -9,8 +9,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
-from core import references
 from core.errors import DataFileError
+from core.guidance import references
 from core.models import Category
 
 CHOICE_ANSWERS = ("yes", "no", "na", "unsure")  # "yes" is always the safe answer

@@ -6,10 +6,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from core.checklist_evidence import evidence_for, is_done, normalise
-from core.checklist_schema import AnswerType, ChecklistItem
+from core.guidance.evidence import evidence_for, is_done, normalise
+from core.guidance.schema import AnswerType, ChecklistItem
 from core.models import Finding, Severity
-from core.score_formula import (
+from core.scoring.formula import (
     FINDINGS_POINTS,
     PENALTY,
     ScoreLine,

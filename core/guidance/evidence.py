@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from core.checklist_schema import TRACKS, AnswerType, ChecklistItem, Track
-from core.lifecycle import FINDING_IDS as DATE_FINDING_IDS
-from core.lifecycle import parse_date
+from core.guidance.lifecycle import FINDING_IDS as DATE_FINDING_IDS
+from core.guidance.lifecycle import parse_date
+from core.guidance.schema import TRACKS, AnswerType, ChecklistItem, Track
 from core.models import Finding
 
 _ANSWER_WORDS = {"yes": "Yes", "no": "No", "na": "Not applicable", "unsure": "Not sure"}

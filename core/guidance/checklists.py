@@ -11,7 +11,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from core.checklist_evidence import (
+from core.errors import DataFileError
+from core.guidance.evidence import (
     ChecklistProgress,
     Evidence,
     TrackProgress,
@@ -19,7 +20,7 @@ from core.checklist_evidence import (
     is_done,
     progress,
 )
-from core.checklist_schema import (
+from core.guidance.schema import (
     CHOICE_ANSWERS,
     TRACK_IDS,
     TRACKS,
@@ -29,7 +30,6 @@ from core.checklist_schema import (
     parse_item,
     text_table,
 )
-from core.errors import DataFileError
 from core.models import Category
 from core.paths import resource
 

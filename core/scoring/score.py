@@ -6,11 +6,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
-from core.checklist_schema import ChecklistItem
-from core.lifecycle import FINDING_IDS, answer_findings, support_reminders
+from core.guidance.lifecycle import FINDING_IDS, answer_findings, support_reminders
+from core.guidance.schema import ChecklistItem
 from core.models import Finding
-from core.score_actions import gains, improvement_lines
-from core.score_formula import (
+from core.scoring.actions import gains, improvement_lines
+from core.scoring.formula import (
     CHECKLIST_POINTS,
     CRITICAL_CAP,
     FINDINGS_POINTS,

@@ -11,8 +11,8 @@ import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from core import upnp_description
 from core.cancel import CancelToken
+from core.discovery import upnp_description
 from core.models import UpnpInfo
 
 SSDP_ADDR = ("239.255.255.250", 1900)

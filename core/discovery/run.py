@@ -10,10 +10,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from core import __version__, arp_kernel, arp_raw, mdns, names, neighbours, netif, ssdp
+from core import __version__
 from core.cancel import CancelToken
+from core.discovery import arp_kernel, arp_raw, mdns, names, neighbours, netif, ssdp
+from core.discovery.inventory import Inventory
 from core.errors import InterfaceError, KnownError, NeedsPrivilegesError
-from core.inventory import Inventory
 from core.models import (
     ArpEntry,
     ArpMode,

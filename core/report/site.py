@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from core.errors import NotFoundError
 from core.models import ArpMode, ScanInfo, ScanResult
-from core.report import ReportContext, findings_csv, html_report
+from core.report.render import ReportContext, findings_csv, html_report
 from core.store import Store
 from core.store.codec import finding_key
 from core.store.records import FindingStatus

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from core.checklist_evidence import evidence_for, is_done
-from core.checklist_schema import TRACKS, ChecklistItem
+from core.guidance.evidence import evidence_for, is_done
+from core.guidance.schema import TRACKS, ChecklistItem
 from core.models import Finding, Severity
 
 FINDINGS_POINTS = 60

@@ -11,10 +11,10 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 
-from core import arp_stale
 from core.cancel import CancelToken
+from core.discovery import arp_stale
+from core.discovery.neighbours import read_neighbours
 from core.models import ArpEntry
-from core.neighbours import read_neighbours
 
 SWEEP_PORT = 9  # discard: nobody should answer, the datagram only triggers ARP
 CHUNK = 256  # addresses per sweep round: stays well inside the kernel's neighbour table

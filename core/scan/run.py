@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from core.cancel import CancelToken
 from core.checks import CheckOptions, run_checks
-from core.discovery import ScanRequest, run_discovery
+from core.discovery.run import ScanRequest, run_discovery
 from core.models import Device, Progress, ScanResult
 
 

@@ -1,0 +1,79 @@
+"""The one assessment: stored and derived findings, checklist progress, scores and next actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
+
+from core.assessment.model import AssessedFinding, DeviceAssessment, Origin, SiteAssessment
+from core.guidance import (
+    answer_findings,
+    items_for,
+    parse_date,
+    placement_findings,
+    progress,
+    review_reminder,
+    support_reminders,
+)
+from core.models import Device, Finding, Site
+from core.scoring import device_score, next_best_actions, site_score
+from core.store import DeviceRecord, FindingRecord
+
+ACTION_LIMIT = 5
+
+
+def assess_device(record: DeviceRecord, stored: Iterable[FindingRecord],
+                  answers: Mapping[str, str], site: Site, today: dt.date,
+                  in_latest_scan: bool = True) -> DeviceAssessment:
+    """One device: its stored findings with their status plus the derived ones, scored."""
+    device = record.latest or Device(mac=record.mac)
+    answers = MappingProxyType(dict(answers))
+    findings = (*_stored(stored), *_derived(device, record, site, answers, today))
+    items = items_for(device.category, device.vendor)
+    open_findings = [a.finding for a in findings if a.is_open]
+    return DeviceAssessment(
+        record=record, device=device, findings=findings, items=items, answers=answers,
+        checklist=progress(items, answers, open_findings),
+        score=device_score(open_findings, items, answers), in_latest_scan=in_latest_scan)
+
+
+def summarise(site: Site, devices: Sequence[DeviceAssessment], today: dt.date,
+              latest_scan_id: int | None = None,
+              action_limit: int = ACTION_LIMIT) -> SiteAssessment:
+    """The site: devices worst first, the site score and the next best actions across it."""
+    ordered = tuple(sorted(devices, key=_worst_first))
+    return SiteAssessment(
+        site=site, today=today, devices=ordered,
+        score=site_score([d.score for d in ordered]),
+        actions=next_best_actions([d.score_input for d in ordered], limit=action_limit),
+        latest_scan_id=latest_scan_id,
+        by_mac=MappingProxyType({d.mac: d for d in ordered}))
+
+
+def derived_findings(device: Device, record: DeviceRecord, site: Site,
+                     answers: Mapping[str, str], today: dt.date) -> tuple[Finding, ...]:
+    """Findings no check produces: placement by tag and network, support and review dates."""
+    dated = [support_reminders(parse_date(record.support_end), today),
+             review_reminder(parse_date(record.review_date), today)]
+    found = [f for f in dated if f is not None]
+    seen = {f.id for f in found}
+    found += [f for f in answer_findings(answers, today) if f.id not in seen]
+    return (*placement_findings(device, record.tag, site.work_networks), *found)
+
+
+def _stored(stored: Iterable[FindingRecord]) -> tuple[AssessedFinding, ...]:
+    return tuple(AssessedFinding(r.finding, r.status, Origin.SCAN, r.reason, r.who)
+                 for r in stored)
+
+
+def _derived(device: Device, record: DeviceRecord, site: Site, answers: Mapping[str, str],
+             today: dt.date) -> tuple[AssessedFinding, ...]:
+    return tuple(AssessedFinding(f, origin=Origin.DERIVED)
+                 for f in derived_findings(device, record, site, answers, today))
+
+
+def _worst_first(device: DeviceAssessment) -> tuple[int, int, str, str]:
+    worst = device.worst
+    return (-(worst.rank if worst is not None else -1), device.score.value, device.device.ip,
+            device.mac)

@@ -1,0 +1,51 @@
+"""Reads what the store knows about a site and hands it to the assessment."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from core.assessment.assess import ACTION_LIMIT, assess_device, summarise
+from core.assessment.model import DeviceAssessment, SiteAssessment
+from core.store import FindingRecord, Store
+
+
+def assess_site(store: Store, site_id: int, today: dt.date | None = None,
+                action_limit: int = ACTION_LIMIT) -> SiteAssessment:
+    """Every current (not retired) device of the site, assessed, with the site's totals."""
+    site = store.site(site_id)
+    today = today or dt.date.today()
+    latest_id, latest_macs = _latest_scan(store, site_id)
+    stored = _by_mac(store.findings(site_id))
+    devices = [assess_device(record, stored.get(record.mac, ()), _answers(store, site_id,
+                             record.mac), site, today, record.mac in latest_macs)
+               for record in store.devices(site_id) if not record.retired]
+    return summarise(site, devices, today, latest_id, action_limit)
+
+
+def assess_one(store: Store, site_id: int, mac: str,
+               today: dt.date | None = None) -> DeviceAssessment:
+    """One device of the site, assessed exactly as assess_site would (for a page refresh)."""
+    record = store.device(site_id, mac)
+    _, latest_macs = _latest_scan(store, site_id)
+    return assess_device(record, store.findings(site_id, record.mac),
+                         _answers(store, site_id, record.mac), store.site(site_id),
+                         today or dt.date.today(), record.mac in latest_macs)
+
+
+def _latest_scan(store: Store, site_id: int) -> tuple[int | None, frozenset[str]]:
+    scans = store.scans(site_id)
+    if not scans:
+        return None, frozenset()
+    return scans[0].id, frozenset(d.mac.lower() for d in store.scan_devices(scans[0].id))
+
+
+def _answers(store: Store, site_id: int, mac: str) -> dict[str, str]:
+    return {item_id: a.value for item_id, a in store.answers(site_id, mac).items()}
+
+
+def _by_mac(records: Iterable[FindingRecord]) -> dict[str, list[FindingRecord]]:
+    grouped: dict[str, list[FindingRecord]] = {}
+    for record in records:
+        grouped.setdefault(record.mac, []).append(record)
+    return grouped

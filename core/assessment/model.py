@@ -1,0 +1,135 @@
+"""What the assessment returns: per device findings, checklist progress and score; site totals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+
+from core.guidance import ChecklistItem, ChecklistProgress
+from core.models import Device, Finding, Severity, Site, Tag
+from core.scoring import Action, DeviceInput, DeviceScore, SiteScore
+from core.store import DeviceRecord, FindingStatus
+
+SEVERITIES = tuple(Severity)  # critical first
+
+
+class Origin(StrEnum):
+    """Where a finding comes from."""
+
+    SCAN = "scan"  # a check found it and the store keeps its lifecycle
+    DERIVED = "derived"  # computed from the tag, the site's networks, dates or answers
+
+
+@dataclass(frozen=True, slots=True)
+class AssessedFinding:
+    """One finding of one device with what people decided about it."""
+
+    finding: Finding
+    status: FindingStatus = FindingStatus.OPEN
+    origin: Origin = Origin.SCAN
+    reason: str = ""
+    who: str = ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is FindingStatus.OPEN
+
+    @property
+    def derived(self) -> bool:
+        return self.origin is Origin.DERIVED
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceAssessment:
+    """One device, assessed: every finding, its checklist, its score and the inputs behind them."""
+
+    record: DeviceRecord
+    device: Device
+    findings: tuple[AssessedFinding, ...]
+    items: tuple[ChecklistItem, ...]
+    answers: Mapping[str, str]
+    checklist: ChecklistProgress
+    score: DeviceScore
+    in_latest_scan: bool
+
+    @property
+    def mac(self) -> str:
+        return self.record.mac
+
+    @property
+    def name(self) -> str:
+        return self.record.display_name
+
+    @property
+    def tag(self) -> Tag:
+        return self.record.tag
+
+    @property
+    def open_findings(self) -> tuple[Finding, ...]:
+        return tuple(a.finding for a in self.findings if a.is_open)
+
+    @property
+    def open_ids(self) -> tuple[str, ...]:
+        """The ids of the open findings, sorted, each once."""
+        return tuple(sorted({f.id for f in self.open_findings}))
+
+    @property
+    def open_counts(self) -> tuple[tuple[Severity, int], ...]:
+        """Open findings per severity, worst first, info and zero counts left out."""
+        return count_open(self.open_findings)
+
+    @property
+    def worst(self) -> Severity | None:
+        ranked = [f for f in self.open_findings if f.severity is not Severity.INFO]
+        return max(ranked, key=lambda f: f.severity.rank).severity if ranked else None
+
+    @property
+    def score_input(self) -> DeviceInput:
+        return DeviceInput(label=self.name, findings=self.open_findings, items=self.items,
+                           answers=self.answers, key=self.mac)
+
+
+@dataclass(frozen=True, slots=True)
+class SiteAssessment:
+    """A site, assessed: its devices worst first, its score, totals and next best actions."""
+
+    site: Site
+    today: dt.date
+    devices: tuple[DeviceAssessment, ...]
+    score: SiteScore
+    actions: tuple[Action, ...]
+    latest_scan_id: int | None = None
+    by_mac: Mapping[str, DeviceAssessment] = field(
+        default_factory=lambda: MappingProxyType({}), compare=False, repr=False)
+
+    @property
+    def severity_counts(self) -> tuple[tuple[Severity, int], ...]:
+        """Open findings per severity over the site, worst first, info and zeros left out."""
+        return count_open(f for d in self.devices for f in d.open_findings)
+
+    @property
+    def checklist_answered(self) -> int:
+        return sum(d.checklist.answered for d in self.devices)
+
+    @property
+    def checklist_total(self) -> int:
+        return sum(d.checklist.total for d in self.devices)
+
+    @property
+    def finding_ids(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(MAC, open finding ids) per device: what every view of the site must agree on."""
+        return tuple((d.mac, d.open_ids) for d in self.devices)
+
+    def device(self, mac: str) -> DeviceAssessment | None:
+        return self.by_mac.get(mac.lower())
+
+
+def count_open(findings: Iterable[Finding]) -> tuple[tuple[Severity, int], ...]:
+    """Counts per severity of the given findings, worst first, info and zeros left out."""
+    counts = dict.fromkeys(SEVERITIES, 0)
+    for finding in findings:
+        counts[finding.severity] += 1
+    return tuple((s, n) for s, n in counts.items() if n and s is not Severity.INFO)

@@ -1,0 +1,35 @@
+"""Guidance: checklists and their evidence, placement by network role, lifecycle dates."""
+
+from core.guidance.checklists import how_for, items_for, load_catalog
+from core.guidance.evidence import ChecklistProgress, Evidence, evidence_for, is_done, progress
+from core.guidance.lifecycle import answer_findings, parse_date, review_reminder, support_reminders
+from core.guidance.placement import (
+    CONSUMER_ON_WORK,
+    GUEST_ON_WORK,
+    HOME_ON_WORK,
+    placement_findings,
+)
+from core.guidance.schema import TRACKS, AnswerType, ChecklistItem, Track
+
+__all__ = [
+    "CONSUMER_ON_WORK",
+    "GUEST_ON_WORK",
+    "HOME_ON_WORK",
+    "TRACKS",
+    "AnswerType",
+    "ChecklistItem",
+    "ChecklistProgress",
+    "Evidence",
+    "Track",
+    "answer_findings",
+    "evidence_for",
+    "how_for",
+    "is_done",
+    "items_for",
+    "load_catalog",
+    "parse_date",
+    "placement_findings",
+    "progress",
+    "review_reminder",
+    "support_reminders",
+]

@@ -1,0 +1,106 @@
+"""Plain view data the window shows: a device page, the dashboard, a password's status."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from core.assessment import AssessedFinding, DeviceAssessment
+from core.guidance import ChecklistItem
+from core.models import Device, Severity, Tag
+
+
+@dataclass(frozen=True)
+class DeviceDetails:
+    """Everything the device page shows about one device, from its assessment."""
+
+    assessment: DeviceAssessment
+
+    @property
+    def device(self) -> Device:
+        return self.assessment.device
+
+    @property
+    def name(self) -> str:
+        return self.assessment.name
+
+    @property
+    def label(self) -> str:
+        return self.assessment.record.label
+
+    @property
+    def tag(self) -> Tag:
+        return self.assessment.tag
+
+    @property
+    def owner(self) -> str:
+        return self.assessment.record.owner
+
+    @property
+    def location(self) -> str:
+        return self.assessment.record.location
+
+    @property
+    def notes(self) -> str:
+        return self.assessment.record.notes
+
+    @property
+    def support_end(self) -> str:
+        return self.assessment.record.support_end
+
+    @property
+    def first_seen(self) -> str:
+        return self.assessment.record.first_seen
+
+    @property
+    def last_seen(self) -> str:
+        return self.assessment.record.last_seen
+
+    @property
+    def findings(self) -> tuple[AssessedFinding, ...]:
+        return self.assessment.findings
+
+    @property
+    def items(self) -> tuple[ChecklistItem, ...]:
+        return self.assessment.items
+
+    @property
+    def answers(self) -> Mapping[str, str]:
+        return self.assessment.answers
+
+    @property
+    def score(self) -> int:
+        return self.assessment.score.value
+
+    @property
+    def score_lines(self) -> tuple[str, ...]:
+        return tuple(f"{line.points:+d}  {line.text}" for line in self.assessment.score.explanation)
+
+
+@dataclass(frozen=True)
+class PasswordStatus:
+    """Whether the keychain works here and whether this device has a password in it."""
+
+    available: bool
+    stored: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    """The site summary the dashboard shows, all plain text and numbers."""
+
+    score: int | None = None
+    explanation: tuple[str, ...] = ()
+    severity_counts: tuple[tuple[Severity, int], ...] = ()
+    checklist_answered: int = 0
+    checklist_total: int = 0
+    changes: tuple[str, ...] = ()
+    placement: tuple[str, ...] = ()
+    actions: tuple[str, ...] = ()
+    action_macs: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def checklist_percent(self) -> int:
+        return round(100 * self.checklist_answered / self.checklist_total) \
+            if self.checklist_total else 0
