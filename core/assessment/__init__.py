@@ -1,6 +1,7 @@
 """The one assessment of a site: the window, the CLI and the report all read their findings here."""
 
 from core.assessment.assess import assess_device, derived_findings, summarise
+from core.assessment.from_scan import assess_scan
 from core.assessment.from_store import assess_one, assess_site
 from core.assessment.model import (
     AssessedFinding,
@@ -17,6 +18,7 @@ __all__ = [
     "SiteAssessment",
     "assess_device",
     "assess_one",
+    "assess_scan",
     "assess_site",
     "count_open",
     "derived_findings",

@@ -14,6 +14,7 @@ from core.errors import KnownError
 SUBCOMMAND_MODULES: tuple[str, ...] = (
     "core.cli.report_cmd",
     "core.cli.checklist_cmd",
+    "core.cli.score_cmd",
     "core.cli.store_cmds",
     "core.cli.scan_cmd",
 )

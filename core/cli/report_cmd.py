@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
+from core.assessment import assess_scan
 from core.errors import DataFileError
+from core.models import Site
 from core.report import ReportContext, findings_csv, html_report
-from core.scan import scan_from_json
+from core.scan import read_scan_file
 
 
 def register(subparsers: Any) -> None:
@@ -56,22 +57,10 @@ def _site_text(args: argparse.Namespace) -> str:
 
 
 def _json_text(args: argparse.Namespace) -> str:
-    result = scan_from_json(_read_json(args.scan_json))
+    result = read_scan_file(args.scan_json)
+    assessment = assess_scan(result, Site(id=0, name=args.site))
+    context = ReportContext(site=args.site, client=args.client, prepared_by=args.prepared_by,
+                            scan=result.info)
     if args.format == "csv":
-        text = findings_csv(result)
-    else:
-        text = html_report(result, ReportContext(site=args.site, client=args.client,
-                                                 prepared_by=args.prepared_by))
-    return text
-
-
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise DataFileError(f"Cannot read the scan file {path}: {error}",
-                            "Give the file that `iot-hygiene scan --json` wrote.") from error
-    if not isinstance(doc, dict) or "devices" not in doc:
-        raise DataFileError(f"{path} is not a scan JSON document.",
-                            "Give the file that `iot-hygiene scan --json` wrote.")
-    return doc
+        return findings_csv(assessment, context)
+    return html_report(assessment, context)

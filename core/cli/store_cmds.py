@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from core.assessment import assess_site
 from core.cli.text import terminal_safe
 from core.store import Changes, Store
 
@@ -68,13 +69,21 @@ def cmd_site_add(args: argparse.Namespace) -> int:
 
 def cmd_devices(args: argparse.Namespace) -> int:
     with _open(args) as store:
-        devices = store.devices(store.site_by_name(args.site).id)
-    print(f"{'MAC':<18} {'IP':<16} {'TAG':<8} {'LAST SEEN':<22} NAME")
+        site_id = store.site_by_name(args.site).id
+        devices = store.devices(site_id)
+        assessed = assess_site(store, site_id)
+    print(f"{'MAC':<18} {'IP':<16} {'TAG':<8} {'SCORE':<6} {'OPEN ISSUES':<22} "
+          f"{'LAST SEEN':<20} NAME")
     for d in devices:
         ip = d.latest.ip if d.latest else ""
-        retired = "  (retired)" if d.retired else ""
-        print(f"{d.mac:<18} {ip:<16} {d.tag.value:<8} {d.last_seen[:19]:<22} "
-              f"{_clean(d.display_name)}{retired}")
+        found = assessed.device(d.mac)
+        score = str(found.score.value) if found else "-"
+        issues = (", ".join(f"{n} {s.value}" for s, n in found.open_counts) or "none") \
+            if found else "-"
+        notes = "  (retired)" if d.retired else ""
+        notes += "  (not in the latest scan)" if found and not found.in_latest_scan else ""
+        print(f"{d.mac:<18} {ip:<16} {d.tag.value:<8} {score:<6} {issues:<22} "
+              f"{d.last_seen[:19]:<20} {_clean(d.display_name)}{notes}")
     print(f"{len(devices)} devices")
     return 0
 

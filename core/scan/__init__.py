@@ -4,6 +4,7 @@ from core.scan.jsonio import (
     SCHEMA_VERSION,
     device_from_json,
     device_to_json,
+    read_scan_file,
     scan_from_json,
     scan_to_json,
 )
@@ -13,6 +14,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "device_from_json",
     "device_to_json",
+    "read_scan_file",
     "run_scan",
     "scan_from_json",
     "scan_to_json",

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
+from core.errors import DataFileError
 from core.models import (
     ArpMode,
     Category,
@@ -174,3 +177,19 @@ def _upnp_from_json(u: dict[str, Any] | None) -> UpnpInfo | None:
         services=tuple(str(s) for s in u.get("services", [])),
         server=str(u.get("server", "")),
     )
+
+
+def read_scan_file(path: Path) -> ScanResult:
+    """The scan a `scan --json` file holds; a clear DataFileError for anything else."""
+    hint = "Give the file that `iot-hygiene scan --json` wrote."
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise DataFileError(f"Cannot read the scan file {path}: {error}", hint) from error
+    if not isinstance(doc, dict) or "devices" not in doc:
+        raise DataFileError(f"{path} is not a scan JSON document.", hint)
+    try:
+        return scan_from_json(doc)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise DataFileError(f"{path} is not a valid scan JSON document ({error!r}).",
+                            hint) from error

@@ -27,10 +27,10 @@ def test_help_lists_usage() -> None:
 
 def test_report_from_a_scan_json_file(tmp_path: Path) -> None:
     from core.scan.jsonio import scan_to_json
-    from tests.core.test_report import _result
+    from tests.core.test_report import _scan
 
     scan = tmp_path / "scan.json"
-    scan.write_text(json.dumps(scan_to_json(_result("front door"))))
+    scan.write_text(json.dumps(scan_to_json(_scan("front door"))))
     out = tmp_path / "report.html"
     proc = subprocess.run([sys.executable, "-m", "core", "report", str(scan), "-o", str(out),
                            "--site", "Acme"], capture_output=True, text=True, timeout=30)

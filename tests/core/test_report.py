@@ -6,13 +6,14 @@ import csv
 import io
 from html.parser import HTMLParser
 
+from core.assessment import SiteAssessment, assess_scan
 from core.models import ArpMode, Device, Finding, ScanInfo, ScanResult, Severity
-from core.report.render import ReportContext, findings_csv, html_report
+from core.report import ReportContext, findings_csv, html_report
 
 HOSTILE = "<b>x</b><script>alert(1)</script>\u202eevil"
 
 
-def _result(label: str = HOSTILE) -> ScanResult:
+def _scan(label: str = HOSTILE) -> ScanResult:
     finding = Finding(id="telnet-open", severity=Severity.HIGH, title="Telnet is open",
                       evidence=f"banner: {label}", fix="Turn telnet off.",
                       refs=("ETSI EN 303 645 5.5-1",), port=23)
@@ -24,6 +25,10 @@ def _result(label: str = HOSTILE) -> ScanResult:
     info = ScanInfo(interface="eth0", network="10.0.0.0/24", mode=ArpMode.KERNEL,
                     started="2026-11-22T06:00:00Z", finished="2026-11-22T06:00:03Z")
     return ScanResult(info=info, devices=devices)
+
+
+def _result(label: str = HOSTILE) -> SiteAssessment:
+    return assess_scan(_scan(label))
 
 
 class _Collector(HTMLParser):
@@ -67,4 +72,10 @@ def test_csv_has_one_row_per_finding_and_defuses_formulas() -> None:
     assert rows[0][0] == "device"
     assert len(rows) == 2
     assert rows[1][0].startswith("'=")
-    assert rows[1][4] == "telnet-open"
+    assert rows[1][rows[0].index("finding")] == "telnet-open"
+
+
+def test_every_csv_cell_is_formula_safe() -> None:
+    rows = list(csv.reader(io.StringIO(findings_csv(_result("x")))))
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+    assert rows[1][rows[0].index("severity")] == "high"
