@@ -3,37 +3,17 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import sys
 import traceback
 from collections.abc import Sequence
-from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtWidgets import QApplication
 
+from core.logs import LOG_FILE_NAME, close_logging, setup_logging
 from core.paths import log_dir
 
-LOG_FILE_NAME = "iot-hygiene.log"
 log = logging.getLogger("gui")
-_handler_marker = "_iot_hygiene_handler"
-
-
-def setup_logging(directory: Path | None = None) -> Path:
-    """Send the app's log to a rotating file in the log folder, once; returns the file path."""
-    path = (directory or log_dir()) / LOG_FILE_NAME
-    root = logging.getLogger()
-    for handler in root.handlers:
-        if getattr(handler, _handler_marker, False):
-            return Path(getattr(handler, "baseFilename", path))
-    handler = logging.handlers.RotatingFileHandler(
-        path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    setattr(handler, _handler_marker, True)
-    root.addHandler(handler)
-    if root.level == logging.NOTSET or root.level > logging.INFO:
-        root.setLevel(logging.INFO)
-    return path
 
 
 # Worker threads (scan, save) run Python too; a short GIL switch interval lets the GUI thread
@@ -43,15 +23,6 @@ GIL_SWITCH_SECONDS = 0.001
 
 def tune_runtime() -> None:
     sys.setswitchinterval(GIL_SWITCH_SECONDS)
-
-
-def close_logging() -> None:
-    """Remove and close the app's log handler (used at exit and by tests)."""
-    root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, _handler_marker, False):
-            root.removeHandler(handler)
-            handler.close()
 
 
 def handle_exception(kind: type[BaseException], exc: BaseException,

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 from collections.abc import Sequence
 
 from core import __version__
+from core.cli.exit_codes import EXIT_BUG, EXIT_CANCELLED, EXIT_ERROR, EXIT_OK, EXIT_USAGE
 from core.errors import KnownError
+from core.logs import log_file, setup_logging
+
+log = logging.getLogger(__name__)
 
 # Each module listed here exposes `register(subparsers)`; it sets `func(args) -> int` as default.
 SUBCOMMAND_MODULES: tuple[str, ...] = (
@@ -19,10 +24,8 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "core.cli.scan_cmd",
 )
 
-EXIT_OK = 0
-EXIT_ERROR = 1  # a problem the user can act on (message printed)
-EXIT_USAGE = 2  # bad arguments (argparse)
-EXIT_CANCELLED = 130
+__all__ = ["EXIT_BUG", "EXIT_CANCELLED", "EXIT_ERROR", "EXIT_OK", "EXIT_USAGE", "build_parser",
+           "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,8 +49,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
+    _start_logging()
     try:
-        return int(args.func(args))
+        return int(args.func(args)) or EXIT_OK
     except KnownError as error:
         print(f"iot-hygiene: {error.message}", file=sys.stderr)
         if error.hint:
@@ -56,3 +60,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("iot-hygiene: cancelled", file=sys.stderr)
         return EXIT_CANCELLED
+    except Exception as error:  # a bug: say where the details are instead of a bare traceback
+        log.exception("command %s failed", args.command)
+        print(f"iot-hygiene: unexpected error ({type(error).__name__}: {error}). "
+              f"Details are in {log_file()}", file=sys.stderr)
+        return EXIT_BUG
+
+
+def _start_logging() -> None:
+    try:
+        setup_logging()
+    except OSError as error:  # a read-only home must not stop a scan
+        print(f"iot-hygiene: not logging to a file ({error})", file=sys.stderr)

@@ -13,16 +13,12 @@ from typing import Any
 from core import discovery
 from core.cancel import CancelToken
 from core.checks import CheckOptions, Consent, consent_from_cli
+from core.cli.exit_codes import EXIT_CANCELLED, EXIT_OK, EXIT_USAGE
 from core.cli.text import terminal_safe
 from core.discovery import MODES, ScanRequest
 from core.errors import NotFoundError
 from core.models import Device, ScanResult, Severity
 from core.scan import run_scan, scan_to_json
-
-EXIT_OK = 0  # scan finished (even if it found nothing)
-EXIT_ERROR = 1  # a problem the user can act on: no such interface, needs rights, too large...
-EXIT_USAGE = 2  # bad arguments
-EXIT_CANCELLED = 130  # interrupted (Ctrl-C); what was found so far is still printed
 
 
 def register(subparsers: Any) -> None:
