@@ -48,13 +48,15 @@ def _changes(store: Store, site_id: int) -> tuple[str, ...]:
     if len(scans) < 2:
         return (_tr("This is the first scan of this site."),) if scans else ()
     changes = store.changes(site_id)
-    if changes.is_empty:
-        return (_tr("Nothing changed."),)
-    lines = []
+    lines = [] if not changes.is_empty else [_tr("Nothing to act on.")]
     for refs, text in ((changes.new_devices, "{0} new: {1}"),
                        (changes.gone_devices, "{0} missing: {1}")):
         if refs:
             lines.append(_tr(text).format(len(refs), _names(r.name for r in refs)))
+    for identity in changes.identity_changes:
+        lines.append(_tr("{0} now says its {1} is {2} (was {3})").format(
+            isolate(identity.device.name, 40), identity.field, isolate(identity.new, 40),
+            isolate(identity.old, 40)))
     for change in changes.port_changes:
         if change.opened:
             lines.append(_tr("New open ports on {0}: {1}").format(
@@ -64,6 +66,9 @@ def _changes(store: Store, site_id: int) -> tuple[str, ...]:
         if kind:
             lines.append(_tr(text).format(len(kind), _names(
                 (f"{c.finding.title} ({c.device.name})" for c in kind), 90)))
+    if changes.detail_count:
+        lines.append(_tr("{0} minor changes (addresses, services, short-lived ports).").format(
+            changes.detail_count))
     return tuple(lines)
 
 

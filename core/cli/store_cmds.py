@@ -7,7 +7,7 @@ from typing import Any
 
 from core.assessment import assess_site
 from core.cli.text import terminal_safe
-from core.store import Changes, Store
+from core.store import Changes, PortChange, Store
 
 _clean = terminal_safe  # names come from the network: never let them send control codes
 
@@ -37,6 +37,8 @@ def register(subparsers: Any) -> None:
         if name == "changes":
             parser.add_argument("--from", dest="old", type=int, metavar="SCAN_ID")
             parser.add_argument("--to", dest="new", type=int, metavar="SCAN_ID")
+            parser.add_argument("--all", action="store_true",
+                                help="also list minor changes (addresses, services, ...)")
     export = subparsers.add_parser("export", help="write a site to one file for another machine")
     export.add_argument("--site", required=True, metavar="NAME")
     export.add_argument("file")
@@ -104,32 +106,55 @@ def cmd_history(args: argparse.Namespace) -> int:
 def cmd_changes(args: argparse.Namespace) -> int:
     with _open(args) as store:
         changes = store.changes(store.site_by_name(args.site).id, args.old, args.new)
-    for line in describe_changes(changes):
+    for line in describe_changes(changes, details=args.all):
         print(line)
     return 0
 
 
-def describe_changes(c: Changes) -> list[str]:
-    """The changes as plain lines for a terminal."""
+def describe_changes(c: Changes, details: bool = False) -> list[str]:
+    """The changes as plain lines for a terminal: what to act on, then (on demand) the rest."""
     old = f"scan #{c.old_scan_id}" if c.old_scan_id else "nothing (first scan)"
     lines = [f"Changes from {old} to scan #{c.new_scan_id}:"]
     lines += [f"  new device      {d.mac} {d.ip} {_clean(d.name)}" for d in c.new_devices]
     lines += [f"  device gone     {d.mac} {d.ip} {_clean(d.name)}" for d in c.gone_devices]
-    lines += [f"  address changed {_clean(i.device.name)}: {', '.join(i.old_ips)} -> "
-              f"{', '.join(i.new_ips)}" for i in c.ip_changes]
-    for p in c.port_changes:
-        parts = [f"opened {', '.join(map(str, p.opened))}"] if p.opened else []
-        parts += [f"closed {', '.join(map(str, p.closed))}"] if p.closed else []
-        lines.append(f"  ports           {_clean(p.device.name)}: {'; '.join(parts)}")
+    lines += [f"  identity        {_clean(i.device.name)}: {i.field} {_clean(i.old)} -> "
+              f"{_clean(i.new)}" for i in c.identity_changes]
+    lines += [f"  ports           {_clean(p.device.name)}: {_port_text(p)}"
+              for p in c.port_changes]
     lines += [f"  new finding     {_clean(f.device.name)}: {f.finding.severity.value} "
               f"{_clean(f.finding.title)}" for f in c.new_findings]
     lines += [f"  fixed           {_clean(f.device.name)}: {_clean(f.finding.title)}"
               for f in c.fixed_findings]
+    if c.is_empty:
+        lines.append("  nothing to act on")
+    if details:
+        lines += _detail_lines(c)
+    elif c.detail_count:
+        lines.append(f"  ({c.detail_count} minor changes: addresses, services, ephemeral ports; "
+                     "see them with --all)")
+    return lines
+
+
+def _detail_lines(c: Changes) -> list[str]:
+    lines = ["Details:"]
+    lines += [f"  address changed {_clean(i.device.name)}: {', '.join(i.old_ips)} -> "
+              f"{', '.join(i.new_ips)}" for i in c.ip_changes]
     lines += [f"  new service     {_clean(s.device.name)}: {_clean(s.service.type)} port "
               f"{s.service.port}" for s in c.new_services]
-    if c.is_empty:
-        lines.append("  nothing changed")
-    return lines
+    lines += [f"  ephemeral ports {_clean(p.device.name)}: {_port_text(p)}"
+              for p in c.ephemeral_port_changes]
+    lines += [f"  info            {_clean(f.device.name)}: {_clean(f.finding.title)}"
+              for f in c.info_changes]
+    lines += [f"  not seen        {d.mac} {d.ip} {_clean(d.name)} (answers ARP only: "
+              "gone if the next scan misses it too)" for d in c.unconfirmed_gone]
+    lines += [f"  back            {d.mac} {d.ip} {_clean(d.name)}" for d in c.returned_devices]
+    return lines if len(lines) > 1 else ["Details: none"]
+
+
+def _port_text(p: PortChange) -> str:
+    parts = [f"opened {', '.join(map(str, p.opened))}"] if p.opened else []
+    parts += [f"closed {', '.join(map(str, p.closed))}"] if p.closed else []
+    return "; ".join(parts)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -130,26 +130,52 @@ class ServiceChange:
 
 
 @dataclass(frozen=True, slots=True)
+class IdentityChange:
+    """A known MAC that now says it is something else: vendor, category or model changed."""
+
+    device: DeviceRef
+    field: str  # "vendor" | "category" | "model"
+    old: str
+    new: str
+
+
+@dataclass(frozen=True, slots=True)
 class Changes:
-    """What changed on a site between two scans (old_scan_id None: the first scan)."""
+    """What changed on a site between two scans (old_scan_id None: the first scan).
+
+    The first group is what a person should act on (`is_empty` looks only at it); the details
+    (address moves, new services, ephemeral ports, info items, unconfirmed absences) are kept
+    for whoever asks for them.
+    """
 
     site_id: int
     old_scan_id: int | None
     new_scan_id: int
-    new_devices: tuple[DeviceRef, ...] = ()
-    gone_devices: tuple[DeviceRef, ...] = ()
+    new_devices: tuple[DeviceRef, ...] = ()  # never seen at this site before
+    gone_devices: tuple[DeviceRef, ...] = ()  # not found by a scan that would have seen it
+    port_changes: tuple[PortChange, ...] = ()  # outside the ephemeral range
+    new_findings: tuple[FindingChange, ...] = ()  # above info
+    fixed_findings: tuple[FindingChange, ...] = ()  # above info
+    identity_changes: tuple[IdentityChange, ...] = ()
+    # -- details, on demand
     ip_changes: tuple[IpChange, ...] = ()
-    port_changes: tuple[PortChange, ...] = ()
-    new_findings: tuple[FindingChange, ...] = ()
-    fixed_findings: tuple[FindingChange, ...] = ()
     new_services: tuple[ServiceChange, ...] = ()
+    ephemeral_port_changes: tuple[PortChange, ...] = ()
+    info_changes: tuple[FindingChange, ...] = ()  # info items that came or went
+    unconfirmed_gone: tuple[DeviceRef, ...] = ()  # ARP-only, or outside what the scan covered
+    returned_devices: tuple[DeviceRef, ...] = ()  # seen before, missing last time, back now
 
     @property
     def is_empty(self) -> bool:
-        return not (
-            self.new_devices or self.gone_devices or self.ip_changes or self.port_changes
-            or self.new_findings or self.fixed_findings or self.new_services
-        )
+        """Nothing a person should act on."""
+        return not (self.new_devices or self.gone_devices or self.port_changes
+                    or self.new_findings or self.fixed_findings or self.identity_changes)
+
+    @property
+    def detail_count(self) -> int:
+        return (len(self.ip_changes) + len(self.new_services) + len(self.ephemeral_port_changes)
+                + len(self.info_changes) + len(self.unconfirmed_gone)
+                + len(self.returned_devices))
 
 
 @dataclass(frozen=True, slots=True)

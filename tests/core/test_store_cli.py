@@ -48,8 +48,10 @@ def test_full_cli_flow(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     code, out, _ = _run(capsys, "--db", db, "history", "--site", "Office")
     assert out.count("#") == 2 and "1 high" in out
     code, out, _ = _run(capsys, "--db", db, "changes", "--site", "Office")
-    assert "device gone" in out and "192.0.2.1 -> 192.0.2.5" in out
-    assert "fixed" in out and "closed 23" in out
+    assert "fixed" in out and "closed 23" in out and "2 minor changes" in out
+    assert "192.0.2.1 -> 192.0.2.5" not in out  # an address move is a detail
+    code, out, _ = _run(capsys, "--db", db, "changes", "--site", "Office", "--all")
+    assert "not seen" in out and "192.0.2.1 -> 192.0.2.5" in out
     export = tmp_path / "office.json"
     code, out, _ = _run(capsys, "--db", db, "export", "--site", "Office", str(export))
     assert code == 0 and export.exists()

@@ -88,3 +88,13 @@ def test_report_from_a_lab_scan_escapes_and_lists_findings(
     _cli(office, tmp_path / "db.sqlite3", "report", str(scan_file), "-o", str(out))
     page = out.read_text()
     assert "Telnet" in page and "<script" not in page.lower()
+
+
+def test_back_to_back_scans_of_a_calm_office_change_nothing(office: Office,
+                                                            tmp_path: Path) -> None:
+    db = tmp_path / "calm.sqlite3"
+    for _ in range(2):
+        _scan(office, db, "--save", "--site", "Calm")
+    changes = _cli(office, db, "changes", "--site", "Calm")
+    assert "nothing to act on" in changes, changes
+    assert "new device" not in changes and "device gone" not in changes
