@@ -127,7 +127,7 @@ class Session:
 def row_of(device: DeviceAssessment) -> DeviceRow:
     """The table row of an assessed device."""
     return DeviceRow(device=device.device, name=device.record.label, tag=device.tag,
-                     score=device.score.value, open_counts=device.open_counts,
+                     score=device.score_value, open_counts=device.open_counts,
                      assessment=device).with_haystack()
 
 

@@ -30,7 +30,7 @@ def build_dashboard(store: Store, site: SiteAssessment) -> DashboardData:
     explanation = [f"{line.points:+d}  {line.text}" if n else line.text
                    for n, line in enumerate(site.score.explanation)]
     if site.score.lowest is not None:
-        lowest = min(site.devices, key=lambda d: d.score.value)
+        lowest = min((d for d in site.devices if d.scored), key=lambda d: d.score.value)
         explanation.append(_tr("Lowest: {0} ({1}).").format(
             isolate(lowest.name, 40), site.score.lowest))
     return DashboardData(

@@ -69,8 +69,8 @@ class DeviceDetails:
         return self.assessment.answers
 
     @property
-    def score(self) -> int:
-        return self.assessment.score.value
+    def score(self) -> int | None:
+        return self.assessment.score_value
 
     @property
     def score_lines(self) -> tuple[str, ...]:

@@ -30,7 +30,7 @@ def assess_device(record: DeviceRecord, stored: Iterable[FindingRecord],
     device = record.latest or Device(mac=record.mac)
     answers = MappingProxyType(dict(answers))
     findings = (*_stored(stored), *_derived(device, record, site, answers, today))
-    items = items_for(device.category, device.vendor)
+    items = () if device.is_self else items_for(device.category, device.vendor)
     open_findings = [a.finding for a in findings if a.is_open]
     return DeviceAssessment(
         record=record, device=device, findings=findings, items=items, answers=answers,
@@ -43,10 +43,11 @@ def summarise(site: Site, devices: Sequence[DeviceAssessment], today: dt.date,
               action_limit: int = ACTION_LIMIT) -> SiteAssessment:
     """The site: devices worst first, the site score and the next best actions across it."""
     ordered = tuple(sorted(devices, key=_worst_first))
+    scored = [d for d in ordered if d.scored]
     return SiteAssessment(
         site=site, today=today, devices=ordered,
-        score=site_score([d.score for d in ordered]),
-        actions=next_best_actions([d.score_input for d in ordered], limit=action_limit),
+        score=site_score([d.score for d in scored]),
+        actions=next_best_actions([d.score_input for d in scored], limit=action_limit),
         latest_scan_id=latest_scan_id,
         by_mac=MappingProxyType({d.mac: d for d in ordered}))
 

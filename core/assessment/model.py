@@ -56,12 +56,28 @@ class DeviceAssessment:
     in_latest_scan: bool
 
     @property
-    def mac(self) -> str:
-        return self.record.mac
+    def is_self(self) -> bool:
+        """The computer that scanned: it gets no checklist and no score."""
+        return self.device.is_self
+
+    @property
+    def scored(self) -> bool:
+        """Counts in the site score: a real device the latest scan saw."""
+        return self.in_latest_scan and not self.is_self
+
+    @property
+    def score_value(self) -> int | None:
+        """The score to show (None for the scanning computer)."""
+        return None if self.is_self else self.score.value
 
     @property
     def name(self) -> str:
-        return self.record.display_name
+        return "This computer" if self.is_self and not self.record.label \
+            else self.record.display_name
+
+    @property
+    def mac(self) -> str:
+        return self.record.mac
 
     @property
     def tag(self) -> Tag:

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from core.assessment import SiteAssessment, assess_scan, assess_site
+from core.assessment import DeviceAssessment, SiteAssessment, assess_scan, assess_site
 from core.cli.text import terminal_safe
 from core.errors import DataFileError
 from core.models import Site
@@ -39,17 +39,24 @@ def describe(site: SiteAssessment) -> list[str]:
     """Scores, open issues and next best actions as plain terminal lines."""
     lines = []
     for device in site.devices:
-        note = " (held at the cap: critical problem open)" if device.score.capped else ""
         issues = ", ".join(f"{n} {s.value}" for s, n in device.open_counts) or "no open issues"
-        lines.append(f"{device.score.value:3d}/100  {terminal_safe(device.name)}  "
-                     f"[{issues}]{note}")
-    value = "-" if site.score.value is None else site.score.value
+        value = "  -" if device.score_value is None else f"{device.score_value:3d}"
+        lines.append(f"{value}/100  {terminal_safe(device.name)}  [{issues}]{_note(device)}")
+    total = "-" if site.score.value is None else str(site.score.value)
     counts = ", ".join(f"{n} {s.value}" for s, n in site.severity_counts) or "no open issues"
-    lines.append(f"\nSite: {value}/100 over {site.score.device_count} devices; {counts}")
+    lines.append(f"\nSite: {total}/100 over {site.score.device_count} devices; {counts}")
     if site.actions:
         lines.append("\nNext best actions:")
         lines += [f"{n}. {terminal_safe(a.summary)}" for n, a in enumerate(site.actions, 1)]
     return lines
+
+
+def _note(device: DeviceAssessment) -> str:
+    if device.is_self:
+        return " (the scanning computer: not scored)"
+    if not device.in_latest_scan:
+        return " (not in the latest scan: not counted in the site score)"
+    return " (held at the cap: critical problem open)" if device.score.capped else ""
 
 
 def _assessment(args: argparse.Namespace) -> SiteAssessment:

@@ -79,7 +79,7 @@ def cmd_devices(args: argparse.Namespace) -> int:
     for d in devices:
         ip = d.latest.ip if d.latest else ""
         found = assessed.device(d.mac)
-        score = str(found.score.value) if found else "-"
+        score = str(found.score_value) if found and found.score_value is not None else "-"
         issues = (", ".join(f"{n} {s.value}" for s, n in found.open_counts) or "none") \
             if found else "-"
         notes = "  (retired)" if d.retired else ""

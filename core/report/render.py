@@ -38,7 +38,7 @@ def findings_csv(site: SiteAssessment, context: ReportContext = ReportContext())
         for item in _reported(device.findings):
             f = item.finding
             writer.writerow([_csv_safe(str(cell)) for cell in (
-                device.name, device.device.ip, device.mac, device.tag.value, device.score.value,
+                device.name, device.device.ip, device.mac, device.tag.value, _score(device),
                 f.severity.value, f.id, item.status.value, item.origin.value, f.title,
                 f.port or "", f.evidence, f.fix, "; ".join(f.refs))])
     return out.getvalue()
@@ -116,7 +116,7 @@ def _device_table(site: SiteAssessment) -> str:
         f"<tr><td>{_e(d.name)}{_absent(d)}</td><td>{_e(d.device.vendor)}</td>"
         f"<td>{_e(d.device.model)}</td><td class='addr'>{_e(d.device.ip)}</td>"
         f"<td class='addr'>{_e(d.mac)}{' (private)' if d.device.mac_random else ''}</td>"
-        f"<td>{_e(d.tag.value)}</td><td>{d.score.value}</td>"
+        f"<td>{_e(d.tag.value)}</td><td>{_score(d) or '—'}</td>"
         f"<td class='sev-{_e(d.worst.value if d.worst else 'none')}'>"
         f"{_e(', '.join(f'{n} {s.value}' for s, n in d.open_counts) or 'none')}</td></tr>"
         for d in site.devices
@@ -131,7 +131,11 @@ def _absent(device: DeviceAssessment) -> str:
 def _device_section(device: DeviceAssessment) -> str:
     items = "".join(_finding_item(a) for a in _reported(device.findings) if a.is_open)
     return (f"<section><h3>{_e(device.name)} <small>{_e(device.device.ip)} · {_e(device.mac)}"
-            f" · score {device.score.value}</small></h3><ol>{items}</ol></section>")
+            f" · score {_score(device) or '—'}</small></h3><ol>{items}</ol></section>")
+
+
+def _score(device: DeviceAssessment) -> str:
+    return "" if device.score_value is None else str(device.score_value)
 
 
 def _finding_item(item: AssessedFinding) -> str:
