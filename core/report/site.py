@@ -1,32 +1,30 @@
-"""A saved site's client report: its assessment (what the window shows) rendered."""
+"""A saved site's client report in any format, from its assessment (what the window shows)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from core.assessment import assess_site
-from core.errors import NotFoundError
-from core.models import ArpMode, ScanInfo
-from core.report.render import ReportContext, findings_csv, html_report
-from core.store import ScanSummary, Store
+from core.report.content import ReportContext, ReportData, site_report_data
+from core.report.render import html_report
+from core.report.tables import findings_csv, inventory_csv, site_json
+from core.store import Store
+
+TEXT_FORMATS = ("html", "csv", "inventory-csv", "json")
 
 
 def site_report(store: Store, site_id: int, fmt: str = "html", prepared_by: str = "",
-                today: dt.date | None = None) -> str:
-    """The report text (`html` or `csv`) for the site as people left it."""
-    site = store.site(site_id)
-    scans = store.scans(site_id)
-    if not scans:
-        raise NotFoundError("This site has no scan to report on yet.", "Run a scan first.")
-    assessment = assess_site(store, site_id, today)
-    context = ReportContext(site=site.name, client=site.client, prepared_by=prepared_by,
-                            scan=scan_info(scans[0]))
-    return findings_csv(assessment, context) if fmt == "csv" else html_report(assessment, context)
+                today: dt.date | None = None, context: ReportContext | None = None) -> str:
+    """The report text (html, csv, inventory-csv or json) for the site as people left it."""
+    base = context or ReportContext(prepared_by=prepared_by)
+    return render_text(site_report_data(store, site_id, base, today), fmt)
 
 
-def scan_info(summary: ScanSummary) -> ScanInfo:
-    """The ScanInfo of a saved scan."""
-    return ScanInfo(interface=summary.interface, network=summary.network,
-                    mode=ArpMode(summary.mode), started=summary.started,
-                    finished=summary.finished, version=summary.version,
-                    checks_run=summary.checks_run, consent=summary.consent)
+def render_text(data: ReportData, fmt: str) -> str:
+    """One of the text formats of a report's content."""
+    if fmt == "csv":
+        return findings_csv(data.assessment, bom=True)
+    if fmt == "inventory-csv":
+        return inventory_csv(data.assessment)
+    if fmt == "json":
+        return site_json(data)
+    return html_report(data)

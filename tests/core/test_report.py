@@ -8,9 +8,9 @@ from html.parser import HTMLParser
 
 from core.assessment import SiteAssessment, assess_scan
 from core.models import ArpMode, Device, Finding, ScanInfo, ScanResult, Severity
-from core.report import ReportContext, findings_csv, html_report
+from core.report import ReportContext, ReportData, findings_csv, html_report, scan_report_data
 
-HOSTILE = "<b>x</b><script>alert(1)</script>\u202eevil"
+HOSTILE = "<marquee>x</marquee><script>alert(1)</script>\u202eevil"
 
 
 def _scan(label: str = HOSTILE) -> ScanResult:
@@ -31,6 +31,10 @@ def _result(label: str = HOSTILE) -> SiteAssessment:
     return assess_scan(_scan(label))
 
 
+def _data(label: str = HOSTILE, site: str = "") -> ReportData:
+    return scan_report_data(_result(label), ReportContext(site=site, scan=_scan(label).info))
+
+
 class _Collector(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
@@ -45,17 +49,17 @@ class _Collector(HTMLParser):
 
 
 def test_html_report_escapes_hostile_names() -> None:
-    page = html_report(_result(), ReportContext(site="Acme <Dental>"))
+    page = html_report(_data(site="Acme <Dental>"))
     parser = _Collector()
     parser.feed(page)
     assert "script" not in parser.tags
-    assert "b" not in parser.tags
+    assert "marquee" not in parser.tags
     assert any("<script>alert(1)</script>" in t for t in parser.text)
     assert "Acme <Dental>" in "".join(parser.text)
 
 
 def test_html_report_lists_findings_with_fix_and_reference() -> None:
-    page = html_report(_result("camera"))
+    page = html_report(_data("camera"))
     assert "Telnet is open" in page
     assert "Turn telnet off." in page
     assert "ETSI EN 303 645 5.5-1" in page
@@ -63,7 +67,7 @@ def test_html_report_lists_findings_with_fix_and_reference() -> None:
 
 
 def test_html_report_bounds_huge_names() -> None:
-    page = html_report(_result("A" * 10_000))
+    page = html_report(_data("A" * 10_000))
     assert "A" * 2001 not in page
 
 

@@ -44,9 +44,11 @@ def _site_with_two_scans(store: Store) -> int:
 
 def test_html_report_uses_latest_scan_names_and_statuses(store: Store) -> None:
     page = site_report(store, _site_with_two_scans(store), prepared_by="Sam")
-    assert "Title of telnet-open" in page
-    assert "Title of rtsp-open" not in page  # marked fixed by a person
-    assert "Title of old-problem" not in page  # only in the older scan
+    findings = page.split("<h2 class='page'>Findings</h2>")[1].split("<h2")[0]
+    assert "Title of telnet-open" in findings
+    assert "Title of rtsp-open" not in findings  # marked fixed by a person
+    assert "Title of old-problem" not in findings  # only in the older scan
+    assert "Fixed on &lt;b&gt;Front door&lt;/b&gt; camera: Title of old-problem" in page
     assert "&lt;b&gt;Front door&lt;/b&gt; camera" in page and "<b>Front door" not in page
     assert "printer is replaced next month" in page
     assert "Dr Lee" in page and "Sam" in page
@@ -54,7 +56,7 @@ def test_html_report_uses_latest_scan_names_and_statuses(store: Store) -> None:
 
 def test_csv_report_rows_match_open_and_accepted_findings(store: Store) -> None:
     text = site_report(store, _site_with_two_scans(store), fmt="csv")
-    rows = list(csv.DictReader(io.StringIO(text)))
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
     assert sorted(r["finding"] for r in rows) == ["http-admin-cleartext", "telnet-open"]
     assert {r["device"] for r in rows if r["finding"] == "telnet-open"} == {
         "<b>Front door</b> camera"}

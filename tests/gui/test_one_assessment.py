@@ -97,10 +97,11 @@ def test_window_cli_and_report_agree(qtbot: QtBot, make_window: WindowFactory,
         page = site_report(store, site_id)
         table = site_report(store, site_id, fmt="csv")
     summary = ", ".join(f"{n} {s.value}" for s, n in truth.severity_counts)
-    assert f"<th>Open issues</th><td>{summary}</td>" in page
-    assert f"<th>Site score</th><td>{truth.score.value} / 100</td>" in page
+    assert f"Open issues: {summary}." in page
+    assert f"The site scores <b>{truth.score.value} out of 100</b> over 2 devices" in page
     assert "Home device" in page or HOME_ON_WORK in table
-    csv_rows = list(csv.DictReader(io.StringIO(table)))
+    assert table.startswith("\ufeff")  # UTF-8 with BOM, for spreadsheets
+    csv_rows = list(csv.DictReader(io.StringIO(table.removeprefix("\ufeff"))))
     by_device: dict[str, set[str]] = {}
     for row in csv_rows:
         if row["status"] == "open":

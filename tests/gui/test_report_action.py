@@ -27,7 +27,7 @@ def test_save_report_writes_the_chosen_format(qtbot: QtBot, make_window: WindowF
         assert text.startswith("<!DOCTYPE html>")
         assert "Telnet" in text and "<script" not in text.lower()
     else:
-        assert text.startswith("device,ip,mac,tag,device_score,severity,finding")
+        assert text.startswith("\ufeffdevice,ip,mac,tag,device_score,severity,finding")
     qtbot.waitUntil(lambda: "Report saved" in window.statusBar().currentMessage())
 
 
