@@ -16,6 +16,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "core.cli.checklist_cmd",
     "core.cli.store_cmds",
     "core.cli.scan_cmd",
+    "core.cli.data_cmd",
 )
 
 EXIT_OK = 0
