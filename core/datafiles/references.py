@@ -36,7 +36,8 @@ def read_references(path: Path) -> dict[str, Reference]:
         prefix = fields.text(raw, "prefix", label)
         name = fields.text(raw, "name", label)
         for number, clause in enumerate(fields.tables(raw, "clauses", label), 1):
-            reference = _clause(clause, f"{label} ({prefix}): clause #{number}", prefix, name)
+            where = f"{label} ({prefix}): clause #{number} {clause.get('id', '?')!r}"
+            reference = _clause(clause, where, prefix, name)
             if reference.ref in known:
                 raise fields.fail(label, f"clause {reference.clause!r} is listed twice")
             known[reference.ref] = reference

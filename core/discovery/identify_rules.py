@@ -68,6 +68,7 @@ def _hint(raw: Any, label: str, extra: tuple[str, ...] = ()) -> None:
 
 
 def _txt_rule(raw: Mapping[str, Any], label: str) -> None:
+    fields.table(raw, label, ("type", "key", *_HINT), ("value", "value_prefix", *_WEIGHT))
     value_keys = [key for key in ("value", "value_prefix") if key in raw]
     if len(value_keys) != 1:
         raise fields.fail(label, "needs exactly one of the keys ['value', 'value_prefix']")
