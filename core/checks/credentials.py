@@ -12,7 +12,7 @@ from core.models import Device
 from core.paths import resource
 
 SERVICES = frozenset({"http", "telnet", "rtsp", "snmp"})
-_FILE_KEYS = ("vendor", "match", "source")
+_FILE_KEYS = ("vendor", "match")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +53,10 @@ def for_device(device: Device, data: tuple[VendorDefaults, ...]) -> list[Default
 def read_file(path: Path) -> VendorDefaults:
     """One vendor file, strictly; the DataFileError names file, login and key, never a password."""
     name = f"{path.parent.name}/{path.name}"
-    doc = fields.table(fields.read_toml(path, name), name, _FILE_KEYS, ("login",))
+    doc = fields.table(fields.read_toml(path, name), name, _FILE_KEYS, ("source", "login"))
     vendor = fields.text(doc, "vendor", name)
-    fields.text(doc, "source", name)
+    if "source" in doc:  # where the logins come from; your own lists may leave it out
+        fields.text(doc, "source", name)
     match = tuple(m.lower() for m in fields.strings(doc, "match", name))
     logins = tuple(
         _login(vendor, raw, f"{name}: login #{index}")

@@ -120,9 +120,9 @@ def test_a_missing_key_fails(data: Path, capsys: pytest.CaptureFixture[str], nam
 
 def test_a_dropped_key_is_named_as_missing(data: Path, capsys: pytest.CaptureFixture[str]
                                           ) -> None:
-    _edit(data, "credentials/axis.toml", "source = ", "# source = ")
+    _edit(data, "credentials/axis.toml", "match = ", "# match = ")
     code, _, err = _check(data, capsys)
-    assert code == 1 and "credentials/axis.toml: missing keys ['source']" in err
+    assert code == 1 and "credentials/axis.toml: missing keys ['match']" in err
 
 
 BAD_ENUMS = [
@@ -221,6 +221,14 @@ def test_missing_and_unexpected_files_fail(data: Path, capsys: pytest.CaptureFix
     assert code == 1 and "checklists/fridge.toml: not a checklist file" in err
     code, _, err = _check(data / "nowhere", capsys)
     assert code == 1 and "no such folder" in err
+
+
+def test_a_user_credentials_list_needs_no_source(tmp_path: Path) -> None:
+    (tmp_path / "mine.toml").write_text(
+        'vendor = "Mine"\nmatch = []\n[[login]]\nuser = "u"\npassword = "p"\n'
+        'services = ["http"]\n', encoding="utf-8")
+    (mine,) = credentials.load(tmp_path)
+    assert mine.vendor == "Mine" and mine.logins[0].services == frozenset({"http"})
 
 
 def test_the_app_s_own_loaders_are_strict_too(data: Path) -> None:
