@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from core.errors import DataFileError
+from core.datafiles import fields
 from core.models import Device
 from core.paths import resource
 
 SERVICES = frozenset({"http", "telnet", "rtsp", "snmp"})
+_FILE_KEYS = ("vendor", "match")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +38,7 @@ class VendorDefaults:
 def load(folder: Path | None = None) -> tuple[VendorDefaults, ...]:
     """Every vendor file in `folder` (default: the bundled one); DataFileError if one is bad."""
     folder = folder or resource("credentials")
-    return tuple(_load_file(path) for path in sorted(folder.glob("*.toml")))
+    return tuple(read_file(path) for path in sorted(folder.glob("*.toml")))
 
 
 def for_device(device: Device, data: tuple[VendorDefaults, ...]) -> list[DefaultLogin]:
@@ -48,21 +50,29 @@ def for_device(device: Device, data: tuple[VendorDefaults, ...]) -> list[Default
     return vendor + generic
 
 
-def _load_file(path: Path) -> VendorDefaults:
-    try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-        vendor = str(doc["vendor"])
-        match = tuple(str(m).lower() for m in doc.get("match", []))
-        logins = tuple(_login(vendor, item) for item in doc.get("login", []))
-    except (OSError, UnicodeError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
-        raise DataFileError(f"The credential list {path.name} cannot be read ({exc}).",
-                            "Reinstall IoT Hygiene to restore its data files.") from None
+def read_file(path: Path) -> VendorDefaults:
+    """One vendor file, strictly; the DataFileError names file, login and key, never a password."""
+    name = f"{path.parent.name}/{path.name}"
+    doc = fields.table(fields.read_toml(path, name), name, _FILE_KEYS, ("source", "login"))
+    vendor = fields.text(doc, "vendor", name)
+    if "source" in doc:  # where the logins come from; your own lists may leave it out
+        fields.text(doc, "source", name)
+    match = tuple(m.lower() for m in fields.strings(doc, "match", name))
+    logins = tuple(
+        _login(vendor, raw, f"{name}: login #{index}")
+        for index, raw in enumerate(fields.tables(doc, "login", name), 1)
+    )
     return VendorDefaults(vendor, match, logins)
 
 
-def _login(vendor: str, item: dict[str, object]) -> DefaultLogin:
-    services = frozenset(str(s) for s in item.get("services", []))  # type: ignore[attr-defined]
-    unknown = services - SERVICES
-    if unknown or not services:
-        raise ValueError(f"unknown or missing services {sorted(unknown)}")
-    return DefaultLogin(vendor, str(item.get("user", "")), str(item["password"]), services)
+def _login(vendor: str, raw: Mapping[str, Any], label: str) -> DefaultLogin:
+    fields.table(raw, label, ("user", "password", "services"), ("note",))
+    for key in ("user", "password"):  # kept exactly as written; never shown in a message
+        if not isinstance(raw[key], str):
+            raise fields.fail(label, f"{key} must be text (may be empty)")
+    services = fields.strings(raw, "services", label, non_empty=True)
+    for service in services:
+        fields.choice(service, "services", label, sorted(SERVICES))
+    if "note" in raw:
+        fields.text(raw, "note", label)
+    return DefaultLogin(vendor, raw["user"], raw["password"], frozenset(services))

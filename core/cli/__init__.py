@@ -22,6 +22,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "core.cli.score_cmd",
     "core.cli.store_cmds",
     "core.cli.scan_cmd",
+    "core.cli.data_cmd",
 )
 
 __all__ = ["EXIT_BUG", "EXIT_CANCELLED", "EXIT_ERROR", "EXIT_OK", "EXIT_USAGE", "build_parser",

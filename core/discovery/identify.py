@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 import re
-import tomllib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from core.errors import DataFileError
+from core.discovery.identify_rules import bundled_rules
 from core.models import Category, MdnsService, UpnpInfo
-from core.paths import resource
 
 MAX_MODEL_LEN = 80
 
@@ -112,14 +109,5 @@ def _clean(text: str) -> str:
     return text[:MAX_MODEL_LEN]
 
 
-@functools.cache
 def _rules() -> dict[str, dict[str, Any]]:
-    loaded: dict[str, dict[str, Any]] = {}
-    for name in ("mdns", "upnp", "vendors", "hostnames"):
-        path = resource("identify", f"{name}.toml")
-        try:
-            loaded[name] = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as error:
-            raise DataFileError(f"The identification rules {path} cannot be read ({error}).",
-                                "Reinstall IoT Hygiene.") from error
-    return loaded
+    return bundled_rules()

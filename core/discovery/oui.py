@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
+from pathlib import Path
 
-from core.errors import DataFileError
+from core.datafiles import fields
 from core.paths import resource
 
 MAX_VENDOR_LEN = 60
+VENDORS = "vendors.toml"
+_SUFFIX = re.compile(r"[\w .,&-]+")
+VendorTable = tuple[tuple[tuple[str, str], ...], tuple[str, ...]]
 
 
 def is_random_mac(mac: str) -> bool:
@@ -65,14 +68,21 @@ def _lookup(prefix: str) -> str:
 
 
 @functools.cache
-def _vendor_table() -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
-    path = resource("vendors.toml")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise DataFileError(f"The vendor name table {path} cannot be read ({error}).",
-                            "Reinstall IoT Hygiene.") from error
-    aliases = tuple((str(k).lower(), str(v)) for k, v in data.get("aliases", {}).items())
-    strip = data.get("suffixes", {}).get("strip", [])
-    suffixes = tuple(sorted((str(s).lower() for s in strip), key=len, reverse=True))
-    return aliases, tuple(s for s in suffixes if re.fullmatch(r"[\w .,&-]+", s))
+def _vendor_table() -> VendorTable:
+    return read_vendor_table(resource(VENDORS))
+
+
+def read_vendor_table(path: Path) -> VendorTable:
+    """The aliases and legal suffixes in vendors.toml; DataFileError naming the key at fault."""
+    data = fields.table(fields.read_toml(path, VENDORS), VENDORS, ("aliases", "suffixes"))
+    aliases = data["aliases"]
+    if not isinstance(aliases, dict):
+        raise fields.fail(VENDORS, "aliases must map registry words to friendly names")
+    friendly = tuple((k.lower(), fields.text(aliases, k, f"{VENDORS}: aliases")) for k in aliases)
+    label = f"{VENDORS}: suffixes"
+    strip = fields.strings(fields.table(data["suffixes"], label, ("strip",)), "strip", label)
+    odd = [suffix for suffix in strip if not _SUFFIX.fullmatch(suffix)]
+    if odd:
+        raise fields.fail(label, f"strip {odd}: only letters, digits, spaces and .,&- allowed")
+    suffixes = tuple(sorted((s.lower() for s in strip), key=len, reverse=True))
+    return friendly, suffixes

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -11,6 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from core.datafiles import fields
 from core.errors import DataFileError
 from core.guidance.evidence import (
     ChecklistProgress,
@@ -26,7 +26,9 @@ from core.guidance.schema import (
     TRACKS,
     AnswerType,
     ChecklistItem,
+    Links,
     Track,
+    bundled_links,
     parse_item,
     text_table,
 )
@@ -76,26 +78,40 @@ class ChecklistCatalog:
         raise KeyError(item_id)
 
 
+@dataclass(frozen=True, slots=True)
+class ChecklistFile:
+    """One checklist file as read: its items, title and instructions for other files' items."""
+
+    name: str
+    category: Category | None  # None: base.toml
+    title: str
+    items: tuple[ChecklistItem, ...]
+    how: Mapping[str, str] = field(hash=False, compare=False)  # base item id -> text
+    vendor_how: Mapping[str, Mapping[str, str]] = field(hash=False, compare=False)
+
+
+def file_names() -> tuple[tuple[str, Category | None], ...]:
+    """Every checklist file name with the category it holds (None: the shared base)."""
+    return (("base.toml", None), *((f"{c.value}.toml", c) for c in Category))
+
+
 @cache
 def load_catalog(path: Path | None = None) -> ChecklistCatalog:
     """Read and validate every checklist file in `path` (default: the bundled resources)."""
-    folder = path or resource("checklists")
-    base_items = _items(_read(folder / "base.toml"), "base.toml", None)
-    by_category: dict[Category, tuple[ChecklistItem, ...]] = {}
-    titles: dict[Category, str] = {}
+    return read_catalog(path or resource("checklists"), bundled_links())
+
+
+def read_catalog(folder: Path, links: Links) -> ChecklistCatalog:
+    """Every checklist file in `folder`, checked against `links`; DataFileError on any fault."""
+    files = [read_file(folder, name, category, links) for name, category in file_names()]
     how: dict[str, dict[Category, str]] = {}
     vendor_how: dict[str, dict[str, str]] = {}
-    for category in Category:
-        name = f"{category.value}.toml"
-        data = _read(folder / name)
-        if data.get("category") != category.value or not isinstance(data.get("title"), str):
-            raise DataFileError(f"{name}: needs category = {category.value!r} and a title.")
-        titles[category] = data["title"]
-        by_category[category] = _items(data, name, category)
-        for item_id, text in text_table(data.get("how", {}), name, "how").items():
-            how.setdefault(item_id, {})[category] = text
-        for vendor, table in _tables(data.get("vendor_how", {}), name).items():
-            for item_id, text in text_table(table, name, f"vendor_how.{vendor}").items():
+    for one in files:
+        for item_id, text in one.how.items():
+            if one.category is not None:
+                how.setdefault(item_id, {})[one.category] = text
+        for vendor, table in one.vendor_how.items():
+            for item_id, text in table.items():
                 vendor_how.setdefault(item_id, {})[vendor.lower()] = text
     catalog = ChecklistCatalog(
         base=tuple(
@@ -106,13 +122,39 @@ def load_catalog(path: Path | None = None) -> ChecklistCatalog:
                     {**item.how_by_vendor, **vendor_how.get(item.id, {})}
                 ),
             )
-            for item in base_items
+            for item in files[0].items
         ),
-        by_category=MappingProxyType(by_category),
-        titles=MappingProxyType(titles),
+        by_category=MappingProxyType({f.category: f.items for f in files if f.category}),
+        titles=MappingProxyType({f.category: f.title for f in files if f.category}),
     )
     _check_links(catalog, set(how), vendor_how)
     return _with_vendor_how(catalog, vendor_how)
+
+
+def read_file(folder: Path, name: str, category: Category | None, links: Links) -> ChecklistFile:
+    """One checklist file, strictly: DataFileError naming the file, the item and the key."""
+    label = f"{folder.name}/{name}"
+    data = fields.read_toml(folder / name, label)
+    if category is None:
+        fields.table(data, label, (), ("item",))
+        title = "Every device"
+    else:
+        fields.table(data, label, ("category", "title"), ("item", "how", "vendor_how"))
+        fields.choice(data["category"], "category", label, (category.value,))
+        title = fields.text(data, "title", label)
+    vendor_how = {
+        vendor: MappingProxyType(text_table(table, label, f"vendor_how.{vendor}"))
+        for vendor, table in _tables(data.get("vendor_how", {}), label).items()
+    }
+    items = fields.tables(data, "item", label)
+    return ChecklistFile(
+        name=name,
+        category=category,
+        title=title,
+        items=tuple(parse_item(raw, label, category, links) for raw in items),
+        how=MappingProxyType(text_table(data.get("how", {}), label, "how")),
+        vendor_how=MappingProxyType(vendor_how),
+    )
 
 
 def items_for(category: Category, vendor: str = "") -> tuple[ChecklistItem, ...]:
@@ -140,25 +182,9 @@ def _vendor_matches(key: str, vendor_words: str) -> bool:
     )
 
 
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise DataFileError(f"Cannot read checklist file {path.name}: {exc}") from exc
-
-
-def _items(
-    data: Mapping[str, Any], name: str, category: Category | None
-) -> tuple[ChecklistItem, ...]:
-    raw_items = data.get("item", [])
-    if not isinstance(raw_items, list) or not all(isinstance(raw, dict) for raw in raw_items):
-        raise DataFileError(f"{name}: items are [[item]] tables.")
-    return tuple(parse_item(raw, name, category) for raw in raw_items)
-
-
-def _tables(value: Any, name: str) -> dict[str, Any]:
+def _tables(value: Any, label: str) -> dict[str, Any]:
     if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
-        raise DataFileError(f"{name}: vendor_how holds one table per vendor.")
+        raise fields.fail(label, "vendor_how holds one table per vendor")
     return value
 
 

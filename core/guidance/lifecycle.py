@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from core.models import Finding, Severity
+from core.datafiles.findings import entry
+from core.models import Finding
 
 UNSUPPORTED = "device-unsupported"
 SUPPORT_ENDING = "device-support-ending"
@@ -14,8 +15,6 @@ FINDING_IDS: tuple[str, ...] = (UNSUPPORTED, SUPPORT_ENDING, REVIEW_DUE)
 SUPPORT_END_ITEM = "upd-support-end"  # the checklist item whose date answer drives the reminder
 REVIEW_ITEM = "gov-review-date"
 REMIND_DAYS_BEFORE = 90
-
-_REFS = ("UK PSTI 3", "ETSI EN 303 645 5.3", "OWASP IoT I5")
 
 
 def parse_date(text: str | None) -> date | None:
@@ -27,34 +26,20 @@ def parse_date(text: str | None) -> date | None:
 
 
 def support_reminders(support_end: date | None, today: date) -> Finding | None:
-    """A high finding once the support end date has passed, a low one within 90 days before it."""
+    """A high finding once the support end date has passed, a low one within 90 days before it.
+
+    Severity, title, fix and references come from resources/findings.toml; the dates from here.
+    """
     if support_end is None:
         return None
     days_left = (support_end - today).days
     if days_left < 0:
-        return Finding(
-            id=UNSUPPORTED,
-            severity=Severity.HIGH,
-            title="The maker no longer sends security updates",
-            evidence=f"Security updates ended on {support_end.isoformat()} "
-            f"({-days_left} days ago).",
-            fix=(
-                "Plan to replace the device with a model whose maker promises updates for years "
-                "to come. Until then keep it on a separate network and switch off what you "
-                "don't use."
-            ),
-            refs=_REFS,
-        )
+        return entry(UNSUPPORTED).with_evidence(
+            f"Security updates ended on {support_end.isoformat()} ({-days_left} days ago).")
     if days_left <= REMIND_DAYS_BEFORE:
-        return Finding(
-            id=SUPPORT_ENDING,
-            severity=Severity.LOW,
-            title="Security updates end soon",
-            evidence=f"The maker's security updates end on {support_end.isoformat()} "
-            f"(in {days_left} days).",
-            fix="Install the last updates and plan a replacement before that date.",
-            refs=_REFS,
-        )
+        return entry(SUPPORT_ENDING).with_evidence(
+            f"The maker's security updates end on {support_end.isoformat()} "
+            f"(in {days_left} days).")
     return None
 
 
@@ -62,18 +47,9 @@ def review_reminder(review_date: date | None, today: date) -> Finding | None:
     """A low finding once the planned review date has passed."""
     if review_date is None or review_date >= today:
         return None
-    return Finding(
-        id=REVIEW_DUE,
-        severity=Severity.LOW,
-        title="The device is due for its review",
-        evidence=f"The review was planned for {review_date.isoformat()} "
-        f"({(today - review_date).days} days ago).",
-        fix=(
-            "Check that the device is still needed, up to date and on the right network, "
-            "then set the next review date."
-        ),
-        refs=("OWASP IoT I8", "NIST IR 8259A 6"),
-    )
+    return entry(REVIEW_DUE).with_evidence(
+        f"The review was planned for {review_date.isoformat()} "
+        f"({(today - review_date).days} days ago).")
 
 
 def answer_findings(answers: Mapping[str, str], today: date) -> tuple[Finding, ...]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 
-from core.models import Category, Device, Finding, Severity, Tag
+from core.datafiles.findings import entry
+from core.models import Category, Device, Finding, Tag
 
 HOME_ON_WORK = "home-device-on-work-network"
 GUEST_ON_WORK = "guest-device-on-work-network"
@@ -14,13 +15,6 @@ FINDING_IDS: tuple[str, ...] = (HOME_ON_WORK, GUEST_ON_WORK, CONSUMER_ON_WORK)
 
 # Categories that are usually someone's personal device (phone, speaker, TV, game console).
 CONSUMER_CATEGORIES: frozenset[Category] = frozenset({Category.PHONE, Category.MEDIA})
-
-_REFS = ("ETSI EN 303 645 5.6", "OWASP IoT I2", "NIST IR 8259A 2")
-_SEPARATION_FIX = (
-    "Connect it to the guest or smart-device Wi-Fi instead of the work network, so it cannot "
-    "reach business computers and files. If the work Wi-Fi password was shared with its owner, "
-    "change it."
-)
 
 
 def placement_findings(
@@ -31,15 +25,16 @@ def placement_findings(
     A device tagged home or guest gives a medium finding; an untagged phone or media device
     (a likely personal device) gives a low one asking the user to confirm what it is.
     Work-network entries that are not valid addresses or ranges are ignored.
+    Severity, title, fix and references come from resources/findings.toml.
     """
     network = _work_network_of(device, site_work_networks)
     if network is None:
         return ()
     where = f"{device.ip or device.mac} is on {network}, which this site marks as a work network"
     if tag is Tag.HOME:
-        return (_tagged_finding(HOME_ON_WORK, "a home", where),)
+        return (entry(HOME_ON_WORK).with_evidence(f"Tagged as a home device, but {where}."),)
     if tag is Tag.GUEST:
-        return (_tagged_finding(GUEST_ON_WORK, "a guest's", where),)
+        return (entry(GUEST_ON_WORK).with_evidence(f"Tagged as a guest's device, but {where}."),)
     if tag is Tag.UNKNOWN and device.category in CONSUMER_CATEGORIES:
         return (_consumer_finding(where, device.category),)
     return ()
@@ -63,29 +58,7 @@ def _work_network_of(device: Device, site_work_networks: Sequence[str]) -> str |
     return None
 
 
-def _tagged_finding(finding_id: str, owner: str, where: str) -> Finding:
-    """The separation finding for a device a person tagged as `owner` ("home", "a guest's")."""
-    title = "Home device" if finding_id == HOME_ON_WORK else "Guest device"
-    return Finding(
-        id=finding_id,
-        severity=Severity.MEDIUM,
-        title=f"{title} on the work network",
-        evidence=f"Tagged as {owner} device, but {where}.",
-        fix=_SEPARATION_FIX,
-        refs=_REFS,
-    )
-
-
 def _consumer_finding(where: str, category: Category) -> Finding:
     kind = "phone or tablet" if category is Category.PHONE else "speaker, TV or game console"
-    return Finding(
-        id=CONSUMER_ON_WORK,
-        severity=Severity.LOW,
-        title="Possibly personal device on the work network",
-        evidence=f"This looks like a {kind} and has no tag yet; {where}.",
-        fix=(
-            "Confirm what it is with the Tag box: Work if the office owns and looks after it, "
-            "Home or Guest if it is personal. " + _SEPARATION_FIX
-        ),
-        refs=_REFS,
-    )
+    evidence = f"This looks like a {kind} and has no tag yet; {where}."
+    return entry(CONSUMER_ON_WORK).with_evidence(evidence)

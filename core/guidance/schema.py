@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
-from core.errors import DataFileError
-from core.guidance import references
+from core.datafiles import fields
+from core.datafiles.findings import NAME as FINDINGS
+from core.datafiles.findings import bundled
+from core.datafiles.references import Reference, check_refs, load_references
 from core.models import Category
 
 CHOICE_ANSWERS = ("yes", "no", "na", "unsure")  # "yes" is always the safe answer
-_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _REQUIRED = ("id", "track", "question", "why", "how", "action", "answer", "refs")
 _OPTIONAL = ("weight", "answered_by", "contradicted_by", "how_by_vendor")
 
@@ -74,71 +74,62 @@ class ChecklistItem:
         return tuple(fid for fid, _ in self.answered_by) + self.contradicted_by
 
 
-def parse_item(raw: Mapping[str, Any], where: str, category: Category | None) -> ChecklistItem:
-    """Validate one `[[item]]` table; raise DataFileError naming the file and item on any fault."""
+@dataclass(frozen=True, slots=True)
+class Links:
+    """What checklist items may cite: reference clauses and finding ids."""
+
+    refs: Mapping[str, Reference] = field(hash=False, compare=False)
+    findings: frozenset[str]
+
+
+def bundled_links() -> Links:
+    """The bundled references and finding catalogue."""
+    return Links(refs=load_references(), findings=frozenset(bundled()))
+
+
+def parse_item(
+    raw: Mapping[str, Any], where: str, category: Category | None, links: Links | None = None
+) -> ChecklistItem:
+    """Validate one `[[item]]` table; raise DataFileError naming the file, item and key."""
     label = f"{where}: item {raw.get('id', '?')!r}"
-    unknown = set(raw) - set(_REQUIRED) - set(_OPTIONAL)
-    missing = [key for key in _REQUIRED if key not in raw]
-    if unknown or missing:
-        raise DataFileError(f"{label}: unknown keys {sorted(unknown)}, missing keys {missing}.")
-    text = {key: _text(raw, key, label) for key in ("id", "track", "question", "why", "how")}
-    if not _ID.match(text["id"]):
-        raise DataFileError(f"{label}: ids are lower-case words joined by '-'.")
-    if text["track"] not in TRACK_IDS:
-        raise DataFileError(f"{label}: track must be one of {', '.join(TRACK_IDS)}.")
-    try:
-        answer_type = AnswerType(raw["answer"])
-    except ValueError:
-        raise DataFileError(f"{label}: answer must be choice, date or text.") from None
-    weight = raw.get("weight", 1)
-    if not isinstance(weight, int) or not 1 <= weight <= 3:
-        raise DataFileError(f"{label}: weight must be 1, 2 or 3.")
+    fields.table(raw, label, _REQUIRED, _OPTIONAL)
+    item_id = fields.ident(raw, "id", label)
+    track = fields.choice(raw["track"], "track", label, TRACK_IDS)
+    links = links or bundled_links()
+    answer_type = fields.enum(raw, "answer", label, AnswerType)
+    refs = fields.strings(raw, "refs", label)
+    check_refs(refs, label, links.refs)
+    answered_by = _answered_by(raw.get("answered_by", []), answer_type, label)
+    contradicted_by = fields.strings(raw, "contradicted_by", label, default=[])
+    finding_ids = [fid for fid, _ in answered_by]
+    fields.known(finding_ids, "answered_by", label, links.findings.__contains__, FINDINGS)
+    fields.known(contradicted_by, "contradicted_by", label, links.findings.__contains__, FINDINGS)
     return ChecklistItem(
-        id=text["id"],
-        track=text["track"],
-        question=text["question"],
-        why=text["why"],
-        how=text["how"],
-        action=_text(raw, "action", label),
+        id=item_id,
+        track=track,
+        question=fields.text(raw, "question", label),
+        why=fields.text(raw, "why", label),
+        how=fields.text(raw, "how", label),
+        action=fields.text(raw, "action", label),
         answer_type=answer_type,
-        refs=_refs(raw["refs"], label),
-        weight=weight,
-        answered_by=_answered_by(raw.get("answered_by", []), answer_type, label),
-        contradicted_by=tuple(_strings(raw.get("contradicted_by", []), label)),
+        refs=refs,
+        weight=fields.integer(raw, "weight", label, 1, 3, default=1),
+        answered_by=answered_by,
+        contradicted_by=contradicted_by,
         category=category,
         how_by_vendor=_how_by_vendor(raw.get("how_by_vendor", {}), label),
     )
 
 
-def _text(raw: Mapping[str, Any], key: str, label: str) -> str:
-    value = raw.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise DataFileError(f"{label}: {key} must be non-empty text.")
-    return " ".join(value.split())
-
-
-def _strings(value: Any, label: str) -> list[str]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise DataFileError(f"{label}: expected a list of non-empty strings, got {value!r}.")
-    return value
-
-
-def _refs(value: Any, label: str) -> tuple[str, ...]:
-    refs = _strings(value, label)
-    unknown = [ref for ref in refs if not references.is_known(ref)]
-    if not refs or unknown:
-        raise DataFileError(f"{label}: needs known references; unknown: {unknown}.")
-    return tuple(refs)
-
-
 def _answered_by(value: Any, answer_type: AnswerType, label: str) -> tuple[tuple[str, str], ...]:
     pairs: list[tuple[str, str]] = []
-    for entry in value if isinstance(value, list) else [value]:
-        if not isinstance(entry, dict) or set(entry) != {"finding", "answer"}:
-            raise DataFileError(f"{label}: answered_by entries are {{finding, answer}} tables.")
-        if answer_type is not AnswerType.CHOICE or entry["answer"] not in CHOICE_ANSWERS:
-            raise DataFileError(f"{label}: a finding can only imply yes/no/na/unsure.")
-        pairs.append((str(entry["finding"]), str(entry["answer"])))
+    for index, entry in enumerate(value if isinstance(value, list) else [value], 1):
+        where = f"{label}: answered_by #{index}"
+        fields.table(entry, where, ("finding", "answer"))
+        if answer_type is not AnswerType.CHOICE:
+            raise fields.fail(where, "a finding can only imply yes/no/na/unsure to a choice item")
+        answer = fields.choice(entry["answer"], "answer", where, CHOICE_ANSWERS)
+        pairs.append((fields.text(entry, "finding", where), answer))
     return tuple(pairs)
 
 
@@ -148,8 +139,9 @@ def _how_by_vendor(value: Any, label: str) -> Mapping[str, str]:
 
 def text_table(value: Any, label: str, name: str, lower_keys: bool = False) -> dict[str, str]:
     """A TOML table of key -> non-empty text, whitespace folded; DataFileError otherwise."""
-    if not isinstance(value, dict) or not all(
-        isinstance(v, str) and v.strip() for v in value.values()
-    ):
-        raise DataFileError(f"{label}: {name} must map names to non-empty text.")
-    return {(k.lower() if lower_keys else k): " ".join(v.split()) for k, v in value.items()}
+    if not isinstance(value, dict):
+        raise fields.fail(label, f"{name} must map names to non-empty text")
+    return {
+        (k.lower() if lower_keys else k): fields.text(value, k, f"{label}: {name}")
+        for k in value
+    }

@@ -51,8 +51,8 @@ def test_a_copy_of_the_bundled_data_loads_and_can_grow(data_dir: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        (_item(refs='"OWASP IoT I42"'), "unknown: ['OWASP IoT I42']"),
-        (_item(refs=""), "needs known references"),
+        (_item(refs='"OWASP IoT I42"'), "refs ['OWASP IoT I42'] not found in references.toml"),
+        (_item(refs=""), "refs must name at least one reference"),
         (_item(track="coffee"), "track must be one of"),
         (_item(item_id="Bad Id"), "ids are lower-case"),
         (_item(item_id="pw-default-changed"), "used twice"),
@@ -61,7 +61,10 @@ def test_a_copy_of_the_bundled_data_loads_and_can_grow(data_dir: Path) -> None:
         (_item().replace('why = "Because."\n', ""), "missing keys ['why']"),
         (_item().replace('question = "Is it safe?"', 'question = "  "'), "question must be"),
         (_item() + "weight = 7\n", "weight must be"),
-        (_item() + 'answered_by = [{ finding = "telnet-open", answer = "maybe" }]\n', "imply"),
+        (
+            _item() + 'answered_by = [{ finding = "telnet-open", answer = "maybe" }]\n',
+            "answered_by #1: answer must be one of yes, no, na, unsure",
+        ),
         (
             _item().replace('"choice"', '"date"')
             + 'answered_by = [{ finding = "a", answer = "no" }]\n',
@@ -71,7 +74,7 @@ def test_a_copy_of_the_bundled_data_loads_and_can_grow(data_dir: Path) -> None:
             '\n[vendor_how.acme]\nno-such-item = "text"\n',
             "unknown checklist items: ['no-such-item']",
         ),
-        ("\n[[item]\n", "Cannot read"),
+        ("\n[[item]\n", "cannot read the file"),
     ],
 )
 def test_broken_data_is_refused_with_a_clear_message(
@@ -97,7 +100,7 @@ def test_a_missing_category_file_is_refused(data_dir: Path) -> None:
 def test_a_file_for_the_wrong_category_is_refused(data_dir: Path) -> None:
     text = (data_dir / "nas.toml").read_text().replace('category = "nas"', 'category = "router"')
     (data_dir / "nas.toml").write_text(text)
-    with pytest.raises(DataFileError, match="category = 'nas'"):
+    with pytest.raises(DataFileError, match=r"nas\.toml: category must be 'nas'; got 'router'"):
         load_catalog(data_dir)
 
 

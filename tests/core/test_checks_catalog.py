@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from core.checks.catalog import CATALOG, ENTRIES, finding, trim
+from core.guidance import lifecycle, placement
 from core.models import Severity
+from core.paths import resource
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "findings.md"
 REF_PATTERN = re.compile(
@@ -33,8 +35,17 @@ def test_every_problem_cites_a_standard_clause() -> None:
 
 
 def test_docs_table_lists_every_id_with_its_severity() -> None:
-    rows = dict(re.findall(r"^\| `([a-z0-9-]+)` \| (\w+) \|", DOCS.read_text(), re.MULTILINE))
+    first_table = DOCS.read_text().split("## When each finding")[0]
+    rows = dict(re.findall(r"^\| `([a-z0-9-]+)` \| (\w+) \|", first_table, re.MULTILINE))
     assert rows == {e.id: e.severity.value for e in ENTRIES}
+
+
+def test_the_catalogue_is_the_data_file() -> None:
+    text = resource("findings.toml").read_text(encoding="utf-8")
+    assert {e.id for e in ENTRIES} | set(placement.FINDING_IDS) | set(lifecycle.FINDING_IDS) == set(
+        re.findall(r'^id = "([a-z0-9-]+)"', text, re.MULTILINE))
+    assert 'title = "Telnet is on: logins travel unencrypted"' in text
+    assert CATALOG["telnet-open"].title == "Telnet is on: logins travel unencrypted"
 
 
 def test_the_brief_s_named_ids_exist() -> None:
