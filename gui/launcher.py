@@ -14,10 +14,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args and args[0] not in ("--gui",):
         from core.cli import main as cli_main
 
+        if args[0] == "report":
+            _install_pdf_renderer()
         return cli_main(args)
     from gui.app import run
 
     return run(args[1:])
+
+
+def _install_pdf_renderer() -> None:
+    """`report --format pdf` renders with Qt; core only calls the function it is given."""
+    from core.report import set_pdf_renderer
+    from gui.report_pdf import render_pdf
+
+    set_pdf_renderer(render_pdf)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from core.report.standards import appendix_rows
 from core.report.tables import score_text
 
 MAX_TEXT = 2000  # a hostile 10 kB device name must not swamp the report
+_TAGS = {"unknown": "not tagged"}
 _WORDS = {Severity.CRITICAL: "critical", Severity.HIGH: "high", Severity.MEDIUM: "medium",
           Severity.LOW: "low", Severity.INFO: "for information"}
 
@@ -88,15 +89,17 @@ def _summary(data: ReportData) -> str:
 
 
 def _inventory(data: ReportData) -> str:
-    head = _row_html(("Device", "Category", "Vendor", "Model", "IP", "MAC", "Tag", "Owner",
-                      "Score", "Open issues", "Last seen"), "th")
+    head = _head_html((("Device", 15), ("Category", 8), ("Vendor", 9), ("Model", 10), ("IP", 10),
+                       ("MAC", 13), ("Tag", 6), ("Owner", 8), ("Score", 5), ("Open issues", 9),
+                       ("Last seen", 7)))
     rows = "".join(_row_html((
         d.name + ("" if d.in_latest_scan else " (not in the latest scan)"),
         d.device.category.value, d.device.vendor, d.device.model, d.device.ip,
-        d.mac + (" (private)" if d.device.mac_random else ""), d.tag.value, d.record.owner,
+        d.mac + (" (private)" if d.device.mac_random else ""),
+        _TAGS.get(d.tag.value, d.tag.value), d.record.owner,
         score_text(d) or "—", _counts(d.open_counts) or "none", d.record.last_seen[:10]))
         for d in data.devices)
-    return _section("Devices", f"<table class='grid'>{head}{rows}</table>")
+    return _section("Devices", _grid(head, rows))
 
 
 def _findings(data: ReportData) -> str:
@@ -113,7 +116,7 @@ def _finding_html(device: DeviceAssessment, item: AssessedFinding) -> str:
     port = f" (port {f.port})" if f.port else ""
     derived = " <i>(derived)</i>" if item.derived else ""
     evidence = f"<p class='evidence'>{_e(f.evidence)}</p>" if f.evidence else ""
-    return (f"<table class='finding'><tr><td><span class='sev-{_e(f.severity.value)}'>"
+    return (f"{_FINDING_TABLE}<tr><td><span class='sev-{_e(f.severity.value)}'>"
             f"{_e(f.severity.value.upper())}</span> <b>{_e(f.title)}</b>{_e(port)}{derived}"
             f" — {_e(device.name)} <span class='addr'>{_e(device.device.ip)}</span>"
             f"{evidence}<p>How to fix: {_e(f.fix)}</p>"
@@ -126,7 +129,7 @@ def _accepted(data: ReportData) -> str:
     if not rows:
         return ""
     head = _row_html(("Device", "Risk", "Accepted by", "Reason"), "th")
-    return _section("Risks accepted", f"<table class='grid'>{head}{rows}</table>")
+    return _section("Risks accepted", _grid(head, rows))
 
 
 def _checklists(data: ReportData) -> str:
@@ -135,7 +138,7 @@ def _checklists(data: ReportData) -> str:
                               str(d.checklist.total),
                               f"{round(100 * d.checklist.fraction)} %"))
                    for d in data.devices if d.checklist.total)
-    return _section("Checklist progress", f"<table class='grid'>{head}{rows}</table>")
+    return _section("Checklist progress", _grid(head, rows))
 
 
 def _changes(data: ReportData) -> str:
@@ -162,7 +165,7 @@ def _appendix(data: ReportData) -> str:
                    for r in appendix_rows(data.devices))
     return _section("Appendix: standards", "<p>ETSI EN 303 645, OWASP IoT Top 10, NIST IR "
                     "8259A and UK PSTI clauses cited by this report's findings and checklists."
-                    f"</p><table class='grid'>{head}{rows}</table>")
+                    "</p>" + _grid(head, rows))
 
 
 def _section(title: str, body: str) -> str:
@@ -171,7 +174,20 @@ def _section(title: str, body: str) -> str:
 
 def _facts(rows: list[tuple[str, str]]) -> str:
     body = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows if v)
-    return f"<table class='facts'>{body}</table>"
+    return f"<table class='facts' cellspacing='0' cellpadding='3'>{body}</table>"
+
+
+_FINDING_TABLE = "<table class='finding' width='100%' cellspacing='0' cellpadding='4'>"
+
+
+def _grid(head: str, rows: str) -> str:
+    return (f"<table class='grid' width='100%' cellspacing='0' cellpadding='3'><thead>{head}"
+            f"</thead>{rows}</table>")
+
+
+def _head_html(cells: tuple[tuple[str, int], ...]) -> str:
+    """A header row with column widths in percent (the PDF engine lays columns out by them)."""
+    return "<tr>" + "".join(f"<th width='{w}%'>{_e(c)}</th>" for c, w in cells) + "</tr>"
 
 
 def _row_html(cells: tuple[str, ...], tag: str = "td") -> str:
@@ -186,8 +202,9 @@ def _e(text: str) -> str:
 
 
 CSS = """
-body{font-family:sans-serif;margin:2em;color:#1a202c;max-width:75em}
+body{font-family:sans-serif;color:#1a202c}
 table{border-collapse:collapse;width:100%;margin-bottom:1em}
+table.grid{font-size:8pt}
 table.grid th,table.grid td,table.facts th,table.facts td{border:1px solid #cbd5e0;
   padding:3px 6px;text-align:left;vertical-align:top}
 table.facts th{width:12em;background:#f7fafc}
