@@ -17,7 +17,7 @@ from core.guidance import (
     support_reminders,
 )
 from core.models import Device, Finding, Site
-from core.scoring import device_score, next_best_actions, site_score
+from core.scoring import device_score, gains, next_best_actions, site_score
 from core.store import DeviceRecord, FindingRecord
 
 ACTION_LIMIT = 5
@@ -32,10 +32,12 @@ def assess_device(record: DeviceRecord, stored: Iterable[FindingRecord],
     findings = (*_stored(stored), *_derived(device, record, site, answers, today))
     items = () if device.is_self else items_for(device.category, device.vendor)
     open_findings = [a.finding for a in findings if a.is_open]
+    steps = tuple(gains(open_findings, items, answers))
     return DeviceAssessment(
         record=record, device=device, findings=findings, items=items, answers=answers,
         checklist=progress(items, answers, open_findings),
-        score=device_score(open_findings, items, answers), in_latest_scan=in_latest_scan)
+        score=device_score(open_findings, items, answers, steps), in_latest_scan=in_latest_scan,
+        gains=steps)
 
 
 def summarise(site: Site, devices: Sequence[DeviceAssessment], today: dt.date,

@@ -10,7 +10,7 @@ from types import MappingProxyType
 
 from core.guidance import ChecklistItem, ChecklistProgress
 from core.models import Device, Finding, Severity, Site, Tag
-from core.scoring import Action, DeviceInput, DeviceScore, SiteScore
+from core.scoring import Action, DeviceInput, DeviceScore, Gain, SiteScore
 from core.store import DeviceRecord, FindingStatus
 
 SEVERITIES = tuple(Severity)  # critical first
@@ -54,6 +54,7 @@ class DeviceAssessment:
     checklist: ChecklistProgress
     score: DeviceScore
     in_latest_scan: bool
+    gains: tuple[Gain, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def is_self(self) -> bool:
@@ -105,7 +106,8 @@ class DeviceAssessment:
     @property
     def score_input(self) -> DeviceInput:
         return DeviceInput(label=self.name, findings=self.open_findings, items=self.items,
-                           answers=self.answers, key=self.mac)
+                           answers=self.answers, key=self.mac, score=self.score,
+                           gains=self.gains)
 
 
 @dataclass(frozen=True, slots=True)

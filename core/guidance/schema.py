@@ -67,11 +67,13 @@ class ChecklistItem:
     how_by_vendor: Mapping[str, str] = field(
         default_factory=lambda: MappingProxyType({}), hash=False, compare=False
     )
+    # Every finding id this item links to (answering or contradicting); computed once because
+    # scoring asks for it on every step of every device.
+    finding_ids: tuple[str, ...] = field(init=False, default=(), compare=False)
 
-    @property
-    def finding_ids(self) -> tuple[str, ...]:
-        """Every finding id this item links to (answering or contradicting)."""
-        return tuple(fid for fid, _ in self.answered_by) + self.contradicted_by
+    def __post_init__(self) -> None:
+        linked = tuple(fid for fid, _ in self.answered_by) + self.contradicted_by
+        object.__setattr__(self, "finding_ids", linked)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,6 @@
 """Hygiene scores per device and per site, explained, and the next best actions."""
 
+from core.scoring.actions import Gain, gains
 from core.scoring.formula import (
     CHECKLIST_POINTS,
     CRITICAL_CAP,
@@ -25,9 +26,11 @@ __all__ = [
     "Action",
     "DeviceInput",
     "DeviceScore",
+    "Gain",
     "ScoreLine",
     "SiteScore",
     "device_score",
+    "gains",
     "next_best_actions",
     "site_score",
 ]

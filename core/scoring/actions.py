@@ -12,7 +12,6 @@ from core.models import Finding, Severity
 from core.scoring.formula import (
     FINDINGS_POINTS,
     PENALTY,
-    ScoreLine,
     cap_value,
     checklist_points,
     done_flags,
@@ -112,13 +111,6 @@ def gains(
             critical = any(f.severity is Severity.CRITICAL for f in left)
             result.append(Gain(step, after - before, after, critical))
     return sorted(result, key=lambda g: (-g.points, g.step.text))
-
-
-def improvement_lines(
-    findings: Sequence[Finding], items: Sequence[ChecklistItem], answers: Mapping[str, str]
-) -> tuple[ScoreLine, ...]:
-    """Gains as score lines: ScoreLine(12, "Change the password the device came with")."""
-    return tuple(ScoreLine(g.points, g.step.text) for g in gains(findings, items, answers))
 
 
 def _owners(problems: Sequence[Finding], items: Sequence[ChecklistItem]) -> dict[str, str]:

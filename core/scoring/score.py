@@ -9,7 +9,7 @@ from types import MappingProxyType
 from core.guidance.lifecycle import FINDING_IDS, answer_findings, support_reminders
 from core.guidance.schema import ChecklistItem
 from core.models import Finding
-from core.scoring.actions import gains, improvement_lines
+from core.scoring.actions import Gain, gains
 from core.scoring.formula import (
     CHECKLIST_POINTS,
     CRITICAL_CAP,
@@ -64,6 +64,9 @@ class DeviceInput:
         default_factory=lambda: MappingProxyType({}), hash=False, compare=False
     )
     key: str = ""  # caller's id for the device (e.g. its MAC), handed back in each Action
+    # Already computed by device_score (the assessment passes them on; recomputed when absent).
+    score: DeviceScore | None = field(default=None, compare=False)
+    gains: tuple[Gain, ...] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,11 +88,13 @@ class Action:
 
 
 def device_score(
-    findings: Sequence[Finding], items: Sequence[ChecklistItem], answers: Mapping[str, str]
+    findings: Sequence[Finding], items: Sequence[ChecklistItem], answers: Mapping[str, str],
+    found: Sequence[Gain] | None = None,
 ) -> DeviceScore:
     """The device's score, each point explained, plus what each next step would gain."""
     score = explain(findings, items, answers)
-    return replace(score, improvements=improvement_lines(findings, items, answers))
+    steps = gains(findings, items, answers) if found is None else found
+    return replace(score, improvements=tuple(ScoreLine(g.points, g.step.text) for g in steps))
 
 
 def site_score(device_scores: Sequence[DeviceScore]) -> SiteScore:
@@ -112,13 +117,15 @@ def site_score(device_scores: Sequence[DeviceScore]) -> SiteScore:
 
 def next_best_actions(devices: Sequence[DeviceInput], limit: int = 5) -> tuple[Action, ...]:
     """The few steps across the site that raise the site score most, biggest first."""
-    scores = [explain(d.findings, d.items, d.answers) for d in devices]
+    scores = [d.score or explain(d.findings, d.items, d.answers) for d in devices]
     total = sum(score.value for score in scores)
     critical = sum(score.critical for score in scores)
     before = _site_exact(total, len(scores), critical)
     actions: list[Action] = []
     for device, score in zip(devices, scores, strict=True):
-        for gain in gains(device.findings, device.items, device.answers):
+        found = device.gains
+        for gain in gains(device.findings, device.items, device.answers) if found is None \
+                else found:
             after_critical = critical - score.critical + gain.critical_after
             after = _site_exact(total - score.value + gain.value_after, len(scores), after_critical)
             actions.append(
