@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from core.models import Category, Severity, Tag
 from gui.filter_proxy import DeviceFilterProxy
-from gui.models import Column, DeviceTableModel
+from gui.models import Column, DeviceRow, DeviceTableModel
 from tests.gui.model_tester import MODEL_CLASSES, gui_model_classes
 from tests.gui.test_models import _row
 
@@ -20,7 +20,7 @@ NEW = "00:00:00:00:00:99"
 Filter = Callable[[DeviceFilterProxy], None]
 
 
-def _printer(mac: str, name: str) -> object:
+def _printer(mac: str, name: str) -> DeviceRow:
     return _row(mac, "10.0.0.9", name, Category.PRINTER, Tag.WORK, Severity.HIGH)
 
 
