@@ -3,8 +3,9 @@
 # When C++ calls a Python override and it raises, PySide hands Qt a default value and keeps the
 # error to raise later; Qt carries on in the middle of its own bookkeeping (an insert, a paint)
 # and the process can die with a segfault and no message (issue 11). `qt_virtual` catches the
-# error at the boundary, gives Qt a safe fallback and reports the error once, from the event
-# loop, to sys.excepthook (the log and the crash dialog), never from inside Qt's call.
+# error at the boundary, gives Qt a safe fallback and reports the error, once per bug, to
+# sys.excepthook: the app's hook (gui.app.excepthook) logs it at once and opens the crash
+# dialog from the event loop, never inside Qt's call.
 
 from __future__ import annotations
 
@@ -14,30 +15,15 @@ import threading
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar, cast
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
-
 P = ParamSpec("P")
 R = TypeVar("R")
 
 _lock = threading.Lock()
-_pending: list[BaseException] = []
 _seen: set[tuple[str, str, int]] = set()  # one report per bug, not one per painted cell
 
 
-class _Reporter(QObject):
-    """Lives on the GUI thread; a queued signal brings reports out of Qt's call stack."""
-
-    pending = Signal()
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.pending.connect(flush_reports, Qt.ConnectionType.QueuedConnection)
-
-
-_reporter: list[_Reporter] = []
-
-
 def _signature(exc: BaseException) -> tuple[str, str, int]:
+    """The error's type and the line that raised it."""
     tb = exc.__traceback__
     while tb is not None and tb.tb_next is not None:
         tb = tb.tb_next
@@ -46,45 +32,28 @@ def _signature(exc: BaseException) -> tuple[str, str, int]:
     return (type(exc).__qualname__, tb.tb_frame.f_code.co_filename, tb.tb_lineno)
 
 
-def report_later(exc: BaseException) -> None:
-    """Queue an error for sys.excepthook on the next turn of the event loop (once per bug)."""
+def report(exc: BaseException) -> None:
+    """Hand an error caught at a Qt boundary to sys.excepthook, once per bug; never raises."""
+    key = _signature(exc)
     with _lock:
-        key = _signature(exc)
         if key in _seen:
             return
         _seen.add(key)
-        _pending.append(exc)
-    app = QCoreApplication.instance()
-    if app is None:  # no event loop to defer to: report now
-        flush_reports()
-        return
-    if not _reporter:
-        reporter = _Reporter()
-        if reporter.thread() is not app.thread():
-            reporter.moveToThread(app.thread())
-        _reporter.append(reporter)
-    _reporter[0].pending.emit()
-
-
-def flush_reports() -> None:
-    """Hand every queued error to sys.excepthook (the app's hook logs it and opens the dialog)."""
-    with _lock:
-        errors = list(_pending)
-        _pending.clear()
-    for exc in errors:
+    try:
         sys.excepthook(type(exc), exc, exc.__traceback__)
+    except Exception:  # a broken hook must not raise into Qt either
+        sys.__excepthook__(type(exc), exc, exc.__traceback__)
 
 
 def forget_reports() -> None:
-    """Drop queued errors and the once-per-bug memory (for tests)."""
+    """Forget which bugs were reported, so they are reported again (for tests)."""
     with _lock:
-        _pending.clear()
         _seen.clear()
 
 
 def qt_virtual(fallback: object) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Decorate a Python override of a Qt virtual: an exception becomes `fallback` plus a
-    deferred report instead of an error inside Qt's C++ call."""
+    """Decorate a Python override of a Qt virtual: an exception becomes `fallback` (a value
+    of the method's return type) plus a report, never an error inside Qt's call."""
 
     def decorate(method: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(method)
@@ -92,7 +61,7 @@ def qt_virtual(fallback: object) -> Callable[[Callable[P, R]], Callable[P, R]]:
             try:
                 return method(*args, **kwargs)
             except Exception as exc:
-                report_later(exc)
+                report(exc)
                 return cast(R, fallback)
 
         return guarded
