@@ -127,11 +127,6 @@ class DeviceTableModel(QAbstractTableModel):
     def rows(self) -> list[DeviceRow]:
         return self._rows
 
-    @property
-    def sort_state(self) -> tuple[int, Qt.SortOrder] | None:
-        """The (column, order) the rows are kept in, or None while unsorted."""
-        return self._sort
-
     def row_for(self, mac: str) -> DeviceRow | None:
         index = self._row_of.get(mac)
         return self._rows[index] if index is not None else None
