@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 import traceback
 from collections.abc import Sequence
 from types import TracebackType
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from core.logs import LOG_FILE_NAME, close_logging, setup_logging
@@ -27,15 +29,42 @@ def tune_runtime() -> None:
 
 def handle_exception(kind: type[BaseException], exc: BaseException,
                      tb: TracebackType | None) -> None:
-    """sys.excepthook: log the bug, then show the crash dialog; the app keeps running."""
+    """Log the bug, then show the crash dialog now; the app keeps running."""
     if issubclass(kind, KeyboardInterrupt):
         sys.__excepthook__(kind, exc, tb)
         return
-    details = "".join(traceback.format_exception(kind, exc, tb))
-    log.error("unhandled exception\n%s", details)
+    details = _log_exception(kind, exc, tb)
     if QApplication.instance() is None:
         sys.__excepthook__(kind, exc, tb)
         return
+    _show_exception(exc, details)
+
+
+def excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    """The installed sys.excepthook: log the bug at once; the crash dialog opens from the
+    event loop on the GUI thread, never inside the slot, Qt virtual or worker thread that
+    raised (a modal loop there could re-enter a model in the middle of its update)."""
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, exc, tb)
+        return
+    app = QApplication.instance()
+    if app is None:
+        handle_exception(kind, exc, tb)
+        return
+    details = _log_exception(kind, exc, tb)
+    QTimer.singleShot(0, app, functools.partial(_show_exception, exc, details))
+
+
+def _log_exception(kind: type[BaseException], exc: BaseException,
+                   tb: TracebackType | None) -> str:
+    details = "".join(traceback.format_exception(kind, exc, tb))
+    log.error("unhandled exception\n%s", details)
+    for handler in logging.getLogger().handlers:  # on disk before anything else can go wrong
+        handler.flush()
+    return details
+
+
+def _show_exception(exc: BaseException, details: str) -> None:
     from gui import dialogs
 
     if isinstance(exc, Exception) and _is_known(exc):
@@ -51,7 +80,7 @@ def _is_known(exc: Exception) -> bool:
 
 
 def install_excepthook() -> None:
-    sys.excepthook = handle_exception
+    sys.excepthook = excepthook
 
 
 def run(argv: Sequence[str] = ()) -> int:

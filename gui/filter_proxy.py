@@ -7,11 +7,18 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
 
 from core.models import Category, Tag
+from gui.guard import qt_virtual
 from gui.models import AnyIndex, DeviceRow, DeviceTableModel
 
 
 class DeviceFilterProxy(QSortFilterProxyModel):
-    """Search text plus category, tag and severity filters; sorting is delegated to the source."""
+    """Search text plus category, tag and severity filters; sorting is delegated to the source.
+
+    Rows are decided from the source row itself: no per-row cache lives across source changes
+    (issue 11: a cache that missed an insert read past its end inside endInsertRows and took
+    the process down). Only while a filter change re-asks about every row are the answers
+    computed in one pass first; that list is dropped as soon as Qt is done.
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -19,8 +26,7 @@ class DeviceFilterProxy(QSortFilterProxyModel):
         self._category: Category | None = None
         self._tag: Tag | None = None
         self._min_rank: int | None = None  # -1 means "no open issues"
-        self._flags: list[bool] = []
-        self._flags_generation = -1
+        self._decided: list[bool] | None = None  # only while a filter change is being applied
 
     def set_search(self, text: str) -> None:
         self._change_rows(lambda: setattr(self, "_needle", text.strip().casefold()))
@@ -40,33 +46,41 @@ class DeviceFilterProxy(QSortFilterProxyModel):
         if hasattr(self, "beginFilterChange"):
             self.beginFilterChange()
             change()
-            self._change_rows_done()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+            self._refilter(lambda: self.endFilterChange(QSortFilterProxyModel.Direction.Rows))
         else:
             change()
-            self._change_rows_done()
-            self.invalidateRowsFilter()
+            self._refilter(self.invalidateRowsFilter)
 
-    def _change_rows_done(self) -> None:
-        """Decide every row once in one Python pass; filterAcceptsRow then only looks it up."""
+    def _refilter(self, refilter: Callable[[], None]) -> None:
+        """Decide every row in one Python pass, valid only while Qt re-asks about all rows
+        (nothing can change the source meanwhile); then forget it, so no cache goes stale."""
         source = self.sourceModel()
         if isinstance(source, DeviceTableModel):
-            self._flags = [self._accepts(row) for row in source.rows]
-            self._flags_generation = source.generation
+            self._decided = [self.accepts(row) for row in source.rows]
+        try:
+            refilter()
+        finally:
+            self._decided = None
 
+    @qt_virtual(None)
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         source = self.sourceModel()
         if isinstance(source, DeviceTableModel):
             source.sort(column, order)
 
+    @qt_virtual(False)
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
         source = self.sourceModel()
-        assert isinstance(source, DeviceTableModel)
-        if self._flags_generation != source.generation:
-            self._change_rows_done()  # one pass over all rows beats one slow call per row
-        return self._flags[source_row]
+        if not isinstance(source, DeviceTableModel):
+            return False
+        rows = source.rows  # a flat table: Qt never asks about children
+        decided = self._decided
+        if decided is not None and len(decided) == len(rows):
+            return 0 <= source_row < len(decided) and decided[source_row]
+        return 0 <= source_row < len(rows) and self.accepts(rows[source_row])
 
-    def _accepts(self, row: DeviceRow) -> bool:
+    def accepts(self, row: DeviceRow) -> bool:
+        """Whether the current search and filters show this row."""
         if self._needle and self._needle not in row.haystack:
             return False
         if self._category is not None and row.device.category is not self._category:

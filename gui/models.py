@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
-from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -20,6 +20,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QIcon
 from core.assessment import DeviceAssessment
 from core.models import Category, Device, Severity, Tag
 from core.paths import resource
+from gui.guard import qt_virtual
 from gui.text import TABLE_LIMIT, clean
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -108,13 +109,14 @@ def issues_text(counts: tuple[tuple[Severity, int], ...]) -> str:
 
 
 class DeviceTableModel(QAbstractTableModel):
-    """Rows keyed by MAC; upsert() adds or refreshes a row as devices stream in."""
+    """Rows keyed by MAC (one row per MAC); upsert() adds or refreshes a row as devices stream
+    in. Every Qt virtual here is guarded: an error becomes an empty cell and a crash report,
+    never an exception inside Qt's call."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[DeviceRow] = []
         self._row_of: dict[str, int] = {}
-        self.generation = 0  # bumped on every change, so filters know their cache is stale
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._icons = {c: QIcon(str(resource("icons", f"{c.value}.svg"))) for c in Category}
         self._italic = QFont()
@@ -129,22 +131,33 @@ class DeviceTableModel(QAbstractTableModel):
         index = self._row_of.get(mac)
         return self._rows[index] if index is not None else None
 
+    def row_at(self, position: int) -> DeviceRow | None:
+        """The row at this position, or None when out of range (never raises)."""
+        return self._rows[position] if 0 <= position < len(self._rows) else None
+
+    @qt_virtual(0)
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
+    @qt_virtual(0)
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(Column)
 
+    @qt_virtual(None)
     def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+                   role: int = Qt.ItemDataRole.DisplayRole) -> str | None:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(HEADERS)):
             return _tr(HEADERS[section])
         return None
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    @qt_virtual(None)
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.column() < len(Column):
             return None
-        row = self._rows[index.row()]
+        row = self.row_at(index.row())
+        if row is None:
+            return None
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
@@ -187,11 +200,14 @@ class DeviceTableModel(QAbstractTableModel):
 
     # -- changing
     def set_rows(self, rows: list[DeviceRow]) -> None:
-        self.generation += 1
+        """Replace every row; a MAC given twice keeps its first place and its last row."""
+        unique: dict[str, DeviceRow] = {}
+        for row in rows:
+            unique[row.device.mac] = row if row.haystack else row.with_haystack()
         self.beginResetModel()
-        self._rows = [r if r.haystack else r.with_haystack() for r in rows]
+        self._rows = list(unique.values())
         if self._sort:
-            self._rows.sort(key=self._key_func(self._sort[0]),
+            self._rows.sort(key=sort_key(self._sort[0]),
                             reverse=self._sort[1] == Qt.SortOrder.DescendingOrder)
         self._reindex()
         self.endResetModel()
@@ -203,7 +219,6 @@ class DeviceTableModel(QAbstractTableModel):
     def upsert_many(self, rows: list[DeviceRow], keep_sorted: bool = True) -> None:
         """Replace known devices in place and add new ones (one insert, then one re-sort);
         with keep_sorted False new rows go to the end, as a live scan shows them."""
-        self.generation += 1
         fresh: dict[str, DeviceRow] = {}
         changed: list[int] = []
         for row in rows:
@@ -225,8 +240,27 @@ class DeviceTableModel(QAbstractTableModel):
             self._rows.extend(fresh.values())
             self._reindex()
             self.endInsertRows()
-            if self._sort and keep_sorted:
-                self.sort(*self._sort)
+        if (fresh or changed) and self._sort and keep_sorted:
+            self._resort()  # a changed name or score can move a known row, too
+
+    def remove(self, mac: str) -> bool:
+        """Drop the row with this MAC; False when there is none."""
+        return self.remove_many([mac]) == 1
+
+    def remove_many(self, macs: list[str]) -> int:
+        """Drop the rows with these MACs (one removal per run of neighbours); returns how many."""
+        positions = sorted({self._row_of[m] for m in macs if m in self._row_of}, reverse=True)
+        removed = 0
+        while positions:
+            last = first = positions.pop(0)
+            while positions and positions[0] == first - 1:
+                first = positions.pop(0)
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self._rows[first:last + 1]
+            self._reindex()
+            self.endRemoveRows()
+            removed += last - first + 1
+        return removed
 
     def _insert_sorted(self, row: DeviceRow) -> None:
         position = self._insert_position(row)
@@ -238,18 +272,28 @@ class DeviceTableModel(QAbstractTableModel):
     def clear(self) -> None:
         self.set_rows([])
 
+    @qt_virtual(None)
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort in Python on precomputed keys (fast), keeping selections on the same devices."""
         if not 0 <= column < len(Column):
             self._sort = None
             return
-        self.generation += 1
         self._sort = (column, order)
+        self._resort(always=True)
+
+    def _resort(self, always: bool = False) -> None:
+        """Put the rows in the kept order; no layout signal when they already are."""
+        if not self._sort:
+            return
+        column, order = self._sort
+        ordered = sorted(self._rows, key=sort_key(column),
+                         reverse=order == Qt.SortOrder.DescendingOrder)
+        if not always and all(a is b for a, b in zip(ordered, self._rows, strict=True)):
+            return
         self.layoutAboutToBeChanged.emit()
         before = self.persistentIndexList()
         macs = [self._rows[i.row()].device.mac for i in before]
-        self._rows.sort(key=self._key_func(column),
-                        reverse=order == Qt.SortOrder.DescendingOrder)
+        self._rows = ordered
         self._reindex()
         after = [self.index(self._row_of[mac], i.column()) for mac, i in zip(macs, before,
                                                                                strict=True)]
@@ -259,7 +303,7 @@ class DeviceTableModel(QAbstractTableModel):
     def _insert_position(self, row: DeviceRow) -> int:
         if not self._sort:
             return len(self._rows)
-        key = self._key_func(self._sort[0])
+        key = sort_key(self._sort[0])
         mine = key(row)
         descending = self._sort[1] == Qt.SortOrder.DescendingOrder
         for position, other in enumerate(self._rows):
@@ -271,21 +315,31 @@ class DeviceTableModel(QAbstractTableModel):
     def _reindex(self) -> None:
         self._row_of = {r.device.mac: i for i, r in enumerate(self._rows)}
 
-    @staticmethod
-    def _key_func(column: int) -> Any:
-        keys = {
-            Column.CATEGORY: lambda r: (r.device.category.value, r.display_name.casefold()),
-            Column.NAME: lambda r: r.display_name.casefold(),
-            Column.VENDOR: lambda r: (r.device.vendor.casefold(), r.display_name.casefold()),
-            Column.MODEL: lambda r: (r.device.model.casefold(), r.display_name.casefold()),
-            Column.IP: lambda r: _ip_key(r.device.ip),
-            Column.MAC: lambda r: r.device.mac,
-            Column.TAG: lambda r: (r.tag.value, r.display_name.casefold()),
-            Column.SCORE: lambda r: -1 if r.score is None else r.score,
-            Column.ISSUES: lambda r: (*(dict(r.open_counts).get(s, 0) for s in SEVERITY_ORDER),
-                                      r.display_name.casefold()),
-        }
-        return keys[Column(column)]
+
+SortKey = tuple[int | str, ...]
+
+
+def sort_key(column: int) -> Callable[[DeviceRow], SortKey]:
+    """The key the table sorts a column by (ascending; descending reverses it)."""
+    return _SORT_KEYS[Column(column)]
+
+
+def _name_key(r: DeviceRow) -> str:
+    return r.display_name.casefold()
+
+
+_SORT_KEYS: dict[Column, Callable[[DeviceRow], SortKey]] = {
+    Column.CATEGORY: lambda r: (r.device.category.value, _name_key(r)),
+    Column.NAME: lambda r: (_name_key(r),),
+    Column.VENDOR: lambda r: (r.device.vendor.casefold(), _name_key(r)),
+    Column.MODEL: lambda r: (r.device.model.casefold(), _name_key(r)),
+    Column.IP: lambda r: _ip_key(r.device.ip),
+    Column.MAC: lambda r: (r.device.mac,),
+    Column.TAG: lambda r: (r.tag.value, _name_key(r)),
+    Column.SCORE: lambda r: (-1 if r.score is None else r.score,),
+    Column.ISSUES: lambda r: (*(dict(r.open_counts).get(s, 0) for s in SEVERITY_ORDER),
+                              _name_key(r)),
+}
 
 
 def _ip_key(ip: str) -> tuple[int, int]:

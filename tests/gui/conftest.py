@@ -82,3 +82,11 @@ def labels_text(widget: QWidget) -> list[str]:
     from PySide6.QtWidgets import QLabel
 
     return [label.text() for label in widget.findChildren(QLabel)]
+
+
+@pytest.fixture(autouse=True)
+def _models_under_tester(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every device model and proxy a GUI test builds runs under QAbstractItemModelTester."""
+    from tests.gui.model_tester import watch_models
+
+    watch_models(monkeypatch)
