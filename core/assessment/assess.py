@@ -9,6 +9,7 @@ from types import MappingProxyType
 from core.assessment.model import AssessedFinding, DeviceAssessment, Origin, SiteAssessment
 from core.guidance import (
     answer_findings,
+    checklist_plan,
     items_for,
     parse_date,
     placement_findings,
@@ -37,7 +38,7 @@ def assess_device(record: DeviceRecord, stored: Iterable[FindingRecord],
         record=record, device=device, findings=findings, items=items, answers=answers,
         checklist=progress(items, answers, open_findings),
         score=device_score(open_findings, items, answers, steps), in_latest_scan=in_latest_scan,
-        gains=steps)
+        gains=steps, plan=checklist_plan(items, open_findings, answers))
 
 
 def summarise(site: Site, devices: Sequence[DeviceAssessment], today: dt.date,

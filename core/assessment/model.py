@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
-from core.guidance import ChecklistItem, ChecklistProgress
+from core.guidance import ChecklistItem, ChecklistPlan, ChecklistProgress
 from core.models import Device, Finding, Severity, Site, Tag
 from core.scoring import Action, DeviceInput, DeviceScore, Gain, SiteScore
 from core.store import DeviceRecord, FindingStatus
@@ -55,6 +55,7 @@ class DeviceAssessment:
     score: DeviceScore
     in_latest_scan: bool
     gains: tuple[Gain, ...] = field(default=(), compare=False, repr=False)
+    plan: ChecklistPlan | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_self(self) -> bool:

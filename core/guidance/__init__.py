@@ -9,19 +9,23 @@ from core.guidance.placement import (
     HOME_ON_WORK,
     placement_findings,
 )
+from core.guidance.plan import ESSENTIALS, ChecklistPlan, checklist_plan
 from core.guidance.schema import TRACKS, AnswerType, ChecklistItem, Track
 
 __all__ = [
     "CONSUMER_ON_WORK",
+    "ESSENTIALS",
     "GUEST_ON_WORK",
     "HOME_ON_WORK",
     "TRACKS",
     "AnswerType",
     "ChecklistItem",
+    "ChecklistPlan",
     "ChecklistProgress",
     "Evidence",
     "Track",
     "answer_findings",
+    "checklist_plan",
     "evidence_for",
     "how_for",
     "is_done",

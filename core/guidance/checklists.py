@@ -166,13 +166,22 @@ def items_for(category: Category, vendor: str = "") -> tuple[ChecklistItem, ...]
     return load_catalog().items_for(category)
 
 
-def how_for(item: ChecklistItem, category: Category, vendor: str = "") -> str:
-    """The most specific instructions: the vendor's, else the category's, else the generic text."""
+def how_for(item: ChecklistItem, category: Category, vendor: str = "", ip: str = "") -> str:
+    """The most specific instructions (vendor's, category's, generic), with the device's address."""
+    return _with_address(_most_specific(item, category, vendor), ip)
+
+
+def _most_specific(item: ChecklistItem, category: Category, vendor: str) -> str:
     vendor_words = vendor.lower()
     for keys, text in item.how_by_vendor.items():
         if any(_vendor_matches(key, vendor_words) for key in keys.split("|")):
             return text
     return item.how_by_category.get(category, item.how)
+
+
+def _with_address(text: str, ip: str) -> str:
+    """`<ip>` in the data becomes the device's own address (ADDRESS when there is none)."""
+    return text.replace("<ip>", ip or "ADDRESS")
 
 
 def _vendor_matches(key: str, vendor_words: str) -> bool:

@@ -124,7 +124,8 @@ def progress(
 
 def _found(finding: Finding) -> str:
     source = "the dates you entered show" if finding.id in DATE_FINDING_IDS else "the scan found"
-    return f"{source}: {_describe(finding)}"
+    # Evidence often ends in its own full stop; the sentence around it adds one ("password..").
+    return f"{source}: {_describe(finding)}".rstrip(" .;:,")
 
 
 def _describe(finding: Finding) -> str:
