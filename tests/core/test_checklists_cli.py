@@ -19,7 +19,7 @@ def test_checklist_prints_every_track_with_vendor_instructions(capsys) -> None:
     for title in ("Passwords", "Updates", "Encryption", "Network placement", "Power and physical"):
         assert f"== {title}:" in out
     assert "Have you changed the password the device came with?" in out
-    assert "How: HP: open http://<ip>/" in out
+    assert "How: HP: open http://ADDRESS/" in out
     assert "[ ] Yes  [ ] No  [ ] Not applicable  [ ] Not sure" in out
     assert "Date: ____-__-__" in out
 

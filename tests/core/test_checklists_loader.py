@@ -111,7 +111,7 @@ def test_how_prefers_vendor_then_category_then_generic() -> None:
     assert how_for(item, Category.PRINTER, "Brother Industries, Ltd.").startswith("Brother:")
     assert how_for(item, Category.PRINTER, "Shpock GmbH").startswith("Most printers")
     assert how_for(item, Category.PRINTER, "").startswith("Most printers")
-    assert how_for(item, Category.UNKNOWN, "") == item.how
+    assert how_for(item, Category.UNKNOWN, "") == item.how.replace("<ip>", "ADDRESS")
     router_item = next(i for i in items_for(Category.ROUTER) if i.id == "pw-default-changed")
     assert how_for(router_item, Category.ROUTER, "TP-LINK TECHNOLOGIES CO.,LTD.").startswith(
         "TP-Link"
