@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from types import MappingProxyType
 
 from core.assessment.model import AssessedFinding, DeviceAssessment, Origin, SiteAssessment
@@ -17,11 +18,13 @@ from core.guidance import (
     review_reminder,
     support_reminders,
 )
-from core.models import Device, Finding, Site
+from core.models import Device, Finding, Severity, Site
 from core.scoring import device_score, gains, next_best_actions, site_score
-from core.store import DeviceRecord, FindingRecord
+from core.store import DeviceRecord, FindingRecord, FindingStatus
 
 ACTION_LIMIT = 5
+LOWER = {Severity.CRITICAL: Severity.HIGH, Severity.HIGH: Severity.MEDIUM,
+         Severity.MEDIUM: Severity.LOW, Severity.LOW: Severity.INFO, Severity.INFO: Severity.INFO}
 
 
 def assess_device(record: DeviceRecord, stored: Iterable[FindingRecord],
@@ -32,13 +35,14 @@ def assess_device(record: DeviceRecord, stored: Iterable[FindingRecord],
     answers = MappingProxyType(dict(answers))
     findings = (*_stored(stored), *_derived(device, record, site, answers, today))
     items = () if device.is_self else items_for(device.category, device.vendor)
-    open_findings = [a.finding for a in findings if a.is_open]
+    open_findings = (*(a.finding for a in findings if a.is_open), *_accepted_residue(findings))
     steps = tuple(gains(open_findings, items, answers))
     return DeviceAssessment(
         record=record, device=device, findings=findings, items=items, answers=answers,
         checklist=progress(items, answers, open_findings),
         score=device_score(open_findings, items, answers, steps), in_latest_scan=in_latest_scan,
-        gains=steps, plan=checklist_plan(items, open_findings, answers))
+        gains=steps, plan=checklist_plan(items, open_findings, answers),
+        score_findings=open_findings)
 
 
 def summarise(site: Site, devices: Sequence[DeviceAssessment], today: dt.date,
@@ -64,6 +68,13 @@ def derived_findings(device: Device, record: DeviceRecord, site: Site,
     seen = {f.id for f in found}
     found += [f for f in answer_findings(answers, today) if f.id not in seen]
     return (*placement_findings(device, record.tag, site.work_networks), *found)
+
+
+def _accepted_residue(findings: Iterable[AssessedFinding]) -> list[Finding]:
+    """An accepted risk still costs points, one severity lower: accepting is not fixing."""
+    return [replace(a.finding, severity=LOWER[a.finding.severity],
+                    title=f"Accepted risk: {a.finding.title}")
+            for a in findings if a.status is FindingStatus.ACCEPTED]
 
 
 def _stored(stored: Iterable[FindingRecord]) -> tuple[AssessedFinding, ...]:

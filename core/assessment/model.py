@@ -56,6 +56,8 @@ class DeviceAssessment:
     in_latest_scan: bool
     gains: tuple[Gain, ...] = field(default=(), compare=False, repr=False)
     plan: ChecklistPlan | None = field(default=None, compare=False, repr=False)
+    # What the score counts: open findings plus accepted ones one severity lower.
+    score_findings: tuple[Finding, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def is_self(self) -> bool:
@@ -106,7 +108,7 @@ class DeviceAssessment:
 
     @property
     def score_input(self) -> DeviceInput:
-        return DeviceInput(label=self.name, findings=self.open_findings, items=self.items,
+        return DeviceInput(label=self.name, findings=self.score_findings, items=self.items,
                            answers=self.answers, key=self.mac, score=self.score,
                            gains=self.gains)
 

@@ -8,8 +8,8 @@ from dataclasses import replace
 from core.assessment import Origin, assess_device, assess_scan
 from core.guidance import HOME_ON_WORK
 from core.guidance.lifecycle import UNSUPPORTED
-from core.models import Site, Tag
-from core.store import DeviceRecord
+from core.models import Severity, Site, Tag
+from core.store import DeviceRecord, FindingRecord, FindingStatus
 from tests.fixtures.db.builders import device, finding, scan
 
 SELF, PRN = "02:00:00:00:00:01", "3c:d9:2b:00:00:02"
@@ -40,3 +40,20 @@ def test_a_home_device_on_the_work_network_gets_a_derived_finding() -> None:
     untagged = assess_device(replace(record, tag=Tag.UNKNOWN, support_end=""), (), {}, site,
                              today)
     assert HOME_ON_WORK not in untagged.open_ids and home.score.value < untagged.score.value
+
+
+def test_accepting_a_risk_costs_less_than_leaving_it_but_more_than_fixing_it() -> None:
+    telnet = finding("telnet-open", Severity.HIGH, port=23)
+    site = Site(id=1, name="x")
+    record = DeviceRecord(site_id=1, mac=PRN, label="", display_name="Printer", owner="",
+                          location="", tag=Tag.WORK, notes="", support_end="", review_date="",
+                          retired=False, first_seen="", last_seen="",
+                          latest=device(PRN, "192.0.2.6", findings=(telnet,)))
+    today = dt.date(2026, 1, 2)
+
+    def scored(status: FindingStatus) -> int:
+        stored = FindingRecord(PRN, telnet, status, "reason", "Ann", "", "")
+        return assess_device(record, (stored,), {}, site, today).score.value
+
+    assert scored(FindingStatus.OPEN) < scored(FindingStatus.ACCEPTED) < scored(
+        FindingStatus.FIXED)
