@@ -126,7 +126,8 @@ class Session:
 
 def row_of(device: DeviceAssessment) -> DeviceRow:
     """The table row of an assessed device."""
-    return DeviceRow(device=device.device, name=device.record.label, tag=device.tag,
+    name = device.record.label or (device.name if device.is_self else "")
+    return DeviceRow(device=device.device, name=name, tag=device.tag,
                      score=device.score_value, open_counts=device.open_counts,
                      assessment=device).with_haystack()
 
