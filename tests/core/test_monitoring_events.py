@@ -15,6 +15,8 @@ from core.models import Category, Device, Severity
 from core.monitoring import (
     BusinessHours,
     Event,
+    EventDevice,
+    EventFinding,
     EventKind,
     Observer,
     SiteSettings,
@@ -168,16 +170,12 @@ def test_state_kinds_and_routine_events_in_ecs() -> None:
     assert gone["organization"]["name"] == "S"
 
 
-def events_device():  # type: ignore[no-untyped-def]
-    from core.monitoring import EventDevice
-
+def events_device() -> EventDevice:
     return EventDevice(mac="c0:56:e3:10:00:11", ip="192.0.2.11", name="Front door",
                        vendor="Hikvision", model="DS-2CD2143", category="camera")
 
 
-def events_finding():  # type: ignore[no-untyped-def]
-    from core.monitoring import EventFinding
-
+def events_finding() -> EventFinding:
     return EventFinding(id="telnet-open", severity=Severity.HIGH, title="Telnet is open",
                         refs=("OWASP IoT I2", "ETSI EN 303 645 5.6"), port=23)
 
