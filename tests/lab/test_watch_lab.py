@@ -1,4 +1,4 @@
-"""Lab: `watch` for 3 cycles; a device joins; its event reaches the JSONL file and a real rsyslog."""
+"""Lab: `watch` runs 3 cycles; a device joins; its event reaches the JSONL file and rsyslog."""
 
 from __future__ import annotations
 
