@@ -95,6 +95,8 @@ def test_watch_reports_a_new_device_to_jsonl_and_rsyslog(office: Office, tmp_pat
     try:
         # Cycle 1: the collector is down, so everything it reports waits in the queue.
         _wait(lambda: _count(jsonl, "scan_finished") >= 1, 60, proc)
+        status = db.parent / "monitoring" / f"syslog-tcp-127.0.0.1-{SYSLOG_PORT}.status.json"
+        _wait(lambda: status.exists() and "refused" in status.read_text(), 10, proc)
         _rsyslog(lab, received)
         joined = time.monotonic()
         lab.add_host("newcomer", NEWCOMER_MAC, NEWCOMER_IP)
@@ -148,6 +150,7 @@ def test_watch_stops_cleanly_on_sigterm_mid_cycle(office: Office, tmp_path: Path
     finally:
         _end(proc)
     assert proc.returncode == 0, err
+    print(f"\nSIGTERM -> exit: {took:.2f} s")
     assert took < 5, f"stopping took {took:.1f} s"
     assert _count(jsonl, "scan_finished") == 2  # the cancelled scan is saved and reported
     assert "SIGTERM" in err and "queued" in err
