@@ -13,7 +13,8 @@ from typing import Any
 from core.cli.exit_codes import EXIT_CANCELLED, EXIT_OK, EXIT_USAGE
 from core.cli.text import terminal_safe
 from core.discovery import MODES
-from core.errors import InvalidInputError, NotFoundError
+from core.discovery.netif import find_interface
+from core.errors import InvalidInputError, KnownError, NotFoundError
 from core.monitoring import (
     Event,
     EventKind,
@@ -79,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     store = Store.open(Path(args.db) if args.db else None)
     try:
         site = _site(store, args)
-        observer = Observer.here(args.interface)
+        observer = _observer(args.interface)
         feeds: list[Feed] = []
         if args.jsonl:
             feeds.append(JsonlFeed(args.jsonl))
@@ -129,6 +130,15 @@ def _site(store: Any, args: argparse.Namespace) -> str:
         site = store.create_site(args.site)
         print(f"New site {site.name!r} created.", file=sys.stderr)
         return str(site.name)
+
+
+def _observer(interface: str) -> Observer:
+    """This computer as the feed's observer (its address read locally; nothing is sent)."""
+    try:
+        iface = find_interface(interface)
+    except KnownError:
+        return Observer.here(interface)  # the first scan will say what is wrong
+    return Observer.here(interface, iface.ipv4, iface.mac)
 
 
 def _print_event(event: Event) -> None:

@@ -228,21 +228,11 @@ class Watcher:
         battery = self.config.mind_battery and self._on_battery()
         try:
             result = self._scan(request, CheckOptions() if full else None, self._cancel)
-        except Exception as error:  # a scan that cannot run must not end the watch
-            if not isinstance(error, KnownError):
-                log.exception("watch scan %d failed", cycle)
-            message = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
             duration = time.monotonic() - t0
-            failed = self._event(site, EventKind.SCAN_FAILED, f"Scan {cycle} failed: {message}",
-                                 severity=Severity.MEDIUM)
-            self._emit([failed])
-            self._flush()
-            interval = self._next_interval(duration, battery, failed=True)
-            return self._report(CycleReport(cycle, started_at, full, duration, error=message,
-                                            events=(failed,), next_interval=interval,
-                                            on_battery=battery))
-        duration = time.monotonic() - t0
-        scan_id = self.store.save_scan(site.id, result)
+            scan_id = self.store.save_scan(site.id, result)
+        except Exception as error:  # a scan that cannot run or be saved must not end the watch
+            return self._failed(site, cycle, started_at, full, time.monotonic() - t0, battery,
+                                error)
         if full and not result.cancelled and result.info.checks_run:
             self._last_full = time.monotonic()
         events = self._change_events(site, scan_id, result, full)
@@ -262,6 +252,20 @@ class Watcher:
             events=tuple(events), next_interval=interval, on_battery=battery))
 
     # -- pieces -------------------------------------------------------------------------------
+    def _failed(self, site: Site, cycle: int, started_at: str, full: bool, duration: float,
+                battery: bool, error: Exception) -> CycleReport:
+        if not isinstance(error, KnownError):
+            log.exception("watch scan %d failed", cycle, exc_info=error)
+        message = getattr(error, "message", None) or f"{type(error).__name__}: {error}"
+        failed = self._event(site, EventKind.SCAN_FAILED, f"Scan {cycle} failed: {message}",
+                             severity=Severity.MEDIUM)
+        self._emit([failed])
+        self._flush()
+        interval = self._next_interval(duration, battery, failed=True)
+        return self._report(CycleReport(cycle, started_at, full, duration, error=message,
+                                        events=(failed,), next_interval=interval,
+                                        on_battery=battery))
+
     def _full_due(self, site: Site, cycle: int) -> bool:
         config = self.config
         if config.full_every_cycles > 0:

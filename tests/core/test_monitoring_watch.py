@@ -16,7 +16,7 @@ from core.cancel import CancelToken
 from core.checks import CheckOptions
 from core.cli import main
 from core.discovery import ScanRequest
-from core.errors import InterfaceError
+from core.errors import DatabaseBusyError, InterfaceError
 from core.models import Category, ScanResult
 from core.monitoring import (
     BusinessHours,
@@ -129,10 +129,12 @@ def test_back_off_doubles_on_overrun_and_battery_then_recovers(store: Store) -> 
     reports = Watcher(store, _config(cycles=4), scan=scanner).run()
     assert [r.next_interval for r in reports] == [0.1, 0.2, 0.4, 0.4]  # capped at max_interval
     battery = [True, True, False]
-    reports = Watcher(store, _config(cycles=3, mind_battery=True, interval=0.01),
+    watcher = Watcher(store, _config(mind_battery=True, interval=10, max_interval=60),
                       scan=ScriptedScan((device(A, "192.0.2.1"),)),
-                      on_battery=lambda: battery.pop(0)).run()
-    assert [r.next_interval for r in reports] == [0.02, 0.04, 0.01]
+                      on_battery=lambda: battery.pop(0))
+    site = store.site_by_name("Office")
+    reports = [watcher.run_cycle(site, cycle) for cycle in (1, 2, 3)]  # no waiting between
+    assert [r.next_interval for r in reports] == [20, 40, 10]
     assert [r.on_battery for r in reports] == [True, True, False]
 
 
@@ -255,3 +257,22 @@ def test_cli_watch_refuses_bad_arguments(capsys: pytest.CaptureFixture[str]) -> 
                  "http://x:1"]) == 2
     assert "udp://" in capsys.readouterr().err
     assert main(["watch", "--site", "X", "--interface", "eth0", "--interval", "0"]) == 2
+
+
+def test_a_busy_database_costs_one_cycle_not_the_watch(store: Store,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    real_save = store.save_scan
+    calls: list[int] = []
+
+    def busy_once(site_id: int, result: ScanResult, **kwargs: object) -> int:
+        calls.append(site_id)
+        if len(calls) == 2:
+            raise DatabaseBusyError("The database is busy.")
+        return real_save(site_id, result)
+
+    monkeypatch.setattr(store, "save_scan", busy_once)
+    scanner = ScriptedScan((device(A, "192.0.2.1"),), (device(A, "192.0.2.1"),),
+                           (device(A, "192.0.2.1"), device(C, "192.0.2.3")))
+    reports = Watcher(store, _config(cycles=3), scan=scanner).run()
+    assert reports[1].error == "The database is busy." and reports[1].scan_id is None
+    assert [e.kind for e in reports[2].alerts] == [EventKind.NEW_DEVICE]
