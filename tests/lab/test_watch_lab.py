@@ -17,6 +17,7 @@ from core.monitoring import parse_rfc5424
 from core.monitoring.syslog import SD_ID
 from tests.lab.netlab import REPO_ROOT, Lab
 from tests.lab.office import Office
+from tests.timing import within
 
 pytestmark = pytest.mark.lab
 
@@ -28,22 +29,27 @@ SYSLOG_PORT = 10514  # on the scanner namespace's own loopback
 INTERVAL = 6.0
 
 
-def _rsyslog(lab: Lab, out: Path, protocol: str = "tcp") -> None:
+def _rsyslog(lab: Lab, out: Path, protocol: str = "tcp", port: int = SYSLOG_PORT) -> None:
     """A real rsyslogd in the scanner namespace, on 127.0.0.1 only, keeping each raw message."""
-    work = lab.workdir / "rsyslog"
+    work = lab.workdir / f"rsyslog-{protocol}"
     work.mkdir(exist_ok=True)
     module = "imtcp" if protocol == "tcp" else "imudp"
-    conf = lab.workdir / "rsyslog.conf"
+    conf = lab.workdir / f"rsyslog-{protocol}.conf"
     conf.write_text("\n".join([
         f'global(workDirectory="{work}" maxMessageSize="64k")',
         f'module(load="{module}")',
         'template(name="raw" type="string" string="%rawmsg%\\n")',
-        f'input(type="{module}" address="127.0.0.1" port="{SYSLOG_PORT}")',
+        f'input(type="{module}" address="127.0.0.1" port="{port}")',
         f'action(type="omfile" file="{out}" template="raw")', ""]))
     lab.start(lab.scanner, ["rsyslogd", "-n", "-f", str(conf), "-i", str(work / "pid")],
-              log_name="rsyslogd")
+              log_name=f"rsyslogd-{protocol}")
     if protocol == "tcp":
-        lab.wait_for_port(lab.scanner, SYSLOG_PORT)
+        lab.wait_for_port(lab.scanner, port)
+        return
+    deadline = time.monotonic() + 10
+    while not lab.exec(lab.scanner.ns, ["ss", "-Hlun", f"sport = :{port}"], check=False).strip():
+        assert time.monotonic() < deadline, "rsyslogd never bound its UDP port"
+        time.sleep(0.05)
 
 
 def _docs(path: Path) -> list[dict[str, Any]]:
@@ -109,7 +115,8 @@ def test_watch_reports_a_new_device_to_jsonl_and_rsyslog(office: Office, tmp_pat
     assert proc.returncode == 0, err
     record_property("join_to_event_seconds", round(latency, 2))
     print(f"\njoin -> new_device event in the JSONL file: {latency:.1f} s")
-    assert latency <= INTERVAL + 5, f"event took {latency:.1f} s after the device joined"
+    # Target: one interval + 5 s (measured ~6 s here); the slack covers a loaded shared machine.
+    assert latency <= within(INTERVAL + 5), f"event took {latency:.1f} s after the device joined"
 
     docs = _docs(jsonl)
     news = [d for d in docs if d["event"]["action"] == "new_device"]
@@ -135,12 +142,17 @@ def test_watch_reports_a_new_device_to_jsonl_and_rsyslog(office: Office, tmp_pat
     assert "0 queued" in err
 
 
-def test_watch_stops_cleanly_on_sigterm_mid_cycle(office: Office, tmp_path: Path) -> None:
+def test_watch_over_udp_stops_cleanly_on_sigterm_mid_cycle(office: Office,
+                                                           tmp_path: Path) -> None:
     lab = office.lab
-    db, jsonl = tmp_path / "db.sqlite3", tmp_path / "events.jsonl"
-    proc = _start_watch(lab, db, jsonl, "--syslog", "udp://127.0.0.1:10515")
+    db, jsonl, received = tmp_path / "db.sqlite3", tmp_path / "events.jsonl", tmp_path / "rx.log"
+    port = SYSLOG_PORT + 1
+    proc = _start_watch(lab, db, jsonl, "--syslog", f"udp://127.0.0.1:{port}")
     try:
         _wait(lambda: _count(jsonl, "scan_finished") >= 1, 60, proc)
+        status = db.parent / "monitoring" / f"syslog-udp-127.0.0.1-{port}.status.json"
+        _wait(lambda: status.exists() and "refused" in status.read_text(), 10, proc)
+        _rsyslog(lab, received, "udp", port)  # up again: the next delivery empties the queue
         lab.add_host("late", LATE_MAC, LATE_IP)
         _wait(lambda: _count(jsonl, "scan_started") >= 2, INTERVAL + 10, proc)
         asked = time.monotonic()
@@ -151,6 +163,15 @@ def test_watch_stops_cleanly_on_sigterm_mid_cycle(office: Office, tmp_path: Path
         _end(proc)
     assert proc.returncode == 0, err
     print(f"\nSIGTERM -> exit: {took:.2f} s")
-    assert took < 5, f"stopping took {took:.1f} s"
+    assert took < within(2.5), f"stopping took {took:.1f} s"
     assert _count(jsonl, "scan_finished") == 2  # the cancelled scan is saved and reported
-    assert "SIGTERM" in err and "queued" in err
+    assert "SIGTERM" in err and "0 queued" in err
+    # Over UDP too every document arrives (a refused batch is resent, so maybe twice), intact.
+    ids = {d["event"]["id"] for d in _docs(jsonl)}
+    deadline = time.monotonic() + 10
+    got: set[str] = set()
+    while time.monotonic() < deadline and got != ids:
+        lines = received.read_text().splitlines() if received.exists() else []
+        got = {json.loads(parse_rfc5424(line).msg)["event"]["id"] for line in lines}
+        time.sleep(0.1)
+    assert got == ids
