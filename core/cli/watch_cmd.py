@@ -6,6 +6,7 @@ import argparse
 import signal
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -24,9 +25,12 @@ from core.monitoring import (
     SyslogFeed,
     WatchConfig,
     Watcher,
+    load_settings,
     monitoring_dir,
     parse_target,
+    save_settings,
 )
+from core.monitoring.hours import parse_hours_spec
 from core.monitoring.watch import CycleReport
 
 _PRINTED = {EventKind.SCAN_FINISHED, EventKind.SCAN_FAILED, EventKind.BASELINE,
@@ -65,6 +69,10 @@ def register(subparsers: Any) -> None:
                         "(default: 10000; the oldest are dropped beyond)")
     parser.add_argument("--no-inventory", action="store_true",
                         help="do not send the inventory and open findings after each scan")
+    parser.add_argument("--business-hours", metavar="SPEC",
+                        help="save the site's business hours, e.g. \"Mon-Fri 08:00-18:00\" or "
+                        "\"Mon-Sat 07:30-19:00 Europe/London\"; devices on outside them are "
+                        "reported (cameras and the router excepted); \"off\" stops that")
     parser.add_argument("--ignore-battery", action="store_true",
                         help="keep the normal interval on battery")
     parser.set_defaults(func=run)
@@ -80,6 +88,8 @@ def run(args: argparse.Namespace) -> int:
     store = Store.open(Path(args.db) if args.db else None)
     try:
         site = _site(store, args)
+        if args.business_hours:
+            _save_hours(store, site, args.business_hours)
         observer = _observer(args.interface)
         feeds: list[Feed] = []
         if args.jsonl:
@@ -115,11 +125,13 @@ def _usage_problem(args: argparse.Namespace) -> str:
         return "--cycles must be at least 1"
     if args.full_every < 0 or args.full_every_cycles < 0 or args.queue_max < 2:
         return "--full-every, --full-every-cycles and --queue-max cannot be negative"
-    if args.syslog:
-        try:
+    try:
+        if args.syslog:
             parse_target(args.syslog)
-        except InvalidInputError as error:
-            return f"{error.message} {error.hint}".strip()
+        if args.business_hours and args.business_hours.strip().lower() != "off":
+            parse_hours_spec(args.business_hours)
+    except InvalidInputError as error:
+        return f"{error.message} {error.hint}".strip()
     return ""
 
 
@@ -130,6 +142,16 @@ def _site(store: Any, args: argparse.Namespace) -> str:
         site = store.create_site(args.site)
         print(f"New site {site.name!r} created.", file=sys.stderr)
         return str(site.name)
+
+
+def _save_hours(store: Any, site_name: str, spec: str) -> None:
+    site_id = store.site_by_name(site_name).id
+    folder = monitoring_dir(store.path)
+    hours = None if spec.strip().lower() == "off" else parse_hours_spec(spec)
+    settings = replace(load_settings(folder, site_id), business_hours=hours)
+    path = save_settings(folder, site_id, settings)
+    said = hours.describe() if hours else "none (no off-hours reports)"
+    print(f"Business hours of {site_name!r}: {said} (saved in {path}).", file=sys.stderr)
 
 
 def _observer(interface: str) -> Observer:

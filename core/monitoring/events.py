@@ -241,9 +241,9 @@ def _finding_events(make: _Maker, changes: Changes,
 
 def _describe(device: EventDevice) -> str:
     parts = [device.name or device.mac]
-    if device.ip:
+    if device.ip and device.ip != parts[0]:
         parts.append(device.ip)
-    if device.name != device.mac:
+    if device.mac != parts[0]:
         parts.append(device.mac)
     if device.vendor and device.vendor not in device.name:
         parts.append(device.vendor)

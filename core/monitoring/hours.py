@@ -165,6 +165,19 @@ def hours_from_json(raw: object) -> BusinessHours:
     return hours
 
 
+def parse_hours_spec(text: str) -> BusinessHours:
+    """"Mon-Fri 08:00-18:00" with an optional " Europe/London" time zone (the CLI's form)."""
+    parts = text.split()
+    if len(parts) not in (2, 3) or "-" not in parts[1]:
+        raise InvalidInputError(f"{text!r} is not a set of business hours.",
+                                "Write it like \"Mon-Fri 08:00-18:00\" (a time zone may follow).")
+    start, _, end = parts[1].partition("-")
+    raw: dict[str, object] = {"days": parts[0], "start": start, "end": end}
+    if len(parts) == 3:
+        raw["timezone"] = parts[2]
+    return hours_from_json(raw)
+
+
 def parse_days(raw: object) -> tuple[int, ...]:
     """["Mon", "Tue"] or [0, 1] or "Mon-Fri" -> (0, 1, ...)."""
     items: list[object] = []

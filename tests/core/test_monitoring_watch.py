@@ -16,7 +16,7 @@ from core.cancel import CancelToken
 from core.checks import CheckOptions
 from core.cli import main
 from core.discovery import ScanRequest
-from core.errors import DatabaseBusyError, InterfaceError
+from core.errors import DatabaseBusyError, InterfaceError, InvalidInputError
 from core.models import Category, ScanResult
 from core.monitoring import (
     BusinessHours,
@@ -30,6 +30,7 @@ from core.monitoring import (
     on_battery,
     save_settings,
 )
+from core.monitoring.hours import parse_hours_spec
 from core.monitoring.watch import default_gateway
 from core.store import FindingStatus, Store
 from tests.fixtures.db.builders import device, finding, scan
@@ -276,3 +277,15 @@ def test_a_busy_database_costs_one_cycle_not_the_watch(store: Store,
     reports = Watcher(store, _config(cycles=3), scan=scanner).run()
     assert reports[1].error == "The database is busy." and reports[1].scan_id is None
     assert [e.kind for e in reports[2].alerts] == [EventKind.NEW_DEVICE]
+    assert main(["watch", "--site", "X", "--interface", "eth0", "--business-hours",
+                 "weekdays"]) == 2
+
+
+def test_business_hours_from_the_cli_form() -> None:
+    hours = parse_hours_spec("Mon-Sat 07:30-19:00 Europe/London")
+    assert hours.days == (0, 1, 2, 3, 4, 5) and hours.timezone == "Europe/London"
+    assert hours.describe() == "Mon, Tue, Wed, Thu, Fri, Sat 07:30-19:00 (Europe/London)"
+    assert parse_hours_spec("Sat,Sun 10:00-16:00").days == (5, 6)
+    for bad in ("Mon-Fri", "Mon-Fri 8-18", "Mon-Fri 08:00-18:00 Mars/Base", "Xyz 08:00-09:00"):
+        with pytest.raises(InvalidInputError):
+            parse_hours_spec(bad)
