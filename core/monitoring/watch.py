@@ -98,7 +98,8 @@ class Watcher:
     """Runs the watch loop for one site; `run` blocks, the other methods are thread-safe.
 
     A GUI runs `run()` in a worker thread and calls `pause`, `resume`, `scan_now` and `stop`
-    from its own; `subscribe` callbacks receive every Event (in the worker thread).
+    from its own; `subscribe` callbacks receive every Event (in the worker thread). One `run`
+    per Watcher: after `stop`, make a new one to watch again.
     """
 
     def __init__(self, store: Store, config: WatchConfig, feeds: Sequence[Feed] = (), *,
