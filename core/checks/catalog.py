@@ -142,6 +142,15 @@ ENTRIES: tuple[Entry, ...] = (
        "Nothing to do; the check could not finish for this service.", f"{NIST} 6"),
     _e("checks-incomplete", INFO, "Checks for this device ran out of time",
        "Run the scan again; if it repeats the device may be overloaded.", f"{NIST} 6"),
+    _e("checks-unfinished", L, "Checks for this device did not finish: problems may be missing",
+       "Scan this device again (alone if the network is busy); until then, treat it as not "
+       "checked.", f"{ETSI} 5.6-1", "OWASP IoT I8", f"{NIST} 6"),
+    _e("host-drops-connections", INFO, "The device drops every connection attempt (firewalled)",
+       "Nothing to do if the device is meant to offer no services; its services were not "
+       "checked.", f"{NIST} 6"),
+    _e("discovery-capped", INFO, "The device announced more than the scan keeps",
+       "Check why the device announces so much (misconfiguration or a fault); what it announced "
+       "beyond the limit was ignored.", f"{NIST} 6"),
 )
 
 CATALOG: dict[str, Entry] = {entry.id: entry for entry in ENTRIES}
