@@ -183,6 +183,7 @@ class ScanInfo:
     mode_reason: str = ""
     checks_run: bool = False
     consent: str = ""  # who authorised consent-gated checks, empty if nobody
+    limits: tuple[str, ...] = ()  # scan-wide caps that were hit, in plain words
 
 
 @dataclass(frozen=True, slots=True)

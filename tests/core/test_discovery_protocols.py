@@ -63,7 +63,7 @@ def test_ssdp_answers_are_parsed_and_bounded() -> None:
     answer = ssdp.parse_response(data, "10.231.0.13")
     assert answer is not None
     assert answer.location == "http://10.231.0.13:49152/d.xml"
-    assert len(answer.server) == ssdp.MAX_HEADER and answer.st == "upnp:rootdevice"
+    assert len(answer.server) == ssdp.MAX_FIELD and answer.st == "upnp:rootdevice"
     assert ssdp.parse_response(b"M-SEARCH * HTTP/1.1\r\n\r\n", "10.0.0.1") is None
     assert ssdp.parse_response(b"HTTP/1.1 200 OK\r\nST: x\r\n\r\n", "10.0.0.1") is None
     assert ssdp.parse_response(b"\xff\xfe garbage", "10.0.0.1") is None
