@@ -77,6 +77,7 @@ class Interface:
     mac: str
     is_up: bool
     is_default: bool = False  # carries the default route
+    tunnel: str = ""  # why this is no local link (VPN/tunnel), empty for Ethernet and Wi-Fi
 
 
 @dataclass(frozen=True, slots=True)

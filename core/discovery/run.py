@@ -158,9 +158,11 @@ class _Scan:
                                                self.cancel, self._on_arp, self.deadline)
         self.arp_done.set()
         names_deadline = min(self.deadline, time.monotonic() + 1.0)
+        resolvers = names.local_resolvers(self.network)  # none inside the network: names off
         names_thread = self._thread("names", lambda: names.reverse_lookup(
             [e.ip for e in found], names_deadline, self.cancel,
-            lambda ip, name: self._emit(self.inventory.add_hostname(ip, name))))
+            lambda ip, name: self._emit(self.inventory.add_hostname(ip, name)),
+            resolvers, self.iface.ipv4), optional=True)
         self._resolve_late_addresses()
         names_thread.join()
 
