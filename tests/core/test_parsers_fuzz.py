@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -24,10 +25,8 @@ def _clean(text: str, limit: int) -> bool:
 
 def _value_or(error: type[Exception] | tuple[type[Exception], ...],
               parse: Callable[[], Any]) -> None:
-    try:
+    with contextlib.suppress(error):
         parse()
-    except error:
-        pass
 
 
 def _ssdp_datagram() -> st.SearchStrategy[bytes]:
