@@ -45,12 +45,13 @@ async def _check_all(devices: list[Device], options: CheckOptions, cancel: Cance
                      on_progress: Callable[[Progress], None] | None,
                      on_device: Callable[[Device], None] | None) -> list[Device]:
     overall = asyncio.Semaphore(options.max_connections)
+    quick = asyncio.Semaphore(options.max_connections)  # first probes: never behind real ones
     results = list(devices)
     finished = 0
 
     async def one(index: int, device: Device) -> None:
         nonlocal finished
-        results[index] = await check_device(device, options, overall)
+        results[index] = await check_device(device, options, overall, quick)
         finished += 1
         if on_progress:
             on_progress(Progress(ScanPhase.CHECKS, finished / len(devices),
@@ -69,7 +70,8 @@ async def _check_all(devices: list[Device], options: CheckOptions, cancel: Cance
 
 
 async def check_device(device: Device, options: CheckOptions,
-                       overall: asyncio.Semaphore) -> Device:
+                       overall: asyncio.Semaphore,
+                       quick: asyncio.Semaphore | None = None) -> Device:
     """One device's checks within its time budget; what was found in time is kept.
 
     The budget counts only time the device is served: waiting for a shared connection slot
@@ -81,7 +83,8 @@ async def check_device(device: Device, options: CheckOptions,
     clock = BudgetClock(options.device_budget)
     gate = Gate(overall, asyncio.Semaphore(options.per_device_connections),
                 options.connect_timeout, options.read_timeout, clock=clock)
-    work = asyncio.create_task(_run_all(device, options, gate, run))
+    quick_gate = replace(gate, overall=quick or overall)
+    work = asyncio.create_task(_run_all(device, options, gate, run, quick_gate))
     try:
         finished = await _within_budget(work, clock)
     finally:
@@ -120,9 +123,10 @@ def budget_hit(run: DeviceRun, budget: float) -> list[Finding]:
     return found
 
 
-async def _run_all(device: Device, options: CheckOptions, gate: Gate, run: DeviceRun) -> None:
+async def _run_all(device: Device, options: CheckOptions, gate: Gate, run: DeviceRun,
+                   quick_gate: Gate) -> None:
     wanted = ports.ports_for(device, options.ports)
-    states = await _scan(device, wanted, options, gate, run)
+    states = await _scan(device, wanted, options, gate, run, quick_gate)
     if states is None:
         return
     run.open_ports = tuple(p for p, s in sorted(states.items()) if s is ports.PortState.OPEN)
@@ -143,10 +147,14 @@ async def _run_all(device: Device, options: CheckOptions, gate: Gate, run: Devic
 
 
 async def _scan(device: Device, wanted: tuple[int, ...], options: CheckOptions, gate: Gate,
-                run: DeviceRun) -> dict[int, ports.PortState] | None:
-    """Port states; None (with a finding) for a host that drops every connection attempt."""
+                run: DeviceRun, quick_gate: Gate) -> dict[int, ports.PortState] | None:
+    """Port states; None (with a finding) for a host that drops every connection attempt.
+
+    The quick first probe has its own shared slots, so a crowd of silent hosts never delays
+    the real probes of the devices that answer.
+    """
     quick = ports.quick_ports(device, wanted)
-    states = await ports.scan_ports(device.ip, quick, gate, options.silent_timeout) \
+    states = await ports.scan_ports(device.ip, quick, quick_gate, options.silent_timeout) \
         if quick else {}
     if ports.all_silent(states):
         run.findings += advertised.check_advertised(device)
