@@ -18,6 +18,29 @@ from core.models import Device, Finding, Progress, ScanPhase
 
 log = logging.getLogger(__name__)
 CANCEL_POLL = 0.05
+QUICK_SHARE = 2  # quick first probes may hold twice max_connections sockets (SYNs, no data)
+FD_RESERVE = 128  # file descriptors left for everything else (zeroconf, database, window)
+
+
+def socket_allowance(wanted: int) -> int:
+    """How many sockets the checks may hold at once: `wanted`, raising the soft open-files
+    limit when the system allows, else what fits under it (never an EMFILE taken for silence)."""
+    try:
+        import resource
+    except ImportError:  # Windows: no such limit for sockets
+        return wanted
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    need = wanted + FD_RESERVE
+    if soft != resource.RLIM_INFINITY and soft < need:
+        target = need if hard == resource.RLIM_INFINITY else min(need, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            pass
+    if soft == resource.RLIM_INFINITY:
+        return wanted
+    return max(8, min(wanted, soft - FD_RESERVE))
 
 
 @dataclass
@@ -44,8 +67,10 @@ def run_checks(devices: Sequence[Device], options: CheckOptions,
 async def _check_all(devices: list[Device], options: CheckOptions, cancel: CancelToken,
                      on_progress: Callable[[Progress], None] | None,
                      on_device: Callable[[Device], None] | None) -> list[Device]:
-    overall = asyncio.Semaphore(options.max_connections)
-    quick = asyncio.Semaphore(options.max_connections)  # first probes: never behind real ones
+    sockets = socket_allowance(options.max_connections * (1 + QUICK_SHARE))
+    real = max(1, min(options.max_connections, sockets // (1 + QUICK_SHARE)))
+    overall = asyncio.Semaphore(real)
+    quick = asyncio.Semaphore(max(1, sockets - real))  # first probes: never behind real ones
     results = list(devices)
     finished = 0
 
