@@ -6,6 +6,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import queue
+import socket
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from zeroconf import (
     ServiceListener,
     Zeroconf,
 )
-from zeroconf._dns import DNSPointer
+from zeroconf._dns import DNSAddress, DNSPointer, DNSService
 from zeroconf._protocol.incoming import DNSIncoming
 
 from core.cancel import CancelToken
@@ -44,6 +45,9 @@ INSTANCES_PER_RESPONDER = 32
 FLOOR_TYPES, FLOOR_INSTANCES = 4, 8  # kept for every responder even past the global ceiling
 MAX_SOURCES = 20_000  # names whose responder is remembered
 TAP_WAIT = 2.0
+UNKNOWN_GRACE = 1.0  # seconds a name heard before its sender was noted waits for a fresh answer
+MAX_DEFERRED = 5_000
+_TYPE_SRV, _TYPE_A, _CLASS_IN = 33, 1, 1
 MAX_NAME = 255
 MAX_TXT_ENTRIES = 64
 MAX_TXT_KEY = 64
@@ -196,24 +200,49 @@ class _State:
     types: set[str] = field(default_factory=lambda: set(SEED_TYPES))
     requests: dict[tuple[str, str], concurrent.futures.Future[bool]] = field(default_factory=dict)
     infos: dict[tuple[str, str], ServiceInfo] = field(default_factory=dict)
+    deferred: dict[tuple[str, str], float] = field(default_factory=dict)  # event -> first heard
 
 
 def _drain(events: queue.SimpleQueue[tuple[str, str]], state: _State) -> None:
-    while True:
+    """Handle what the browsers heard; a name whose sender is not known yet waits a moment."""
+    while len(state.deferred) < MAX_DEFERRED:
         try:
-            type_, name = events.get_nowait()
+            event = events.get_nowait()
         except queue.Empty:
-            return
+            break
+        state.deferred.setdefault(event, time.monotonic())
+    for (type_, name), since in list(state.deferred.items()):
+        source = _responder(state, type_, name)
+        if source == "?" and time.monotonic() - since < UNKNOWN_GRACE:
+            continue
+        del state.deferred[(type_, name)]
         if type_ == TYPE_ENUMERATION:
-            _new_type(state, name)
-        elif not _resolve(state, type_, name):
+            _new_type(state, name, source)
+        elif not _resolve(state, type_, name, source):
             return
 
 
-def _new_type(state: _State, name: str) -> None:
+def _responder(state: _State, type_: str, name: str) -> str:
+    """Which address announced `name`: as the tap saw it, else from the cached SRV and A."""
+    source = state.shares.responder(name)
+    if source != "?" or type_ == TYPE_ENUMERATION:
+        return source
+    try:
+        srv = state.zc.cache.get_all_by_details(name, _TYPE_SRV, _CLASS_IN)
+        server = srv[0].server if srv and isinstance(srv[0], DNSService) else ""
+        addresses = state.zc.cache.get_all_by_details(server, _TYPE_A, _CLASS_IN) if server \
+            else []
+        if addresses and isinstance(addresses[0], DNSAddress):
+            return socket.inet_ntoa(addresses[0].address)
+    except (RuntimeError, OSError, ValueError):  # the cache changed under us: ask again later
+        pass
+    return "?"
+
+
+def _new_type(state: _State, name: str, source: str) -> None:
     if name in state.types or not name.endswith(".local.") or len(name) > MAX_NAME:
         return
-    if not state.shares.types.admit(state.shares.responder(name)):
+    if not state.shares.types.admit(source):
         return
     state.types.add(name)
     with contextlib.suppress(BadTypeInNameException):
@@ -221,13 +250,12 @@ def _new_type(state: _State, name: str) -> None:
                                              question_type=DNSQuestionType.QM))
 
 
-def _resolve(state: _State, type_: str, name: str) -> bool:
+def _resolve(state: _State, type_: str, name: str, source: str) -> bool:
     """Ask for the instance's SRV/TXT/A (once admitted); False when zeroconf has stopped."""
     key = (type_, name)
     if key in state.requests:
         return True
-    if key not in state.infos and not state.shares.instances.admit(
-            state.shares.responder(name)):
+    if key not in state.infos and not state.shares.instances.admit(source):
         return True
     try:
         info = ServiceInfo(type_, name)
