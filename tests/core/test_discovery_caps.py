@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
+import threading
+import time
+from collections import Counter
 
+import pytest
 from zeroconf import const
 from zeroconf._dns import DNSPointer
 from zeroconf._protocol.outgoing import DNSOutgoing
 
+from core.cancel import CancelToken
 from core.discovery import mdns, ssdp
 from core.discovery.caps import Share
 
@@ -73,3 +79,37 @@ def test_ssdp_location_with_control_characters_is_refused() -> None:
     clean = ssdp.parse_response(b"HTTP/1.1 200 OK\r\nLOCATION: http://10.231.0.13/d.xml\r\n"
                                 b"SERVER: a\x1b[31m   b\r\n\r\n", "10.231.0.13")
     assert clean is not None and clean.server == "a[31m b"
+
+
+def _answer(location: str) -> bytes:
+    return (f"HTTP/1.1 200 OK\r\nLOCATION: {location}\r\nST: upnp:rootdevice\r\n"
+            "USN: uuid:x\r\n\r\n").encode()
+
+
+def test_an_ssdp_flood_on_loopback_gets_its_share_and_a_quiet_device_its_place(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ssdp, "_send_search", lambda sock: None)  # nothing multicast, ever
+    listener = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    flood = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    quiet = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        listener.bind(("127.0.0.1", 0))
+        listener.settimeout(0.05)
+        flood.bind(("127.0.0.9", 0))
+        quiet.bind(("127.0.0.5", 0))
+        for n in range(50):  # first come: the flood answers before the quiet device
+            flood.sendto(_answer(f"http://127.0.0.9:1/d{n}.xml"), listener.getsockname())
+        quiet.sendto(_answer("http://127.0.0.5:1/d.xml"), listener.getsockname())
+        where = ssdp._Where("127.0.0.1", ipaddress.IPv4Network("127.0.0.0/8"),
+                            Share("UPnP", per_responder=4, ceiling=8, floor=2))
+        seen: list[str] = []
+        fetchers: list[threading.Thread] = []
+        ssdp._listen(listener, where, time.monotonic() + 0.5, CancelToken(),
+                     lambda ip, info: seen.append(ip), fetchers)
+        for thread in fetchers:
+            thread.join(timeout=2)
+    finally:
+        for sock in (listener, flood, quiet):
+            sock.close()
+    assert Counter(seen) == {"127.0.0.9": 4, "127.0.0.5": 1}
+    assert "46 more ignored" in where.share.responder_notes()["127.0.0.9"]
