@@ -45,11 +45,19 @@ def quick_ports(device: Device, ports: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(sorted({*(p for p in QUICK_PORTS if p in ports), *advertised}))
 
 
-async def scan_ports(ip: str, ports: tuple[int, ...], gate: Gate,
-                     timeout: float | None = None) -> dict[int, PortState]:
-    """Connect to every port (concurrency bounded by the gate); returns each port's state."""
-    states = await asyncio.gather(*(probe_port(ip, port, gate, timeout) for port in ports))
-    return dict(zip(ports, states, strict=True))
+async def scan_ports(ip: str, ports: tuple[int, ...], gate: Gate, timeout: float | None = None,
+                     into: dict[int, PortState] | None = None) -> dict[int, PortState]:
+    """Connect to every port (concurrency bounded by the gate); returns each port's state.
+
+    Each state also goes into `into` as soon as it is known (kept if the scan is stopped).
+    """
+    found = {} if into is None else into
+
+    async def one(port: int) -> None:
+        found[port] = await probe_port(ip, port, gate, timeout)
+
+    await asyncio.gather(*(one(port) for port in ports))
+    return {port: found[port] for port in ports}
 
 
 def all_silent(states: dict[int, PortState]) -> bool:

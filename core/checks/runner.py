@@ -51,6 +51,7 @@ class DeviceRun:
     findings: list[Finding] = field(default_factory=list)
     pending: dict[int, str] = field(default_factory=dict)  # port -> probe kind not finished
     stage: str = "port scan"
+    states: dict[int, ports.PortState] = field(default_factory=dict)  # as they become known
 
 
 def run_checks(devices: Sequence[Device], options: CheckOptions,
@@ -117,7 +118,7 @@ async def check_device(device: Device, options: CheckOptions,
             work.cancel()
             await asyncio.gather(work, return_exceptions=True)
     if not finished:
-        run.findings += budget_hit(run, options.device_budget)
+        run.findings += budget_hit(run, options.device_budget, device)
     found = _ordered(run.findings)
     log.debug("checked %s: %d open ports, %d findings", device.ip, len(run.open_ports), len(found))
     return replace(device, open_ports=run.open_ports, findings=(*device.findings, *found))
@@ -135,13 +136,19 @@ async def _within_budget(work: asyncio.Task[None], clock: BudgetClock) -> bool:
             return True
 
 
-def budget_hit(run: DeviceRun, budget: float) -> list[Finding]:
+def budget_hit(run: DeviceRun, budget: float, device: Device) -> list[Finding]:
     """Why the device's checks stopped, plus what needs no answer for the unfinished probes."""
     unfinished = ", ".join(f"{kind} on {port}" for port, kind in sorted(run.pending.items()))
     evidence = f"device budget {budget:g} s hit during the {run.stage}"
     if unfinished:
         evidence += f"; not finished: {unfinished}"
     found = [finding("checks-unfinished", evidence + "; results so far are kept")]
+    if run.stage == "port scan":  # ports already seen open, and advertisements, still count
+        run.open_ports = tuple(p for p, s in sorted(run.states.items())
+                               if s is ports.PortState.OPEN)
+        found += advertised.check_advertised(device)
+        found += advertised.check_bare_ports(run.open_ports)
+        run.pending = probes.plan(device, run.open_ports)
     for port, kind in sorted(run.pending.items()):
         found += fallback(kind, port, run.open_ports, f"device budget {budget:g} s hit")
     run.pending.clear()
@@ -179,15 +186,15 @@ async def _scan(device: Device, wanted: tuple[int, ...], options: CheckOptions, 
     the real probes of the devices that answer.
     """
     quick = ports.quick_ports(device, wanted)
-    states = await ports.scan_ports(device.ip, quick, quick_gate, options.silent_timeout) \
-        if quick else {}
+    states = await ports.scan_ports(device.ip, quick, quick_gate, options.silent_timeout,
+                                    run.states) if quick else {}
     if ports.all_silent(states):
         run.findings += advertised.check_advertised(device)
         run.findings.append(finding("host-drops-connections", silent_evidence(
             quick, len(wanted) - len(quick), options.silent_timeout)))
         return None
     rest = tuple(p for p in wanted if p not in states)
-    return {**states, **await ports.scan_ports(device.ip, rest, gate)}
+    return {**states, **await ports.scan_ports(device.ip, rest, gate, into=run.states)}
 
 
 def silent_evidence(tried: tuple[int, ...], skipped: int, timeout: float) -> str:

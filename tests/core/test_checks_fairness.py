@@ -101,3 +101,19 @@ def test_waiting_behind_other_devices_does_not_use_a_device_budget() -> None:
     for device in checked:
         ids = {f.id for f in device.findings}
         assert "vnc-open" in ids and "checks-unfinished" not in ids, ids
+
+
+def test_a_budget_hit_during_the_port_scan_keeps_the_ports_already_open() -> None:
+    def work(ports: dict[str, int]) -> tuple[Device, ...]:
+        with _dropping_ports(1) as (dropped,):
+            service = MdnsService(type="_telnet._tcp.local.", name="console", port=ports["silent"])
+            device = Device(mac="02:00:00:00:03:01", ips=("127.0.0.1",), services=(service,))
+            options = CheckOptions(ports=(dropped,), connect_timeout=3.0, device_budget=0.5,
+                                   silent_timeout=0.2)
+            return run_checks([device], options)
+
+    (checked,) = _with_servers({"silent": _silent}, work)
+    ids = [f.id for f in checked.findings]
+    assert "checks-unfinished" in ids and "telnet-open" in ids, ids
+    note = next(f for f in checked.findings if f.id == "checks-unfinished")
+    assert "during the port scan" in note.evidence
