@@ -17,6 +17,7 @@ GROUP, PORT = "224.0.0.251", 5353
 ENUMERATION = "_services._dns-sd._udp.local."
 FLOODED_TYPES = ("_http._tcp.local.", "_ipp._tcp.local.", "_hap._tcp.local.")
 PER_PACKET = 8
+MIN_GAP = 1.0  # seconds between two bursts: a flood of content (past every cap), not of CPU
 
 
 def main() -> int:
@@ -39,7 +40,7 @@ def main() -> int:
         except TimeoutError:
             asked = False
         now = time.monotonic()
-        if (asked and now >= last_burst + 0.2) or now >= last_burst + 0.5:
+        if (asked and now >= last_burst + MIN_GAP) or now >= last_burst + 2 * MIN_GAP:
             for packet in packets:
                 sock.sendto(packet, (GROUP, PORT))
             last_burst = now
