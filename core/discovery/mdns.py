@@ -63,6 +63,7 @@ class Shares:
     instances: Share = field(default_factory=lambda: Share(
         "mDNS services", INSTANCES_PER_RESPONDER, MAX_INSTANCES, FLOOR_INSTANCES))
     sources: dict[str, str] = field(default_factory=dict)  # lower-case PTR target -> sender IP
+    tapped: bool = False  # whether every datagram's sender is seen
 
     def heard(self, data: bytes, sender: str) -> None:
         """Remember which address announced each type and instance name in `data`."""
@@ -79,6 +80,10 @@ class Shares:
                 self.sources.setdefault(record.alias.lower(), sender)
 
     def responder(self, name: str) -> str:
+        """The address that announced `name`, "?" if not heard yet. Without a tap (zeroconf
+        changed inside) each name is its own responder: only the global ceilings apply."""
+        if not self.tapped:
+            return f"name:{name.lower()}"
         return self.sources.get(name.lower(), "?")
 
 
@@ -107,6 +112,7 @@ async def _tap(zc: Zeroconf, shares: Shares) -> None:
         inner = transport.get_protocol()
         if not isinstance(inner, _Tap):
             transport.set_protocol(_Tap(inner, shares))  # type: ignore[arg-type]
+    shares.tapped = bool(zc.engine.readers)
 
 
 def browse(iface_ip: str, deadline: float, cancel: CancelToken,

@@ -52,7 +52,7 @@ def _response(*pointers: tuple[str, str]) -> bytes:
 
 
 def test_mdns_answers_are_attributed_to_their_sender() -> None:
-    shares = mdns.Shares()
+    shares = mdns.Shares(tapped=True)
     shares.heard(_response((mdns.TYPE_ENUMERATION, "_flood1._tcp.local."),
                            ("_http._tcp.local.", "Flood 1._http._tcp.local.")), "10.231.0.66")
     shares.heard(_response(("_ipp._tcp.local.", "Printer._ipp._tcp.local.")), "10.231.0.10")
@@ -61,6 +61,8 @@ def test_mdns_answers_are_attributed_to_their_sender() -> None:
     assert shares.responder("Flood 1._http._tcp.local.") == "10.231.0.66"
     assert shares.responder("Printer._ipp._tcp.local.") == "10.231.0.10"
     assert shares.responder("unknown._ipp._tcp.local.") == "?"
+    untapped = mdns.Shares()  # zeroconf changed inside: no sender known, only global ceilings
+    assert untapped.responder("A._ipp._tcp.local.") != untapped.responder("B._ipp._tcp.local.")
 
 
 def test_ssdp_never_fetches_from_the_scanning_computer_or_outside() -> None:
