@@ -25,6 +25,10 @@ class InterfaceError(KnownError):
     title = "Network interface problem"
 
 
+class TunnelInterfaceError(InterfaceError):
+    title = "Not a local network"
+
+
 class NetworkTooLargeError(KnownError):
     title = "Network too large"
 

@@ -77,6 +77,7 @@ class Interface:
     mac: str
     is_up: bool
     is_default: bool = False  # carries the default route
+    tunnel: str = ""  # why this is no local link (VPN/tunnel), empty for Ethernet and Wi-Fi
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +184,7 @@ class ScanInfo:
     mode_reason: str = ""
     checks_run: bool = False
     consent: str = ""  # who authorised consent-gated checks, empty if nobody
+    limits: tuple[str, ...] = ()  # scan-wide caps that were hit, in plain words
 
 
 @dataclass(frozen=True, slots=True)

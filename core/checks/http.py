@@ -53,7 +53,7 @@ def parse_response(data: bytes) -> HttpResponse:
     head, _, body = data.partition(b"\r\n\r\n")
     status_line = first_line(head)
     parts = status_line.split(" ", 2)
-    if not parts[0].startswith("HTTP/") or len(parts) < 2 or not parts[1].isdigit():
+    if not parts[0].startswith("HTTP/") or len(parts) < 2 or not _is_code(parts[1]):
         raise NoAnswer(f"not an HTTP answer: {printable(data, 60)!r}")
     headers: dict[str, list[str]] = {}
     for raw in head.split(b"\r\n")[1:100]:
@@ -100,3 +100,8 @@ def describe(response: HttpResponse) -> str:
     if response.title:
         parts.append(f"title {response.title!r}")
     return ", ".join(parts)
+
+
+def _is_code(text: str) -> bool:
+    """Three ASCII digits (str.isdigit also accepts '²' and other digits int() refuses)."""
+    return len(text) == 3 and text.isascii() and text.isdigit()

@@ -6,7 +6,9 @@ import asyncio
 import contextlib
 import ssl
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from core.checks.budget import BudgetClock
 
 
 class NoAnswer(Exception):
@@ -15,12 +17,38 @@ class NoAnswer(Exception):
 
 @dataclass
 class Gate:
-    """Connection limits shared by probes: one overall and one per device."""
+    """Connection limits shared by probes: one overall and one per device.
+
+    The device's own slot is taken first, then the shared one, so a device never holds a shared
+    slot while it queues behind itself. With a `clock`, waiting for a shared slot (and nothing of
+    the device's in flight) does not count against the device's budget. A `held` gate belongs to
+    a probe that already holds its slot: its connections take none.
+    """
 
     overall: asyncio.Semaphore
     device: asyncio.Semaphore
     connect_timeout: float
     read_timeout: float
+    clock: BudgetClock | None = None
+    held: bool = False
+
+    @contextlib.asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """One connection slot (none if the gate is held)."""
+        if self.held:
+            yield
+            return
+        async with self.device:
+            if self.clock is None:
+                async with self.overall:
+                    yield
+            else:
+                async with self.clock.queued(self.overall):
+                    yield
+
+    def holding(self) -> Gate:
+        """This gate for work that already holds a slot."""
+        return replace(self, held=True)
 
 
 @contextlib.asynccontextmanager
@@ -28,7 +56,7 @@ async def open_stream(
     ip: str, port: int, gate: Gate, tls: ssl.SSLContext | None = None,
 ) -> AsyncIterator[tuple[asyncio.StreamReader, asyncio.StreamWriter]]:
     """Connect (bounded by the gate's limits and timeouts) and always close afterwards."""
-    async with gate.overall, gate.device:
+    async with gate.slot():
         timeout = gate.connect_timeout + (gate.read_timeout if tls else 0.0)
         try:
             reader, writer = await asyncio.wait_for(asyncio.open_connection(

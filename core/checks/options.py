@@ -29,6 +29,7 @@ class CheckOptions:
 
     consent: Consent | None = None
     connect_timeout: float = 1.0
+    silent_timeout: float = 0.6  # the quick first probe: a host answering none is not waited on
     device_budget: float = 8.0
     max_connections: int = 128
     read_timeout: float = 2.0

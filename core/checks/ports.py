@@ -13,6 +13,10 @@ DEFAULT_PORTS: tuple[int, ...] = (
     21, 22, 23, 80, 443, 445, 554, 631, 1883, 3389, 5000, 5001, 5555, 5900, 7547, 8008,
     8080, 8443, 8883, 9100,
 )
+# Tried first, at once, with a short timeout: a host that answers none of them (no accept, no
+# refusal) drops everything and is not waited on for every other port.
+QUICK_PORTS: tuple[int, ...] = (22, 23, 80, 443, 554, 8080)
+MAX_QUICK_ADVERTISED = 10
 
 
 class PortState(StrEnum):
@@ -35,17 +39,37 @@ def ports_for(device: Device, base: tuple[int, ...] = DEFAULT_PORTS) -> tuple[in
     return tuple(sorted(ports))
 
 
-async def scan_ports(ip: str, ports: tuple[int, ...], gate: Gate) -> dict[int, PortState]:
-    """Connect to every port (concurrency bounded by the gate); returns each port's state."""
-    states = await asyncio.gather(*(probe_port(ip, port, gate) for port in ports))
-    return dict(zip(ports, states, strict=True))
+def quick_ports(device: Device, ports: tuple[int, ...]) -> tuple[int, ...]:
+    """The few ports tried first: common admin ports plus (some of) what the device advertised."""
+    advertised = [p for p in ports_for(device, ()) if p in ports][:MAX_QUICK_ADVERTISED]
+    return tuple(sorted({*(p for p in QUICK_PORTS if p in ports), *advertised}))
 
 
-async def probe_port(ip: str, port: int, gate: Gate) -> PortState:
-    async with gate.overall, gate.device:
+async def scan_ports(ip: str, ports: tuple[int, ...], gate: Gate, timeout: float | None = None,
+                     into: dict[int, PortState] | None = None) -> dict[int, PortState]:
+    """Connect to every port (concurrency bounded by the gate); returns each port's state.
+
+    Each state also goes into `into` as soon as it is known (kept if the scan is stopped).
+    """
+    found = {} if into is None else into
+
+    async def one(port: int) -> None:
+        found[port] = await probe_port(ip, port, gate, timeout)
+
+    await asyncio.gather(*(one(port) for port in ports))
+    return {port: found[port] for port in ports}
+
+
+def all_silent(states: dict[int, PortState]) -> bool:
+    """True when no port accepted or refused: the host drops every connection attempt."""
+    return bool(states) and all(s is PortState.FILTERED for s in states.values())
+
+
+async def probe_port(ip: str, port: int, gate: Gate, timeout: float | None = None) -> PortState:
+    async with gate.slot():
         try:
             _, writer = await asyncio.wait_for(asyncio.open_connection(ip, port),
-                                               gate.connect_timeout)
+                                               timeout or gate.connect_timeout)
         except ConnectionRefusedError:
             return PortState.CLOSED
         except ConnectionResetError:  # accepted, then reset at once: something listens

@@ -66,6 +66,9 @@ def list_interfaces(args: argparse.Namespace) -> int:
         mark = "*" if i.is_default else " "
         print(f"{mark} {i.name:12} {i.ipv4 + '/' + str(i.prefix_len):18} {i.mac or '-':17} "
               f"{state}")
+    for i in discovery.all_interfaces():
+        if i.tunnel:
+            print(f"  {i.name:12} {i.ipv4 + '/' + str(i.prefix_len):18} not offered: {i.tunnel}")
     if not interfaces:
         print("No IPv4 network interface found.", file=sys.stderr)
     return EXIT_OK

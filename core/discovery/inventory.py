@@ -8,7 +8,7 @@ import threading
 from dataclasses import dataclass, field
 
 from core.discovery import identify, oui
-from core.models import ArpEntry, Device, Interface, MdnsService, UpnpInfo
+from core.models import ArpEntry, Device, Finding, Interface, MdnsService, UpnpInfo
 
 
 @dataclass
@@ -21,6 +21,7 @@ class _Record:
     services: dict[tuple[str, str], MdnsService] = field(default_factory=dict)
     upnp: UpnpInfo | None = None
     hostnames: list[str] = field(default_factory=list)
+    notes: list[Finding] = field(default_factory=list)  # e.g. a discovery cap this device hit
     is_self: bool = False
 
 
@@ -66,6 +67,15 @@ class Inventory:
             records = self._records_for_ips((ip,), "")
             for record in records:
                 _add_unique(record.hostnames, _host(name))
+            return [self._build(r) for r in records]
+
+    def add_note(self, ip: str, note: Finding) -> list[Device]:
+        """A finding about how discovery treated the device at `ip` (e.g. a cap it hit)."""
+        with self._lock:
+            records = self._records_for_ips((ip,), "")
+            for record in records:
+                if note not in record.notes:
+                    record.notes.append(note)
             return [self._build(r) for r in records]
 
     def unresolved_ips(self) -> list[str]:
@@ -117,7 +127,7 @@ class Inventory:
             mac=record.mac, ips=tuple(record.ips), mac_random=oui.is_random_mac(record.mac),
             vendor=vendor, hostnames=hostnames, category=category, model=model,
             services=services, upnp=record.upnp, sources=tuple(s for s in record.sources if s),
-            is_self=record.is_self,
+            findings=tuple(record.notes), is_self=record.is_self,
         )
 
 
@@ -126,6 +136,7 @@ def _absorb(record: _Record, pending: _Record) -> None:
         _add_unique(record.sources, source)
     record.services.update(pending.services)
     record.upnp = record.upnp or pending.upnp
+    record.notes += [n for n in pending.notes if n not in record.notes]
     for name in pending.hostnames:
         _add_unique(record.hostnames, name)
 

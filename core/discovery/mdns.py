@@ -6,8 +6,11 @@ import asyncio
 import concurrent.futures
 import contextlib
 import queue
+import socket
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
 from zeroconf import (
     BadTypeInNameException,
@@ -18,9 +21,13 @@ from zeroconf import (
     ServiceListener,
     Zeroconf,
 )
+from zeroconf._dns import DNSAddress, DNSPointer, DNSService
+from zeroconf._protocol.incoming import DNSIncoming
 
 from core.cancel import CancelToken
+from core.discovery.caps import Share
 from core.models import MdnsService
+from core.text import clean_text
 
 TYPE_ENUMERATION = "_services._dns-sd._udp.local."
 # Browsed from the first moment, so a device that announces late is heard at once.
@@ -31,28 +38,104 @@ SEED_TYPES = (
     "_workstation._tcp.local.", "_device-info._tcp.local.", "_mqtt._tcp.local.",
     "_ssh._tcp.local.", "_sonos._tcp.local.", "_spotify-connect._tcp.local.",
 )
-MAX_TYPES = 200  # bounds what a hostile network can make us browse
+MAX_TYPES = 200  # bounds what a hostile network can make us browse (all responders together)
 MAX_INSTANCES = 1000
+TYPES_PER_RESPONDER = 16  # one responder's share: a flood cannot crowd out the others
+INSTANCES_PER_RESPONDER = 32
+FLOOR_TYPES, FLOOR_INSTANCES = 4, 8  # kept for every responder even past the global ceiling
+MAX_SOURCES = 20_000  # names whose responder is remembered
+TAP_WAIT = 2.0
+UNKNOWN_GRACE = 1.0  # seconds a name heard before its sender was noted waits for a fresh answer
+MAX_DEFERRED = 5_000
+_TYPE_SRV, _TYPE_A, _CLASS_IN = 33, 1, 1
 MAX_NAME = 255
 MAX_TXT_ENTRIES = 64
 MAX_TXT_KEY = 64
 MAX_TXT_VALUE = 512
 
 
+@dataclass
+class Shares:
+    """The per-responder shares of one browse: service types and service instances."""
+
+    types: Share = field(default_factory=lambda: Share(
+        "mDNS service types", TYPES_PER_RESPONDER, MAX_TYPES, FLOOR_TYPES))
+    instances: Share = field(default_factory=lambda: Share(
+        "mDNS services", INSTANCES_PER_RESPONDER, MAX_INSTANCES, FLOOR_INSTANCES))
+    sources: dict[str, str] = field(default_factory=dict)  # lower-case PTR target -> sender IP
+    tapped: bool = False  # whether every datagram's sender is seen
+
+    def heard(self, data: bytes, sender: str) -> None:
+        """Remember which address announced each type and instance name in `data`."""
+        if len(self.sources) >= MAX_SOURCES:
+            return
+        try:
+            message = DNSIncoming(data)
+        except Exception:
+            return
+        if not message.valid or not message.is_response():
+            return
+        for record in message.answers():
+            if isinstance(record, DNSPointer):
+                self.sources.setdefault(record.alias.lower(), sender)
+
+    def responder(self, name: str) -> str:
+        """The address that announced `name`, "?" if not heard yet. Without a tap (zeroconf
+        changed inside) each name is its own responder: only the global ceilings apply."""
+        if not self.tapped:
+            return f"name:{name.lower()}"
+        return self.sources.get(name.lower(), "?")
+
+
+class _Tap(asyncio.DatagramProtocol):
+    """Sits in front of zeroconf's protocol: notes each datagram's sender, then hands it on."""
+
+    def __init__(self, inner: asyncio.DatagramProtocol, shares: Shares) -> None:
+        self.inner, self.shares = inner, shares
+
+    def datagram_received(self, data: bytes, addr: tuple[str | Any, int]) -> None:
+        self.shares.heard(data, str(addr[0]))
+        self.inner.datagram_received(data, addr)
+
+    def error_received(self, exc: Exception) -> None:
+        self.inner.error_received(exc)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.inner.connection_lost(exc)
+
+
+async def _tap(zc: Zeroconf, shares: Shares) -> None:
+    """Put a _Tap in front of every reading socket of `zc` (runs in zeroconf's loop)."""
+    await zc.async_wait_for_start()
+    for reader in zc.engine.readers:
+        transport = reader.transport
+        inner = transport.get_protocol()
+        if not isinstance(inner, _Tap):
+            transport.set_protocol(_Tap(inner, shares))  # type: ignore[arg-type]
+    shares.tapped = bool(zc.engine.readers)
+
+
 def browse(iface_ip: str, deadline: float, cancel: CancelToken,
-           on_service: Callable[[MdnsService], None]) -> None:
-    """Discover and resolve services heard on `iface_ip` until `deadline` (monotonic) or cancel."""
+           on_service: Callable[[MdnsService], None], shares: Shares | None = None) -> None:
+    """Discover and resolve services heard on `iface_ip` until `deadline` (monotonic) or cancel.
+
+    Types and instances are admitted per responder (`shares`), so one flooding device cannot
+    take the places of the others.
+    """
+    shares = shares or Shares()
     zc = Zeroconf(interfaces=[iface_ip], ip_version=IPVersion.V4Only)
+    if zc.loop is not None:  # before any browser asks, so every answer's sender is known
+        with contextlib.suppress(Exception):
+            asyncio.run_coroutine_threadsafe(_tap(zc, shares), zc.loop).result(TAP_WAIT)
     events: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()
     listener = _Listener(events)
     browsers = [ServiceBrowser(zc, [TYPE_ENUMERATION, *SEED_TYPES], listener,
                                question_type=DNSQuestionType.QM)]
-    types: set[str] = set(SEED_TYPES)
-    requests: dict[tuple[str, str], concurrent.futures.Future[bool]] = {}
-    infos: dict[tuple[str, str], ServiceInfo] = {}
+    state = _State(zc, listener, browsers, shares, deadline)
+    requests, infos = state.requests, state.infos
     try:
         while not cancel.cancelled and time.monotonic() < deadline:
-            _drain(events, zc, listener, browsers, types, requests, infos, deadline)
+            _drain(events, state)
             for key, future in list(requests.items()):
                 if future.done():
                     del requests[key]
@@ -72,10 +155,10 @@ def to_service(info: ServiceInfo) -> MdnsService:
     instance = info.name.removesuffix("." + info.type) if info.name.endswith(info.type) \
         else info.name
     return MdnsService(
-        type=info.type[:MAX_NAME],
-        name=_printable(instance)[:MAX_NAME],
+        type=clean_text(info.type, MAX_NAME, escape=True),
+        name=clean_text(instance, MAX_NAME, escape=True),
         port=int(info.port or 0),
-        host=_printable(info.server or "")[:MAX_NAME],
+        host=clean_text(info.server or "", MAX_NAME, escape=True),
         addresses=tuple(info.parsed_addresses(IPVersion.V4Only)),
         txt=decode_txt(info.properties.items()),
     )
@@ -86,10 +169,10 @@ def decode_txt(items: Iterable[tuple[bytes | str, bytes | str | None]]) -> tuple
     """TXT pairs as text: bad UTF-8 escaped, empty keys dropped, sizes and count bounded."""
     decoded: dict[str, str] = {}
     for raw_key, raw_value in items:
-        key = _text(raw_key)[:MAX_TXT_KEY]
+        key = _text(raw_key, MAX_TXT_KEY)
         if not key or key in decoded:
             continue
-        decoded[key] = _text(raw_value)[:MAX_TXT_VALUE] if raw_value is not None else ""
+        decoded[key] = _text(raw_value, MAX_TXT_VALUE) if raw_value is not None else ""
         if len(decoded) >= MAX_TXT_ENTRIES:
             break
     return tuple(decoded.items())
@@ -111,43 +194,89 @@ class _Listener(ServiceListener):
         pass
 
 
-def _drain(events: queue.SimpleQueue[tuple[str, str]], zc: Zeroconf, listener: _Listener,
-           browsers: list[ServiceBrowser], types: set[str],
-           requests: dict[tuple[str, str], concurrent.futures.Future[bool]],
-           infos: dict[tuple[str, str], ServiceInfo], deadline: float) -> None:
-    while True:
+@dataclass
+class _State:
+    """What one browse keeps between drains of the listener's queue."""
+
+    zc: Zeroconf
+    listener: _Listener
+    browsers: list[ServiceBrowser]
+    shares: Shares
+    deadline: float
+    types: set[str] = field(default_factory=lambda: set(SEED_TYPES))
+    requests: dict[tuple[str, str], concurrent.futures.Future[bool]] = field(default_factory=dict)
+    infos: dict[tuple[str, str], ServiceInfo] = field(default_factory=dict)
+    deferred: dict[tuple[str, str], float] = field(default_factory=dict)  # event -> first heard
+
+
+def _drain(events: queue.SimpleQueue[tuple[str, str]], state: _State) -> None:
+    """Handle what the browsers heard; a name whose sender is not known yet waits a moment."""
+    while len(state.deferred) < MAX_DEFERRED:
         try:
-            type_, name = events.get_nowait()
+            event = events.get_nowait()
         except queue.Empty:
-            return
+            break
+        state.deferred.setdefault(event, time.monotonic())
+    for (type_, name), since in list(state.deferred.items()):
+        source = _responder(state, type_, name)
+        if source == "?" and time.monotonic() - since < UNKNOWN_GRACE:
+            continue
+        del state.deferred[(type_, name)]
         if type_ == TYPE_ENUMERATION:
-            if name not in types and len(types) < MAX_TYPES and name.endswith(".local."):
-                types.add(name)
-                with contextlib.suppress(BadTypeInNameException):
-                    browsers.append(ServiceBrowser(zc, name, listener,
-                                                   question_type=DNSQuestionType.QM))
-        elif (type_, name) not in requests and len(infos) < MAX_INSTANCES:
-            try:
-                info = ServiceInfo(type_, name)
-            except BadTypeInNameException:
-                continue
-            timeout_ms = max(100.0, (deadline - time.monotonic()) * 1000)
-            if zc.loop is None:
-                return
-            infos[(type_, name)] = info
-            requests[(type_, name)] = asyncio.run_coroutine_threadsafe(
-                info.async_request(zc, timeout_ms), zc.loop)
+            _new_type(state, name, source)
+        elif not _resolve(state, type_, name, source):
+            return
 
 
-def _text(value: bytes | str) -> str:
+def _responder(state: _State, type_: str, name: str) -> str:
+    """Which address announced `name`: as the tap saw it, else from the cached SRV and A."""
+    source = state.shares.responder(name)
+    if source != "?" or type_ == TYPE_ENUMERATION:
+        return source
+    try:
+        srv = state.zc.cache.get_all_by_details(name, _TYPE_SRV, _CLASS_IN)
+        server = srv[0].server if srv and isinstance(srv[0], DNSService) else ""
+        addresses = state.zc.cache.get_all_by_details(server, _TYPE_A, _CLASS_IN) if server \
+            else []
+        if addresses and isinstance(addresses[0], DNSAddress):
+            return socket.inet_ntoa(addresses[0].address)
+    except (RuntimeError, OSError, ValueError):  # the cache changed under us: ask again later
+        pass
+    return "?"
+
+
+def _new_type(state: _State, name: str, source: str) -> None:
+    if name in state.types or not name.endswith(".local.") or len(name) > MAX_NAME:
+        return
+    if not state.shares.types.admit(source):
+        return
+    state.types.add(name)
+    with contextlib.suppress(BadTypeInNameException):
+        state.browsers.append(ServiceBrowser(state.zc, name, state.listener,
+                                             question_type=DNSQuestionType.QM))
+
+
+def _resolve(state: _State, type_: str, name: str, source: str) -> bool:
+    """Ask for the instance's SRV/TXT/A (once admitted); False when zeroconf has stopped."""
+    key = (type_, name)
+    if key in state.requests:
+        return True
+    if key not in state.infos and not state.shares.instances.admit(source):
+        return True
+    try:
+        info = ServiceInfo(type_, name)
+    except BadTypeInNameException:
+        return True
+    if state.zc.loop is None:
+        return False
+    timeout_ms = max(100.0, (state.deadline - time.monotonic()) * 1000)
+    state.infos[key] = info
+    state.requests[key] = asyncio.run_coroutine_threadsafe(
+        info.async_request(state.zc, timeout_ms), state.zc.loop)
+    return True
+
+
+def _text(value: bytes | str, limit: int) -> str:
     if isinstance(value, bytes):
-        value = value.decode("utf-8", errors="backslashreplace")
-    return _printable(value)
-
-
-def _printable(text: str) -> str:
-    return "".join(ch if ch.isprintable() else _escape(ch) for ch in text)
-
-
-def _escape(ch: str) -> str:
-    return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+        value = value[: limit * 4].decode("utf-8", errors="backslashreplace")
+    return clean_text(value, limit, escape=True)

@@ -8,19 +8,40 @@ import re
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from typing import Any
 
-from core.errors import ConfirmationNeededError, InterfaceError, NetworkTooLargeError
+from core.errors import (
+    ConfirmationNeededError,
+    InterfaceError,
+    NetworkTooLargeError,
+    TunnelInterfaceError,
+)
 from core.models import Interface
 
 LARGEST_PREFIX = 16  # refuse anything bigger than a /16
 CONFIRM_PREFIX = 22  # ask before scanning anything bigger than a /22
+LAN_LINK_TYPES = ("ether",)  # Ethernet and Wi-Fi both report ARPHRD_ETHER ("ether", type 1)
+# Kinds of virtual link that carry traffic somewhere else: a VPN, a tunnel, an overlay.
+TUNNEL_KINDS = ("tun", "wireguard", "ipip", "gre", "gretap", "ip6gre", "ip6gretap", "sit", "vti",
+                "vti6", "ip6tnl", "vxlan", "geneve", "l2tp", "ppp", "erspan", "bareudp", "xfrm")
+TUNNEL_NAME_PREFIXES = ("utun", "ppp", "ipsec", "gif", "stf", "tun", "tap", "wg", "zt",
+                        "tailscale")  # ifconfig (macOS/BSD) says nothing else about the link
 
 
 def list_interfaces() -> tuple[Interface, ...]:
-    """Every non-loopback IPv4 address of this machine, one Interface each (default marked)."""
+    """Interfaces a scan may use: local Ethernet/Wi-Fi links with IPv4 (default marked).
+
+    VPN and tunnel interfaces are left out, and never the default, even when they carry the
+    default route.
+    """
+    return tuple(i for i in all_interfaces() if not i.tunnel)
+
+
+def all_interfaces() -> tuple[Interface, ...]:
+    """Every non-loopback IPv4 address of this machine, tunnels included (marked)."""
     if sys.platform.startswith("linux") and shutil.which("ip"):
-        addr_json = _run(["ip", "-j", "addr"])
+        addr_json = _run(["ip", "-j", "-d", "addr"])
         route_json = _run(["ip", "-j", "-4", "route", "show", "default"])
         return parse_ip_json(addr_json, route_json)
     if shutil.which("ifconfig"):
@@ -34,12 +55,18 @@ def find_interface(name: str, cidr: str | None = None) -> Interface:
 
     With several IPv4 addresses, the one whose network holds `cidr` (else the first) is used.
     """
-    matches = [i for i in list_interfaces() if i.name == name]
+    every = all_interfaces()
+    matches = [i for i in every if i.name == name]
     matches.sort(key=lambda i: not _holds(i, cidr))
+    known = ", ".join(sorted({i.name for i in every if not i.tunnel})) or "none"
     if not matches:
-        known = ", ".join(sorted({i.name for i in list_interfaces()})) or "none"
         raise InterfaceError(f"There is no network interface called {name!r} with an IPv4 "
                              "address.", f"Interfaces you can scan from: {known}.")
+    if matches[0].tunnel:
+        raise TunnelInterfaceError(
+            f"{name} is {matches[0].tunnel}, not the local network: IoT Hygiene scans only "
+            "the network a cable or Wi-Fi connects this computer to, so nothing is sent into a "
+            "VPN or tunnel.", f"Interfaces you can scan from: {known}.")
     if not matches[0].is_up:
         raise InterfaceError(f"The network interface {name!r} is down.",
                              "Connect it (cable or Wi-Fi) and try again.")
@@ -47,7 +74,10 @@ def find_interface(name: str, cidr: str | None = None) -> Interface:
 
 
 def default_interface() -> Interface | None:
-    """The interface carrying the default route, else the first one that is up, else None."""
+    """The LAN interface carrying the default route, else the first LAN one that is up.
+
+    A VPN or tunnel is never chosen, even when the default route goes through it.
+    """
     interfaces = list_interfaces()
     for iface in interfaces:
         if iface.is_default and iface.is_up:
@@ -99,13 +129,45 @@ def parse_ip_json(addr_json: str, route_json: str) -> tuple[Interface, ...]:
         if "LOOPBACK" in flags or link.get("link_type") == "loopback":
             continue
         is_up = "UP" in flags and link.get("operstate", "UNKNOWN") != "DOWN"
+        tunnel = link_tunnel(link)
         for info in link.get("addr_info", []):
             if info.get("family") != "inet" or info.get("scope") == "host":
                 continue
-            found.append(_make(str(link.get("ifname", "")), str(info["local"]),
-                               int(info["prefixlen"]), str(link.get("address", "")), is_up,
-                               link.get("ifname") in default_devs))
+            found.append(replace(_make(str(link.get("ifname", "")), str(info["local"]),
+                                       int(info["prefixlen"]), str(link.get("address", "")),
+                                       is_up, link.get("ifname") in default_devs),
+                                 tunnel=tunnel))
     return tuple(found)
+
+
+def link_tunnel(link: dict[str, Any]) -> str:
+    """Plain words when an `ip -j -d` link is a VPN/tunnel or not Ethernet/Wi-Fi, else ""."""
+    link_type = str(link.get("link_type", "") or _sysfs_type(str(link.get("ifname", ""))))
+    info = link.get("linkinfo") if isinstance(link.get("linkinfo"), dict) else {}
+    kind = str(info.get("info_kind", "")) if isinstance(info, dict) else ""
+    if kind in TUNNEL_KINDS:
+        data = info.get("info_data") if isinstance(info, dict) else None
+        flavour = str(data.get("type", kind)) if isinstance(data, dict) else kind
+        return f"a VPN or tunnel interface ({flavour})"
+    if link_type and link_type not in LAN_LINK_TYPES:
+        return f"a VPN or tunnel interface (link type {link_type or 'unknown'})"
+    return ""
+
+
+def _sysfs_type(name: str) -> str:
+    """'ether' when /sys/class/net/NAME/type is 1 (ARPHRD_ETHER), else what it says."""
+    if not name or "/" in name:
+        return ""
+    try:
+        with open(f"/sys/class/net/{name}/type", encoding="ascii") as handle:
+            value = handle.read().strip()
+    except OSError:
+        return ""
+    return "ether" if value == "1" else f"type {value}"
+
+
+_INET = re.compile(r"^\s+inet (\d+\.\d+\.\d+\.\d+)(?: --> \S+)? netmask "
+                   r"(0x[0-9a-fA-F]+|[\d.]+)")
 
 
 def parse_ifconfig(text: str, default_dev: str = "") -> tuple[Interface, ...]:
@@ -122,12 +184,14 @@ def parse_ifconfig(text: str, default_dev: str = "") -> tuple[Interface, ...]:
         if ether:
             mac = ether.group(1).lower()
             found = [_with_mac(i, mac) if i.name == name and not i.mac else i for i in found]
-        inet = re.match(r"^\s+inet (\d+\.\d+\.\d+\.\d+) netmask (0x[0-9a-fA-F]+|[\d.]+)", line)
+        inet = _INET.match(line)
         if inet and name and not inet.group(1).startswith("127."):
             mask = inet.group(2)
             prefix = bin(int(mask, 16)).count("1") if mask.startswith("0x") else \
                 ipaddress.IPv4Network(f"0.0.0.0/{mask}").prefixlen
-            found.append(_make(name, inet.group(1), prefix, mac, is_up, name == default_dev))
+            tunnel = "a VPN or tunnel interface" if name.startswith(TUNNEL_NAME_PREFIXES) else ""
+            found.append(replace(_make(name, inet.group(1), prefix, mac, is_up,
+                                       name == default_dev), tunnel=tunnel))
     return tuple(found)
 
 
@@ -138,7 +202,7 @@ def _make(name: str, ip: str, prefix: int, mac: str, is_up: bool, default: bool)
 
 
 def _with_mac(iface: Interface, mac: str) -> Interface:
-    return _make(iface.name, iface.ipv4, iface.prefix_len, mac, iface.is_up, iface.is_default)
+    return replace(iface, mac=mac.lower())
 
 
 def _route_get_interface(text: str) -> str:

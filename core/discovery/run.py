@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 from core import __version__
 from core.cancel import CancelToken
+from core.checks.catalog import finding
 from core.discovery import arp_kernel, arp_raw, mdns, names, neighbours, netif, ssdp
+from core.discovery.caps import Share
 from core.discovery.inventory import Inventory
 from core.errors import InterfaceError, KnownError, NeedsPrivilegesError
 from core.models import (
@@ -99,6 +101,8 @@ class _Scan:
         self.inventory = Inventory(network)
         self.errors: list[BaseException] = []
         self.arp_done = threading.Event()
+        self.mdns_shares = mdns.Shares()
+        self.ssdp_share = ssdp.new_share()
         self.start = time.monotonic()
         self.deadline = self.start + self.timeout - CLOSE_MARGIN
 
@@ -111,20 +115,38 @@ class _Scan:
             self._thread("arp", self._arp_phase),
             self._thread("mdns", lambda: mdns.browse(
                 self.iface.ipv4, self.deadline, self.cancel,
-                lambda s: self._emit(self.inventory.add_service(s))), optional=True),
+                lambda s: self._emit(self.inventory.add_service(s)), self.mdns_shares),
+                optional=True),
             self._thread("ssdp", lambda: ssdp.search(
                 self.iface.ipv4, self.network, self.deadline, self.cancel,
-                lambda ip, info: self._emit(self.inventory.add_upnp(ip, info))), optional=True),
+                lambda ip, info: self._emit(self.inventory.add_upnp(ip, info)), self.ssdp_share),
+                optional=True),
         ]
         self._wait(workers)
         for error in self.errors:
             raise error
         info = ScanInfo(interface=self.iface.name, network=str(self.network), mode=self.mode,
                         started=started, finished=_now(), version=__version__,
-                        mode_reason=reason)
+                        mode_reason=reason, limits=self._caps_hit())
         self._progress(ScanPhase.DONE, 1.0, "Cancelled" if self.cancel.cancelled else "Done")
         return ScanResult(info=info, devices=self.inventory.devices(),
                           cancelled=self.cancel.cancelled)
+
+    def _caps_hit(self) -> tuple[str, ...]:
+        """Notes each responder over its share (on its device); scan-wide ceilings returned."""
+        shares: tuple[Share, ...] = (self.mdns_shares.types, self.mdns_shares.instances,
+                                     self.ssdp_share)
+        scan_wide: list[str] = []
+        for share in shares:
+            for ip, text in share.responder_notes().items():
+                changed = self.inventory.add_note(ip, finding("discovery-capped", text))
+                if changed:
+                    self._emit(changed)
+                else:
+                    scan_wide.append(f"{text} (responder {ip})")
+            if share.ceiling_note():
+                scan_wide.append(share.ceiling_note())
+        return tuple(scan_wide)
 
     # -- phases (worker threads) ------------------------------------------------------
     def _arp_phase(self) -> None:
@@ -136,9 +158,11 @@ class _Scan:
                                                self.cancel, self._on_arp, self.deadline)
         self.arp_done.set()
         names_deadline = min(self.deadline, time.monotonic() + 1.0)
+        resolvers = names.local_resolvers(self.network)  # none inside the network: names off
         names_thread = self._thread("names", lambda: names.reverse_lookup(
             [e.ip for e in found], names_deadline, self.cancel,
-            lambda ip, name: self._emit(self.inventory.add_hostname(ip, name))))
+            lambda ip, name: self._emit(self.inventory.add_hostname(ip, name)),
+            resolvers, self.iface.ipv4), optional=True)
         self._resolve_late_addresses()
         names_thread.join()
 

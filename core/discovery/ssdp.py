@@ -13,13 +13,25 @@ from dataclasses import dataclass
 
 from core.cancel import CancelToken
 from core.discovery import upnp_description
+from core.discovery.caps import Share
 from core.models import UpnpInfo
+from core.text import clean_text, is_clean_url
 
 SSDP_ADDR = ("239.255.255.250", 1900)
 SEARCH_AT = (0.0, 0.4)  # seconds after start: UDP may be lost, so ask twice
 MX = 1
-MAX_LOCATIONS = 64  # bounds the fetches a chatty or hostile network can cause
+MAX_LOCATIONS = 64  # bounds the fetches a chatty or hostile network can cause (all responders)
+LOCATIONS_PER_RESPONDER = 4  # one responder's share: a flood cannot crowd out the others
+FLOOR_LOCATIONS = 2  # kept for every responder even past the global ceiling
 MAX_HEADER = 1024
+MAX_FIELD = 200
+MULTICAST_TTL = 1  # the search never leaves the local link
+RECEIVE_BUFFER = 1 << 20  # a flood of answers must not push out the well-behaved ones
+
+
+def new_share() -> Share:
+    return Share("UPnP descriptions (SSDP)", LOCATIONS_PER_RESPONDER, MAX_LOCATIONS,
+                 FLOOR_LOCATIONS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,17 +45,33 @@ class SsdpResponse:
     usn: str = ""
 
 
+@dataclass(frozen=True)
+class _Where:
+    """Where the search runs: the scanning computer's address and the scanned network."""
+
+    iface_ip: str
+    network: ipaddress.IPv4Network
+    share: Share
+
+
 def search(iface_ip: str, network: ipaddress.IPv4Network, deadline: float, cancel: CancelToken,
-           on_upnp: Callable[[str, UpnpInfo], None]) -> None:
-    """Ask every UPnP device on `iface_ip`'s link; report (device IP, UpnpInfo) per description."""
+           on_upnp: Callable[[str, UpnpInfo], None], share: Share | None = None) -> None:
+    """Ask every UPnP device on `iface_ip`'s link; report (device IP, UpnpInfo) per description.
+
+    Descriptions are fetched per responder (`share`), never from outside `network` and never
+    from this computer itself.
+    """
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
     fetchers: list[threading.Thread] = []
+    where = _Where(iface_ip, network, share or new_share())
     try:
         sock.bind((iface_ip, 0))
         sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(iface_ip))
-        sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 2)
+        sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, MULTICAST_TTL)
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
         sock.settimeout(0.05)
-        _listen(sock, network, deadline, cancel, on_upnp, fetchers)
+        _listen(sock, where, deadline, cancel, on_upnp, fetchers)
     finally:
         sock.close()
         for thread in fetchers:  # each fetch ends by the deadline or within 0.3 s of a cancel
@@ -62,10 +90,22 @@ def parse_response(data: bytes, ip: str) -> SsdpResponse | None:
         if sep:
             headers.setdefault(name.strip().upper(), value.strip()[:MAX_HEADER])
     location = headers.get("LOCATION", "")
-    if not location:
+    if not is_clean_url(location, MAX_HEADER):
         return None
-    return SsdpResponse(ip=ip, location=location, server=headers.get("SERVER", ""),
-                        st=headers.get("ST", headers.get("NT", "")), usn=headers.get("USN", ""))
+    return SsdpResponse(ip=ip, location=location, server=_field(headers.get("SERVER", "")),
+                        st=_field(headers.get("ST", headers.get("NT", ""))),
+                        usn=_field(headers.get("USN", "")))
+
+
+def _field(text: str) -> str:
+    return clean_text(text, MAX_FIELD, single_space=True)
+
+
+def location_allowed(location: str, where: _Where) -> bool:
+    """Inside the scanned network and not this computer (its own services are not a device)."""
+    if not location_inside(location, where.network):
+        return False
+    return (urllib.parse.urlsplit(location).hostname or "") != where.iface_ip
 
 
 def location_inside(location: str, network: ipaddress.IPv4Network) -> bool:
@@ -77,9 +117,8 @@ def location_inside(location: str, network: ipaddress.IPv4Network) -> bool:
         return False
 
 
-def _listen(sock: socket.socket, network: ipaddress.IPv4Network, deadline: float,
-            cancel: CancelToken, on_upnp: Callable[[str, UpnpInfo], None],
-            fetchers: list[threading.Thread]) -> None:
+def _listen(sock: socket.socket, where: _Where, deadline: float, cancel: CancelToken,
+            on_upnp: Callable[[str, UpnpInfo], None], fetchers: list[threading.Thread]) -> None:
     start = time.monotonic()
     pending_searches = list(SEARCH_AT)
     locations: set[str] = set()
@@ -95,8 +134,8 @@ def _listen(sock: socket.socket, network: ipaddress.IPv4Network, deadline: float
             return
         response = parse_response(data, ip)
         if (response is None or response.location in locations
-                or len(locations) >= MAX_LOCATIONS or not location_inside(response.location,
-                                                                         network)):
+                or not location_allowed(response.location, where)
+                or not where.share.admit(ip)):
             continue
         locations.add(response.location)
         thread = threading.Thread(target=_fetch_one, args=(response, deadline, cancel, on_upnp),

@@ -13,6 +13,7 @@ import defusedxml.ElementTree
 
 from core.cancel import CancelToken
 from core.models import UpnpInfo
+from core.text import clean_text
 
 MAX_BYTES = 256 * 1024  # a real description is a few kB; anything bigger is cut off
 MAX_FIELD = 200
@@ -58,6 +59,7 @@ def fetch(location: str, deadline: float, cancel: CancelToken) -> bytes:
 
 def parse(xml: bytes, location: str, server: str = "") -> UpnpInfo:
     """UpnpInfo from description XML; broken or hostile XML gives one with only the location."""
+    location = _clean(location)
     try:
         root = defusedxml.ElementTree.fromstring(xml)
     except (ET.ParseError, defusedxml.DefusedXmlException, ValueError):
@@ -105,5 +107,4 @@ def _local(tag: object) -> str:
 
 
 def _clean(text: str) -> str:
-    text = "".join(ch for ch in text if ch.isprintable())
-    return " ".join(text.split())[:MAX_FIELD]
+    return clean_text(text, MAX_FIELD, single_space=True)

@@ -38,9 +38,24 @@ def scan_to_json(result: ScanResult) -> dict[str, Any]:
             "checks_run": info.checks_run,
             "consent": info.consent,
             "cancelled": result.cancelled,
+            "limits": list(info.limits),
+            "limits_hit": limits_hit(result),
         },
         "devices": [device_to_json(d) for d in result.devices],
     }
+
+
+LIMIT_FINDINGS = ("checks-unfinished", "host-drops-connections", "discovery-capped",
+                  "checks-incomplete")
+
+
+def limits_hit(result: ScanResult) -> list[dict[str, Any]]:
+    """Every cap or budget hit, with the device it hit (scan-wide ones have an empty mac)."""
+    hits: list[dict[str, Any]] = [{"ip": "", "mac": "", "id": "scan-limit", "evidence": text}
+                                  for text in result.info.limits]
+    hits += [{"ip": d.ip, "mac": d.mac, "id": f.id, "evidence": f.evidence}
+             for d in result.devices for f in d.findings if f.id in LIMIT_FINDINGS]
+    return hits
 
 
 def device_to_json(device: Device) -> dict[str, Any]:
@@ -98,6 +113,7 @@ def scan_from_json(doc: dict[str, Any]) -> ScanResult:
         mode_reason=str(scan.get("mode_reason", "")),
         checks_run=bool(scan.get("checks_run", False)),
         consent=str(scan.get("consent", "")),
+        limits=tuple(str(t) for t in scan.get("limits", [])),
     )
     devices = tuple(device_from_json(d) for d in doc.get("devices", []))
     return ScanResult(info=info, devices=devices, cancelled=bool(scan.get("cancelled", False)))

@@ -121,7 +121,11 @@ def test_device_budget_caps_time_and_keeps_results() -> None:
 
     (checked,), elapsed = _with_servers({"silent": _silent}, work)
     assert elapsed < within(1.5)
-    assert checked.open_ports and "checks-incomplete" in [f.id for f in checked.findings]
+    ids = [f.id for f in checked.findings]
+    assert checked.open_ports and "checks-unfinished" in ids
+    assert "vnc-open" in ids  # an accepted connection is a finding even if the probe never ends
+    note = next(f for f in checked.findings if f.id == "checks-unfinished")
+    assert "device budget 0.6 s hit" in note.evidence and "vnc on" in note.evidence
 
 
 def test_cancel_stops_within_half_a_second() -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import http.server
 import ipaddress
 import socket
+import struct
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from zeroconf import ServiceInfo
@@ -63,7 +65,7 @@ def test_ssdp_answers_are_parsed_and_bounded() -> None:
     answer = ssdp.parse_response(data, "10.231.0.13")
     assert answer is not None
     assert answer.location == "http://10.231.0.13:49152/d.xml"
-    assert len(answer.server) == ssdp.MAX_HEADER and answer.st == "upnp:rootdevice"
+    assert len(answer.server) == ssdp.MAX_FIELD and answer.st == "upnp:rootdevice"
     assert ssdp.parse_response(b"M-SEARCH * HTTP/1.1\r\n\r\n", "10.0.0.1") is None
     assert ssdp.parse_response(b"HTTP/1.1 200 OK\r\nST: x\r\n\r\n", "10.0.0.1") is None
     assert ssdp.parse_response(b"\xff\xfe garbage", "10.0.0.1") is None
@@ -172,3 +174,64 @@ def test_host_names_are_cleaned() -> None:
     assert names.clean_name("printer.office.lan.") == "printer.office.lan"
     assert names.clean_name("<script>") == ""
     assert names.clean_name("a" * 1000) == "a" * names.MAX_NAME
+
+
+def _ptr_server(sock: socket.socket, names_by_ip: dict[str, str], stop: threading.Event) -> None:
+    sock.settimeout(0.05)
+    while not stop.is_set():
+        try:
+            data, sender = sock.recvfrom(512)
+        except TimeoutError:
+            continue
+        ident, qname_end = int.from_bytes(data[:2], "big"), data.index(b"\0", 12) + 5
+        labels, offset = [], 12
+        while data[offset]:
+            labels.append(data[offset + 1: offset + 1 + data[offset]].decode())
+            offset += 1 + data[offset]
+        ip = ".".join(reversed(labels[:4]))
+        if ip not in names_by_ip:
+            continue
+        target = b"".join(bytes([len(p)]) + p.encode() for p in names_by_ip[ip].split(".")) \
+            + b"\0"
+        answer = b"\xc0\x0c" + struct.pack("!HHIH", 12, 1, 60, len(target)) + target
+        sock.sendto(struct.pack("!HHHHHH", ident, 0x8180, 1, 1, 0, 0) + data[12:qname_end]
+                    + answer, sender)
+
+
+def test_reverse_dns_asks_only_the_given_local_resolver() -> None:
+    server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    server.bind(("127.0.0.1", 0))
+    stop = threading.Event()
+    thread = threading.Thread(target=_ptr_server, args=(
+        server, {"127.0.0.5": "printer.office.lan.", "127.0.0.6": "bad<name>"}, stop))
+    thread.start()
+    found: dict[str, str] = {}
+    try:
+        names.reverse_lookup(["127.0.0.5", "127.0.0.6", "127.0.0.7"], time.monotonic() + 0.6,
+                             CancelToken(), found.__setitem__, [server.getsockname()])
+    finally:
+        stop.set()
+        thread.join()
+        server.close()
+    assert found == {"127.0.0.5": "printer.office.lan"}
+
+
+def test_without_a_resolver_inside_the_network_reverse_dns_is_off(tmp_path: Path) -> None:
+    conf = tmp_path / "resolv.conf"
+    conf.write_text("nameserver 127.0.0.53\nnameserver 8.8.8.8\nnameserver 10.231.0.1\n"
+                    "nameserver fe80::1\nsearch lan\n")
+    network = ipaddress.IPv4Network("10.231.0.0/24")
+    assert names.local_resolvers(network, [conf]) == (("10.231.0.1", 53),)
+    assert names.local_resolvers(ipaddress.IPv4Network("192.168.1.0/24"), [conf]) == ()
+    asked: list[str] = []
+    names.reverse_lookup(["10.231.0.9"], time.monotonic() + 0.2, CancelToken(),
+                         lambda ip, name: asked.append(ip), ())
+    assert asked == []
+
+
+def test_ptr_answers_parse_or_give_nothing() -> None:
+    query = names.ptr_query("10.231.0.9", 77)
+    assert names.parse_ptr_answer(query) == (77, "")  # a question is no answer
+    assert names.parse_ptr_answer(b"\x00") == (-1, "")
+    loop = struct.pack("!HHHHHH", 5, 0x8180, 0, 1, 0, 0) + b"\xc0\x0c"
+    assert names.parse_ptr_answer(loop) == (-1, "")

@@ -8,7 +8,12 @@ import json
 import pytest
 
 from core.discovery import netif
-from core.errors import ConfirmationNeededError, InterfaceError, NetworkTooLargeError
+from core.errors import (
+    ConfirmationNeededError,
+    InterfaceError,
+    NetworkTooLargeError,
+    TunnelInterfaceError,
+)
 from core.models import Interface
 
 IP_ADDR = json.dumps([
@@ -111,3 +116,55 @@ def test_larger_than_slash22_needs_confirmation() -> None:
         netif.scan_network(iface, "192.168.0.0/21", False)
     assert netif.scan_network(iface, "192.168.0.0/21", True).prefixlen == 21
     assert netif.scan_network(iface, "192.168.0.0/22", False).prefixlen == 22
+
+
+TUNNELS = json.dumps([
+    {"ifindex": 2, "ifname": "eth0", "flags": ["BROADCAST", "MULTICAST", "UP", "LOWER_UP"],
+     "operstate": "UP", "link_type": "ether", "address": "00:14:22:01:02:03",
+     "linkinfo": {"info_kind": "veth"},
+     "addr_info": [{"family": "inet", "local": "192.168.1.23", "prefixlen": 24}]},
+    {"ifindex": 5, "ifname": "tun0", "flags": ["POINTOPOINT", "UP", "LOWER_UP"],
+     "operstate": "UNKNOWN", "link_type": "none",
+     "linkinfo": {"info_kind": "tun", "info_data": {"type": "tun"}},
+     "addr_info": [{"family": "inet", "local": "10.8.0.6", "prefixlen": 24}]},
+    {"ifindex": 6, "ifname": "tap0", "flags": ["BROADCAST", "UP", "LOWER_UP"],
+     "operstate": "UP", "link_type": "ether", "address": "aa:bb:cc:00:00:01",
+     "linkinfo": {"info_kind": "tun", "info_data": {"type": "tap"}},
+     "addr_info": [{"family": "inet", "local": "10.9.0.6", "prefixlen": 24}]},
+    {"ifindex": 7, "ifname": "wg0", "flags": ["POINTOPOINT", "UP"], "operstate": "UNKNOWN",
+     "link_type": "none", "linkinfo": {"info_kind": "wireguard"},
+     "addr_info": [{"family": "inet", "local": "10.10.0.2", "prefixlen": 24}]},
+    {"ifindex": 8, "ifname": "ppp0", "flags": ["POINTOPOINT", "UP"], "operstate": "UNKNOWN",
+     "link_type": "ppp", "addr_info": [{"family": "inet", "local": "100.64.1.2",
+                                        "prefixlen": 32}]},
+])
+TUNNEL_ROUTE = json.dumps([{"dst": "default", "dev": "tun0"}])
+
+
+def test_vpn_and_tunnel_links_are_marked_whatever_their_name() -> None:
+    found = {i.name: i for i in netif.parse_ip_json(TUNNELS, TUNNEL_ROUTE)}
+    assert found["eth0"].tunnel == ""
+    assert "tun" in found["tun0"].tunnel and found["tun0"].is_default
+    assert "tap" in found["tap0"].tunnel  # Ethernet-like, but a VPN's virtual wire
+    assert "wireguard" in found["wg0"].tunnel and "ppp" in found["ppp0"].tunnel
+
+
+def test_a_tunnel_with_the_default_route_is_neither_offered_nor_default(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed = netif.parse_ip_json(TUNNELS, TUNNEL_ROUTE)
+    monkeypatch.setattr(netif, "all_interfaces", lambda: parsed)
+    assert [i.name for i in netif.list_interfaces()] == ["eth0"]
+    default = netif.default_interface()
+    assert default is not None and default.name == "eth0"
+    for name in ("tun0", "tap0", "wg0", "ppp0"):
+        with pytest.raises(TunnelInterfaceError, match="VPN or tunnel") as caught:
+            netif.find_interface(name)
+        assert "eth0" in caught.value.hint and isinstance(caught.value, InterfaceError)
+    assert netif.find_interface("eth0").name == "eth0"
+
+
+def test_macos_tunnels_are_marked_by_name() -> None:
+    text = IFCONFIG + "utun3: flags=8051<UP,POINTOPOINT,RUNNING,MULTICAST> mtu 1380\n" \
+        "\tinet 10.8.0.6 --> 10.8.0.5 netmask 0xffffff00\n"
+    found = {i.name: i for i in netif.parse_ifconfig(text, default_dev="utun3")}
+    assert found["en0"].tunnel == "" and found["utun3"].tunnel

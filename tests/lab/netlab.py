@@ -99,6 +99,37 @@ class Lab:
         self.hosts[name] = host
         return host
 
+    def add_crowd(self, name: str, ips: Sequence[str], mac_prefix: str = "a4:4c:c8:ee") -> str:
+        """Hosts that answer ARP but drop every IP packet (a firewalled office crowd).
+
+        All are macvlan interfaces in one namespace `name` (one veth into the switch), with
+        `arp_ignore=1` so each answers ARP for its own address only, behind one nftables drop.
+        Returns the namespace.
+        """
+        ns = f"{self.prefix}-{name}"
+        port = f"p{next(self._ports)}"
+        self._add_namespace(ns)
+        run(["ip", "link", "add", "eth0", "netns", ns, "type", "veth", "peer", "name", port,
+             "netns", self.switch_ns])
+        run(["ip", "-n", self.switch_ns, "link", "set", port, "master", "br0", "up"])
+        for key in ("all", "default"):
+            self.exec(ns, ["sysctl", "-qw", f"net.ipv4.conf.{key}.arp_ignore=1",
+                           f"net.ipv4.conf.{key}.arp_announce=2"])
+        prefix_len = self.network.prefixlen
+        batch = ["link set lo up", "link set eth0 up"]
+        for n, ip in enumerate(ips):
+            mac = f"{mac_prefix}:{n >> 8:02x}:{n & 0xFF:02x}"
+            batch += [f"link add m{n} link eth0 address {mac} type macvlan mode private",
+                      f"addr add {ip}/{prefix_len} dev m{n}", f"link set m{n} up"]
+        script = self.workdir / f"{name}.batch"
+        script.write_text("\n".join(batch) + "\n")
+        run(["ip", "-n", ns, "-batch", str(script)], timeout=120)
+        rules = self.workdir / f"{name}.nft"
+        rules.write_text("table inet crowd {\n chain input {\n"
+                         "  type filter hook input priority 0; policy drop;\n }\n}\n")
+        self.exec(ns, ["nft", "-f", str(rules)])
+        return ns
+
     def _add_namespace(self, ns: str) -> None:
         for attempt in range(20):  # the kernel frees a deleted namespace in the background
             proc = subprocess.run(["ip", "netns", "add", ns], capture_output=True, text=True)
