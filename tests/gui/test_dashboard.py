@@ -24,7 +24,7 @@ def test_changes_between_two_scans(qtbot: QtBot, make_window: WindowFactory) -> 
     first = load_sample()
     service = ReplayScanService(first, delay=0)
     window = make_window(service)
-    window._create_site("Dental", service.interface.network)
+    window.controller.create_site("Dental", service.interface.network)
     settle(qtbot, window)
     window.scan_bar.set_interfaces(service.interfaces(), service.interface.name)
     _scan(qtbot, window)
@@ -49,7 +49,7 @@ def test_home_devices_on_the_work_network_are_named(qtbot: QtBot,
     window.open_sample()
     settle(qtbot, window)
     window.session.update_device(window.site.id, TV_MAC, tag=Tag.HOME)
-    window.refresh_site()
+    window.controller.refresh()
     settle(qtbot, window)
     placement = window.dashboard.placement_label.text()
     assert "Home 1" in placement

@@ -104,7 +104,7 @@ def test_a_failing_scan_shows_the_error_and_keeps_the_data(
     window = make_window(service)
     window.open_sample()
     settle(qtbot, window)
-    window._create_site("Office", service.interface.network)
+    window.controller.create_site("Office", service.interface.network)
     settle(qtbot, window)
     window.scan_bar.set_interfaces(service.interfaces(), service.interface.name)
     window.start_scan()
