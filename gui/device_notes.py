@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
@@ -123,7 +124,7 @@ class DeviceNotes(QWidget):
         self.password_edit.setEnabled(status.available)
         self.forget_password_button.setEnabled(status.stored)
 
-    def _guard(self, action: Any) -> bool:
+    def _guard(self, action: Callable[[], object]) -> bool:
         try:
             action()
         except KnownError as exc:

@@ -373,13 +373,16 @@ class MainWindow(QMainWindow):
         loop = QEventLoop()
         poll = QTimer()
         poll.setInterval(20)
-        poll.timeout.connect(lambda: (not self.busy or time.monotonic() > deadline)
-                             and loop.quit())
+        poll.timeout.connect(lambda: self._quit_when_idle(loop, deadline))
         poll.start()
         if self.busy:
             loop.exec()
         poll.stop()
         return not self.busy
+
+    def _quit_when_idle(self, loop: QEventLoop, deadline: float) -> None:
+        if not self.busy or time.monotonic() > deadline:
+            loop.quit()
 
     def shutdown(self) -> None:
         """Stop any running scan and wait for it, then close the database (data is saved)."""
