@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -14,7 +13,7 @@ from gui.scan_service import ScanPlan, ScanService
 from gui.tasks import TaskContext, TaskHandle, TaskRunner
 
 log = logging.getLogger(__name__)
-Persist = Callable[[ScanResult], Any]
+Persist = Callable[[ScanResult], object]
 SAVING = "Saving the results and updating scores…"
 
 
@@ -23,7 +22,7 @@ class ScanOutcome:
     """A finished scan and whatever `persist` returned for it (None when cancelled)."""
 
     result: ScanResult
-    saved: Any = None
+    saved: object = None
 
 
 class ScanController(QObject):
