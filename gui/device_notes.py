@@ -30,7 +30,7 @@ NO_DATE = QDate(2000, 1, 1)  # the date edit's "Not known" value
 class DeviceNotes(QWidget):
     """Saves through the session when the user presses Save (or stores a password at once)."""
 
-    saved = Signal()
+    saved = Signal(str)  # the device's own name as saved ("" when none)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -104,7 +104,7 @@ class DeviceNotes(QWidget):
         fields = self.values()
         if self._guard(lambda: self.session.update_device(self.site_id, self.mac, **fields)):
             self.saved_label.setText(self.tr("Saved."))
-            self.saved.emit()
+            self.saved.emit(fields["label"])
 
     def store_password(self) -> None:
         password = self.password_edit.text()

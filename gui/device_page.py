@@ -217,8 +217,7 @@ class DevicePage(QWidget):
                                                           value)):
             self.changed.emit(self.mac)
 
-    def _notes_saved(self) -> None:
-        label = self.notes.label_edit.text().strip()
+    def _notes_saved(self, label: str) -> None:
         if self.details is not None:
             self.name_label.setText(clean(label or self.details.device.label, 80))
         self.changed.emit(self.mac)
