@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from core.errors import KnownError
 from core.models import Device, Interface, ScanResult, Site
@@ -188,6 +188,7 @@ class SiteController(QObject):
         self._dashboard_running = False
         self.error.emit(exc)
 
+    @Slot(str)
     def device_changed(self, mac: str) -> None:
         """A device page saved something: refresh that row and the dashboard only."""
         if self.site is None:
@@ -214,6 +215,7 @@ class SiteController(QObject):
         self.consent_changed.emit(who)
         log.info("password checks authorised for site %s", self.site.id)
 
+    @Slot()
     def withdraw_consent(self) -> None:
         self.consent_who = ""
         self.consent_id = None
@@ -246,11 +248,13 @@ class SiteController(QObject):
 
         return persist
 
+    @Slot(object)
     def device_found(self, device: Device) -> None:
         self._pending[device.mac] = device  # coalesced: one table update per flush
         if not self._flush_timer.isActive():
             self._flush_timer.start()
 
+    @Slot()
     def flush_devices(self) -> None:
         """Turn the devices reported since the last flush into rows (rows_streamed)."""
         if self.site is None or not self._pending:
