@@ -122,7 +122,10 @@ class TaskRunner(QObject):
         cancel: CancelToken | None = None,
     ) -> TaskHandle:
         """Run `work(context)` off the GUI thread; the callbacks run on the GUI thread."""
-        signals = TaskSignals(self)
+        # Without a parent: deleting it (deleteLater in _forget) drops the callbacks connected
+        # below, which may free the last reference to this runner; a child would then be deleted
+        # twice (a crash in ~QObject). The handle and the worker own it until then.
+        signals = TaskSignals()
         handle = TaskHandle(signals, cancel or CancelToken())
         context = TaskContext(signals, handle.cancel_token)
 
