@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -335,7 +336,7 @@ class MainWindow(QMainWindow):
         if path is not None:
             self.controller.save_report(path)
 
-    def _report_saved(self, path: object) -> None:
+    def _report_saved(self, path: Path) -> None:
         self.statusBar().showMessage(self.tr("Report saved to {0}").format(path), 15000)
 
     def show_log_location(self) -> None:

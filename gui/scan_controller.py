@@ -28,10 +28,10 @@ class ScanOutcome:
 class ScanController(QObject):
     """Signals arrive on the GUI thread; cancel() asks the running scan to stop soon."""
 
-    device_found = Signal(object)  # Device (may repeat a MAC with more detail)
-    progressed = Signal(object)  # Progress
-    finished = Signal(object)  # ScanOutcome (outcome.result.cancelled tells a cancelled scan)
-    failed = Signal(object)  # the exception
+    device_found = Signal(Device)  # may repeat a MAC with more detail
+    progressed = Signal(Progress)
+    finished = Signal(ScanOutcome)  # outcome.result.cancelled tells a cancelled scan
+    failed = Signal(BaseException)
 
     def __init__(self, service: ScanService, runner: TaskRunner,
                  parent: QObject | None = None) -> None:
@@ -76,12 +76,11 @@ class ScanController(QObject):
         if isinstance(progress, Progress):
             self.progressed.emit(progress)
 
-    def _succeeded(self, outcome: object) -> None:
+    def _succeeded(self, outcome: ScanOutcome) -> None:
         self._handle = None
-        if isinstance(outcome, ScanOutcome):
-            log.info("scan finished: %s devices", len(outcome.result.devices))
+        log.info("scan finished: %s devices", len(outcome.result.devices))
         self.finished.emit(outcome)
 
-    def _failed(self, exc: object) -> None:
+    def _failed(self, exc: BaseException) -> None:
         self._handle = None
         self.failed.emit(exc)

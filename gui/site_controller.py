@@ -42,11 +42,11 @@ class SiteController(QObject):
     rows_loaded = Signal(list)  # list[DeviceRow]: the whole table of the current site
     loaded = Signal()  # a site load (not a scan) finished: rows and dashboard were sent
     rows_streamed = Signal(list)  # list[DeviceRow]: devices a running scan just reported
-    row_changed = Signal(object)  # DeviceRow: one device changed on its page
-    dashboard_ready = Signal(object)  # DashboardData of the current site
+    row_changed = Signal(DeviceRow)  # one device changed on its page
+    dashboard_ready = Signal(DashboardData)  # the current site's dashboard
     consent_changed = Signal(str)  # who authorised password checks ("" when withdrawn)
-    report_saved = Signal(object)  # the Path the report was written to
-    error = Signal(object)  # a BaseException to show (KnownError: a friendly message)
+    report_saved = Signal(Path)  # where the report was written
+    error = Signal(BaseException)  # to show (a KnownError becomes a friendly message)
 
     def __init__(self, session: Session, settings: Settings, tasks: TaskRunner,
                  parent: QObject | None = None) -> None:
