@@ -18,11 +18,11 @@ from PySide6.QtWidgets import (
 
 from core.errors import KnownError
 from gui import dialogs
+from gui.views import DeviceDetails, DeviceNotesFields
 from gui.widgets import plain_label
 
 if TYPE_CHECKING:
     from gui.session import Session
-    from gui.views import DeviceDetails
 
 NO_DATE = QDate(2000, 1, 1)  # the date edit's "Not known" value
 
@@ -93,18 +93,18 @@ class DeviceNotes(QWidget):
         self.saved_label.setText("")
         self._show_password_status()
 
-    def values(self) -> dict[str, str]:
+    def values(self) -> DeviceNotesFields:
         date = self.support_edit.date()
-        return {"label": self.label_edit.text().strip(), "owner": self.owner_edit.text().strip(),
-                "location": self.location_edit.text().strip(),
-                "notes": self.notes_edit.toPlainText(),
-                "support_end": "" if date == NO_DATE else date.toString("yyyy-MM-dd")}
+        return DeviceNotesFields(
+            label=self.label_edit.text().strip(), owner=self.owner_edit.text().strip(),
+            location=self.location_edit.text().strip(), notes=self.notes_edit.toPlainText(),
+            support_end="" if date == NO_DATE else date.toString("yyyy-MM-dd"))
 
     def save(self) -> None:
         fields = self.values()
-        if self._guard(lambda: self.session.update_device(self.site_id, self.mac, **fields)):
+        if self._guard(lambda: self.session.save_notes(self.site_id, self.mac, fields)):
             self.saved_label.setText(self.tr("Saved."))
-            self.saved.emit(fields["label"])
+            self.saved.emit(fields.label)
 
     def store_password(self) -> None:
         password = self.password_edit.text()

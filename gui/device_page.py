@@ -208,8 +208,8 @@ class DevicePage(QWidget):
         return True
 
     def _tag_chosen(self) -> None:
-        tag = self.tag_combo.currentData()
-        if self._guard(lambda: self.session.update_device(self.site_id, self.mac, tag=tag)):
+        tag = Tag(self.tag_combo.currentData())
+        if self._guard(lambda: self.session.set_tag(self.site_id, self.mac, tag)):
             self.changed.emit(self.mac)
 
     def _answered(self, item_id: str, value: str) -> None:

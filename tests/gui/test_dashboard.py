@@ -48,7 +48,7 @@ def test_home_devices_on_the_work_network_are_named(qtbot: QtBot,
     window = make_window()
     window.open_sample()
     settle(qtbot, window)
-    window.session.update_device(window.site.id, TV_MAC, tag=Tag.HOME)
+    window.session.set_tag(window.site.id, TV_MAC, Tag.HOME)
     window.controller.refresh()
     settle(qtbot, window)
     placement = window.dashboard.placement_label.text()
