@@ -240,19 +240,15 @@ class MainWindow(QMainWindow):
 
     def start_first_run_if_needed(self) -> None:
         """With no site yet, welcome the user: a site on a chosen network, or the sample."""
-        if self.controller.has_sites():
+        if not self.controller.needs_first_run:
             return
         welcome = WelcomeDialog(self.scan_service.interfaces(), self)
         if dialogs.run_modal(welcome) != QDialog.DialogCode.Accepted:
             return
-        if welcome.wants_sample:
-            self.controller.open_sample()
-            return
-        interface = welcome.interface
+        interface = None if welcome.wants_sample else welcome.interface
         if interface is not None:
-            self.settings.last_interface = interface.name
             self.scan_bar.set_interfaces(self.scan_service.interfaces(), interface.name)
-        self.controller.create_site(welcome.site_name, interface.network if interface else "")
+        self.controller.finish_first_run(welcome.site_name, interface, welcome.wants_sample)
 
     def authorise_checks(self) -> None:
         """Ask who authorises default-password checks on this network, for the next scan."""

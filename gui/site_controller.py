@@ -77,9 +77,6 @@ class SiteController(QObject):
         return self.site is not None and self.site.name == SAMPLE_SITE_NAME
 
     # -- sites
-    def has_sites(self) -> bool:
-        return bool(self.session.sites())
-
     def reload_sites(self, select_id: int = 0) -> None:
         """List the sites again and switch to `select_id` (or the first site)."""
         sites = list(self.session.sites())
@@ -116,6 +113,21 @@ class SiteController(QObject):
             self.error.emit(exc)
             return
         self.reload_sites(site.id)
+
+    @property
+    def needs_first_run(self) -> bool:
+        """No site yet: the window welcomes the user."""
+        return not self.session.sites()
+
+    def finish_first_run(self, site_name: str, interface: Interface | None,
+                         wants_sample: bool = False) -> None:
+        """The welcome's answer: open the sample, or a first site on the chosen network."""
+        if wants_sample:
+            self.open_sample()
+            return
+        if interface is not None:
+            self.settings.last_interface = interface.name
+        self.create_site(site_name, interface.network if interface else "")
 
     def open_sample(self) -> None:
         """Open (creating it once) the sample office site filled from the bundled recording."""

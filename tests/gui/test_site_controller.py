@@ -55,7 +55,7 @@ def test_no_site_then_a_new_one_is_loaded(qtbot: QtBot, controller: SiteControll
     seen = Recorder(controller)
     controller.reload_sites()
     assert seen.names() == ["sites_listed", "consent_changed", "site_changed", "loading"]
-    assert seen.last("site_changed") == (None,) and not controller.has_sites()
+    assert seen.last("site_changed") == (None,) and controller.needs_first_run
     controller.create_site("Dental", "192.0.2.0/24")
     _settle(qtbot, controller)
     site = seen.last("site_changed")[0]
@@ -116,3 +116,21 @@ def test_consent_is_recorded_and_withdrawn(qtbot: QtBot, controller: SiteControl
     assert controller.consent_who == "Dr Ann Lee" and controller.consent_id is not None
     controller.withdraw_consent()
     assert seen.last("consent_changed") == ("",) and controller.consent_id is None
+
+
+def test_the_first_run_makes_a_site_on_the_chosen_network(qtbot: QtBot,
+                                                          controller: SiteController) -> None:
+    lan = Interface("eth0", "192.0.2.10", 24, "192.0.2.0/24", "02:00:00:00:00:01", True)
+    controller.finish_first_run("Dental", lan)
+    _settle(qtbot, controller)
+    assert not controller.needs_first_run and controller.site is not None
+    assert controller.site.name == "Dental" and controller.site.networks == ("192.0.2.0/24",)
+    assert controller.settings.last_interface == "eth0"
+    assert controller.settings.last_site_id == controller.site.id
+
+
+def test_the_first_run_can_open_the_sample_instead(qtbot: QtBot,
+                                                   controller: SiteController) -> None:
+    controller.finish_first_run("", None, wants_sample=True)
+    _settle(qtbot, controller)
+    assert controller.is_sample and controller.settings.last_interface == ""
