@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from core import __version__
 from core.errors import ConfirmationNeededError, KnownError
-from core.models import Progress, Site
+from core.models import Site
 from core.paths import log_dir
 from gui import dialogs
 from gui.consent_dialog import ConsentDialog
@@ -182,7 +182,7 @@ class MainWindow(QMainWindow):
         sites.report_saved.connect(self._report_saved)
         sites.error.connect(self._show_error)
         self.scanner.device_found.connect(sites.device_found)
-        self.scanner.progressed.connect(self._progressed)
+        self.scanner.progressed.connect(self.scan_bar.show_progress)
         self.scanner.finished.connect(self._scan_finished)
         self.scanner.failed.connect(self._scan_failed)
 
@@ -291,9 +291,6 @@ class MainWindow(QMainWindow):
         self._set_site_controls(False)
         self.devices.set_empty_text(self.tr("Scanning: devices appear here as they are found."))
         self.scanner.start(plan, persist=persist)
-
-    def _progressed(self, progress: Progress) -> None:
-        self.scan_bar.show_progress(progress)
 
     def _scan_finished(self, outcome: ScanOutcome) -> None:
         self._scan_stopped()
