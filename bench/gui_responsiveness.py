@@ -216,7 +216,7 @@ def _replay_scan_bench(count: int) -> None:
     service = ReplayScanService(ScanResult(info=info, devices=devices), delay=0.0002)
     window = MainWindow(scan_service=service)
     window.show()
-    window._create_site("Bench", info.network)
+    window.controller.create_site("Bench", info.network)
     window.scan_bar.set_interfaces(service.interfaces(), service.interface.name)
     stall, seconds, shown = _scan_stall(window, 120)
     print(f"replayed scan: {shown} devices streamed live in {seconds:.1f} s (incl. saving); "
@@ -235,7 +235,7 @@ def _print_scan_stall(interface_name: str) -> int:
     window = MainWindow(scan_service=service)
     window.show()
     interface = next(i for i in service.interfaces() if i.name == interface_name)
-    window._create_site("Lab", interface.network)
+    window.controller.create_site("Lab", interface.network)
     window.scan_bar.set_interfaces(service.interfaces(), interface.name)
     stall, seconds, shown = _scan_stall(window, 600)
     print(f"lab scan: {shown} devices in {seconds:.1f} s; longest stall {stall:.0f} ms "

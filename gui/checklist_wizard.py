@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.guidance import ChecklistItem, evidence_for, how_for
 from core.models import Category, Finding
 from gui.text import clean
 
@@ -48,7 +48,7 @@ class ChecklistWizard(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._items: list[Any] = []
+        self._items: list[ChecklistItem] = []
         self._answers: dict[str, str] = {}
         self._findings: tuple[Finding, ...] = ()
         self._vendor = ""
@@ -94,8 +94,8 @@ class ChecklistWizard(QWidget):
             button.clicked.connect(lambda _=False, v=value: self.answer(v))
             self.choice_buttons[value] = button
             choices.addWidget(button)
-        for widget in (self.date_edit, self.text_edit, self.save_button):
-            choices.addWidget(widget)
+        for field in (self.date_edit, self.text_edit, self.save_button):
+            choices.addWidget(field)
         choices.addStretch(1)
         navigation = QHBoxLayout()
         navigation.addWidget(self.back_button)
@@ -110,14 +110,14 @@ class ChecklistWizard(QWidget):
         layout.addLayout(choices)
         layout.addWidget(self.answer_label)
         layout.addSpacing(8)
-        for widget in (self.why_title, self.why_label, self.how_title, self.how_label):
-            layout.addWidget(widget)
+        for label in (self.why_title, self.why_label, self.how_title, self.how_label):
+            layout.addWidget(label)
         layout.addStretch(1)
         self.evidence_label.setSizePolicy(QSizePolicy.Policy.Preferred,
                                           QSizePolicy.Policy.Minimum)
 
     # -- data in
-    def set_items(self, items: Sequence[Any], answers: dict[str, str],
+    def set_items(self, items: Sequence[ChecklistItem], answers: Mapping[str, str],
                   findings: Sequence[Finding] = (), vendor: str = "",
                   category: Category = Category.UNKNOWN) -> None:
         """Show these checklist items; start at the first unanswered one."""
@@ -135,7 +135,7 @@ class ChecklistWizard(QWidget):
         return dict(self._answers)
 
     @property
-    def current_item(self) -> Any:
+    def current_item(self) -> ChecklistItem | None:
         return self._items[self._position] if self._items else None
 
     # -- navigation and answering
@@ -168,7 +168,7 @@ class ChecklistWizard(QWidget):
             self.answer(" ".join(self.text_edit.text().split()))
 
     # -- showing
-    def _show(self, item: Any) -> None:
+    def _show(self, item: ChecklistItem) -> None:
         total = len(self._items)
         in_track = [i for i in self._items if i.track == item.track]
         track_title = self.tr(TRACK_TITLES.get(item.track, item.track.capitalize()))
@@ -187,21 +187,17 @@ class ChecklistWizard(QWidget):
         self.back_button.setEnabled(self._position > 0)
         self.next_button.setEnabled(self._position < total - 1)
 
-    def _how(self, item: Any) -> str:
-        from core.guidance import how_for
-
+    def _how(self, item: ChecklistItem) -> str:
         return how_for(item, self._category, self._vendor)
 
-    def _show_evidence(self, item: Any) -> None:
+    def _show_evidence(self, item: ChecklistItem) -> None:
         """What the scan says about this question, and any finding that disputes the answer."""
-        from core.guidance import evidence_for
-
         evidence = evidence_for(item, self._findings, self._answers.get(item.id))
         lines = [clean(text, 600) for text in (evidence.note, evidence.contradiction) if text]
         self.evidence_label.setVisible(bool(lines))
         self.evidence_label.setText("\n".join(lines))
 
-    def _show_answer_widgets(self, item: Any) -> None:
+    def _show_answer_widgets(self, item: ChecklistItem) -> None:
         kind = _answer_type(item)
         current = self._answers.get(item.id, "")
         for value, button in self.choice_buttons.items():
@@ -231,8 +227,7 @@ class ChecklistWizard(QWidget):
         self.next_button.setEnabled(False)
 
 
-def _answer_type(item: Any) -> str:
-    kind = getattr(item, "answer_type", "choice")
-    return str(getattr(kind, "value", kind))
+def _answer_type(item: ChecklistItem) -> str:
+    return str(item.answer_type.value)
 
 

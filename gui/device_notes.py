@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
@@ -17,11 +18,11 @@ from PySide6.QtWidgets import (
 
 from core.errors import KnownError
 from gui import dialogs
+from gui.views import DeviceDetails, DeviceNotesFields
 from gui.widgets import plain_label
 
 if TYPE_CHECKING:
     from gui.session import Session
-    from gui.views import DeviceDetails
 
 NO_DATE = QDate(2000, 1, 1)  # the date edit's "Not known" value
 
@@ -29,7 +30,7 @@ NO_DATE = QDate(2000, 1, 1)  # the date edit's "Not known" value
 class DeviceNotes(QWidget):
     """Saves through the session when the user presses Save (or stores a password at once)."""
 
-    saved = Signal()
+    saved = Signal(str)  # the device's own name as saved ("" when none)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -92,18 +93,18 @@ class DeviceNotes(QWidget):
         self.saved_label.setText("")
         self._show_password_status()
 
-    def values(self) -> dict[str, str]:
+    def values(self) -> DeviceNotesFields:
         date = self.support_edit.date()
-        return {"label": self.label_edit.text().strip(), "owner": self.owner_edit.text().strip(),
-                "location": self.location_edit.text().strip(),
-                "notes": self.notes_edit.toPlainText(),
-                "support_end": "" if date == NO_DATE else date.toString("yyyy-MM-dd")}
+        return DeviceNotesFields(
+            label=self.label_edit.text().strip(), owner=self.owner_edit.text().strip(),
+            location=self.location_edit.text().strip(), notes=self.notes_edit.toPlainText(),
+            support_end="" if date == NO_DATE else date.toString("yyyy-MM-dd"))
 
     def save(self) -> None:
         fields = self.values()
-        if self._guard(lambda: self.session.update_device(self.site_id, self.mac, **fields)):
+        if self._guard(lambda: self.session.save_notes(self.site_id, self.mac, fields)):
             self.saved_label.setText(self.tr("Saved."))
-            self.saved.emit()
+            self.saved.emit(fields.label)
 
     def store_password(self) -> None:
         password = self.password_edit.text()
@@ -123,7 +124,7 @@ class DeviceNotes(QWidget):
         self.password_edit.setEnabled(status.available)
         self.forget_password_button.setEnabled(status.stored)
 
-    def _guard(self, action: Any) -> bool:
+    def _guard(self, action: Callable[[], object]) -> bool:
         try:
             action()
         except KnownError as exc:

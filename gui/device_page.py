@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.assessment import AssessedFinding
 from core.errors import KnownError
 from core.models import Device, Severity, Tag
 from gui import dialogs
@@ -31,6 +33,7 @@ from gui.widgets import plain_label
 if TYPE_CHECKING:
     from gui.session import Session
     from gui.views import DeviceDetails
+
 
 class DevicePage(QWidget):
     """Everything about one device; every change is saved at once through the session."""
@@ -129,7 +132,7 @@ class DevicePage(QWidget):
         parts.append(mac)
         return "   ·   ".join(parts)
 
-    def _fill_findings(self, records: tuple[Any, ...]) -> None:
+    def _fill_findings(self, records: tuple[AssessedFinding, ...]) -> None:
         while self.findings_box.count():
             item = self.findings_box.takeAt(0)
             widget = item.widget() if item else None
@@ -141,10 +144,12 @@ class DevicePage(QWidget):
                 "No problems found on this device. Work through its checklist to cover what a "
                 "scan cannot see.")))
         order = {"open": 0, "accepted": 1, "fixed": 2}
-        for record in sorted(records, key=lambda r: (
-                order.get(str(getattr(r.status, "value", r.status)), 3),
-                -r.finding.severity.rank)):
-            self.findings_box.addWidget(FindingCard(record, self))
+        for record in sorted(records, key=lambda r: (order.get(str(r.status.value), 3),
+                                                     -r.finding.severity.rank)):
+            card = FindingCard(record)
+            card.status_requested.connect(self.set_finding_status)
+            card.accept_requested.connect(self.accept_risk)
+            self.findings_box.addWidget(card)
         self.findings_box.addStretch(1)
         open_count = sum(1 for r in records if r.status == "open"
                          and r.finding.severity is not Severity.INFO)
@@ -194,7 +199,7 @@ class DevicePage(QWidget):
         return item
 
     # -- saving
-    def _guard(self, action: Any) -> bool:
+    def _guard(self, action: Callable[[], object]) -> bool:
         try:
             action()
         except KnownError as exc:
@@ -203,8 +208,8 @@ class DevicePage(QWidget):
         return True
 
     def _tag_chosen(self) -> None:
-        tag = self.tag_combo.currentData()
-        if self._guard(lambda: self.session.update_device(self.site_id, self.mac, tag=tag)):
+        tag = Tag(self.tag_combo.currentData())
+        if self._guard(lambda: self.session.set_tag(self.site_id, self.mac, tag)):
             self.changed.emit(self.mac)
 
     def _answered(self, item_id: str, value: str) -> None:
@@ -212,8 +217,7 @@ class DevicePage(QWidget):
                                                           value)):
             self.changed.emit(self.mac)
 
-    def _notes_saved(self) -> None:
-        label = self.notes.label_edit.text().strip()
+    def _notes_saved(self, label: str) -> None:
         if self.details is not None:
             self.name_label.setText(clean(label or self.details.device.label, 80))
         self.changed.emit(self.mac)

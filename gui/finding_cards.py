@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout
-
+from core.assessment import AssessedFinding
 from core.models import Severity
 from gui.models import SEVERITY_COLOURS, severity_name
 from gui.text import clean
 from gui.widgets import plain_label
 
-if TYPE_CHECKING:
-    from gui.device_page import DevicePage
-
 
 class FindingCard(QFrame):
-    """One finding: severity in colour and words, evidence, the fix, references and status."""
+    """One finding: severity in colour and words, evidence, the fix, references and status.
 
-    def __init__(self, record: Any, page: DevicePage) -> None:
-        super().__init__()
+    Its buttons only ask: `status_requested(finding_id, status)` to mark it fixed or open again,
+    `accept_requested(finding_id)` to accept the risk (the page asks why, then saves)."""
+
+    status_requested = Signal(str, str)
+    accept_requested = Signal(str)
+
+    def __init__(self, record: AssessedFinding, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         finding = record.finding
-        status = str(getattr(record.status, "value", record.status))
+        status = str(record.status.value)
         chip = plain_label(severity_name(finding.severity).upper(), wrap=False)
         chip.setStyleSheet(f"background: {SEVERITY_COLOURS[finding.severity]}; color: white;"
                            " padding: 2px 6px; border-radius: 3px; font-weight: bold;")
@@ -42,32 +45,37 @@ class FindingCard(QFrame):
             layout.addWidget(plain_label(self.tr("How to fix it: {0}").format(finding.fix)))
         if finding.refs:
             layout.addWidget(plain_label(self.tr("Standards: {0}").format(", ".join(finding.refs))))
-        layout.addLayout(self._status_row(record, status, page))
+        layout.addLayout(self._status_row(record, status))
 
-    def _status_row(self, record: Any, status: str, page: DevicePage) -> QHBoxLayout:
+    def _status_row(self, record: AssessedFinding, status: str) -> QHBoxLayout:
         row = QHBoxLayout()
-        words = {"open": self.tr("Open"), "fixed": self.tr("Marked as fixed"),
-                 "accepted": self.tr("Risk accepted")}
-        text = words.get(status, status)
-        if record.reason:
-            text += " — " + clean(record.reason, 200)
-        row.addWidget(plain_label(text), 1)
+        row.addWidget(plain_label(self._status_text(record, status)), 1)
         finding_id = record.finding.id
         if record.finding.severity is Severity.INFO:
-            row.itemAt(0).widget().setText(self.tr("For your information"))
-        elif getattr(record, "derived", False):
+            return row
+        if record.derived:
             row.addWidget(plain_label(self.tr(
                 "Follows from the device's tag, dates or answers: change those to clear it."),
                 wrap=True), 2)
         elif status == "open":
             fixed = QPushButton(self.tr("Mark as fixed"))
-            fixed.clicked.connect(lambda: page.set_finding_status(finding_id, "fixed"))
+            fixed.clicked.connect(lambda: self.status_requested.emit(finding_id, "fixed"))
             accept = QPushButton(self.tr("Accept the risk…"))
-            accept.clicked.connect(lambda: page.accept_risk(finding_id))
+            accept.clicked.connect(lambda: self.accept_requested.emit(finding_id))
             row.addWidget(fixed)
             row.addWidget(accept)
         else:
             reopen = QPushButton(self.tr("Reopen"))
-            reopen.clicked.connect(lambda: page.set_finding_status(finding_id, "open"))
+            reopen.clicked.connect(lambda: self.status_requested.emit(finding_id, "open"))
             row.addWidget(reopen)
         return row
+
+    def _status_text(self, record: AssessedFinding, status: str) -> str:
+        if record.finding.severity is Severity.INFO:
+            return self.tr("For your information")
+        words = {"open": self.tr("Open"), "fixed": self.tr("Marked as fixed"),
+                 "accepted": self.tr("Risk accepted")}
+        text = words.get(status, status)
+        if record.reason:
+            text += " — " + clean(record.reason, 200)
+        return text

@@ -1,18 +1,20 @@
-"""The main window: site choice, the scan bar, the dashboard beside the device list or page."""
+"""The main window: lays out the site choice, scan bar, dashboard and devices, and wires them."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import Any
+import time
+from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -22,28 +24,34 @@ from PySide6.QtWidgets import (
 
 from core import __version__
 from core.errors import ConfirmationNeededError, KnownError
-from core.models import Device, Progress, ScanResult, Site
+from core.models import Site
+from core.paths import log_dir
 from gui import dialogs
+from gui.consent_dialog import ConsentDialog
 from gui.dashboard import DashboardPanel
 from gui.device_page import DevicePage
 from gui.devices_panel import DevicesPanel
 from gui.models import DeviceRow, DeviceTableModel
 from gui.scan_bar import ScanBar
 from gui.scan_controller import ScanController, ScanOutcome
-from gui.scan_service import EngineScanService, ScanPlan, ScanService
+from gui.scan_service import EngineScanService, ScanService
 from gui.session import Session
 from gui.settings import Settings
+from gui.site_controller import SAMPLE_SITE_NAME, SiteController
 from gui.tasks import TaskRunner
-from gui.views import DashboardData
-from gui.window_actions import WindowActions
+from gui.text import clean
+from gui.welcome import WelcomeDialog
+
+__all__ = ["SAMPLE_SITE_NAME", "MainWindow"]
 
 log = logging.getLogger(__name__)
-SAMPLE_SITE_NAME = "Sample office (example data)"
-FLUSH_MS = 100  # streamed devices reach the table in batches at most this often
 
 
-class MainWindow(QMainWindow, WindowActions):
-    """One window per database; scan_service is injectable so tests never touch a network."""
+class MainWindow(QMainWindow):
+    """One window per database; scan_service is injectable so tests never touch a network.
+
+    The state (current site, consent, loads) lives in `controller`; the window lays out the
+    widgets, asks the user through dialogs and connects signals to slots."""
 
     def __init__(self, session: Session | None = None,
                  scan_service: ScanService | None = None) -> None:
@@ -51,30 +59,17 @@ class MainWindow(QMainWindow, WindowActions):
         self.session = session or Session.open()
         self.scan_service = scan_service or EngineScanService()
         self.settings = Settings()
-        self.site: Site | None = None
-        self.consent_who = ""
-        self.consent_id: int | None = None
         self.tasks = TaskRunner(self, max_threads=3)  # a scan, a site load, a dashboard
-        self._loads = 0
-        self._dashboard_running = False
-        self._dashboard_again = False
+        self.controller = SiteController(self.session, self.settings, self.tasks, self)
         self.scanner = ScanController(self.scan_service, self.tasks, self)
         self.table_model = DeviceTableModel(self)
         self.setWindowTitle(self.tr("IoT Hygiene"))
         self.resize(1366, 768)
-        self.title_label = QLabel(self.tr("IoT Hygiene"))
-        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
-        font = self.title_label.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        self.title_label.setFont(font)
+        self.title_label = _title_label(self.tr("IoT Hygiene"))
         self.site_combo = QComboBox()
         self.site_combo.setMinimumContentsLength(24)
-        self.site_combo.activated.connect(self._site_chosen)
         self.new_site_button = QPushButton(self.tr("New site…"))
-        self.new_site_button.clicked.connect(self.new_site)
         self.rename_site_button = QPushButton(self.tr("Rename…"))
-        self.rename_site_button.clicked.connect(self.rename_site)
         self.scan_bar = ScanBar()
         self.scan_button = self.scan_bar.scan_button
         self.devices = DevicesPanel(self.table_model)
@@ -84,10 +79,11 @@ class MainWindow(QMainWindow, WindowActions):
         self.right = QStackedWidget()
         self.setCentralWidget(self._build_central())
         self._build_menu()
-        self._connect()
+        self._connect_widgets()
+        self._connect_controllers()
         self.statusBar().showMessage(self.tr("Version {0}").format(__version__))
         self._load_interfaces()
-        self.reload_sites(self.settings.last_site_id)
+        self.controller.reload_sites(self.settings.last_site_id)
 
     @classmethod
     def open_default(cls) -> MainWindow | None:
@@ -97,6 +93,15 @@ class MainWindow(QMainWindow, WindowActions):
         except KnownError as exc:
             dialogs.show_known_error(None, exc)
             return None
+
+    @property
+    def site(self) -> Site | None:
+        return self.controller.site
+
+    @property
+    def busy(self) -> bool:
+        """True while a scan, a site load or a dashboard update is still running."""
+        return self.scanner.running or self.controller.busy
 
     # -- layout
     def _build_central(self) -> QWidget:
@@ -127,12 +132,13 @@ class MainWindow(QMainWindow, WindowActions):
     def _build_menu(self) -> None:
         site_menu = self.menuBar().addMenu(self.tr("&Site"))
         for text, shortcut, slot in (
-                (self.tr("&New site…"), QKeySequence.StandardKey.New, self.new_site),
+                (self.tr("&New site…"), QKeySequence(QKeySequence.StandardKey.New),
+                 self.new_site),
                 (self.tr("&Rename site…"), None, self.rename_site),
                 (self.tr("Open the &sample office"), None, self.open_sample),
                 (self.tr("&Scan now"), QKeySequence("F5"), self.start_scan),
                 (self.tr("Save &report…"), QKeySequence("Ctrl+R"), self.save_report),
-                (self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)):
+                (self.tr("&Quit"), QKeySequence(QKeySequence.StandardKey.Quit), self.close)):
             action = QAction(text, self)
             if shortcut is not None:
                 action.setShortcut(shortcut)
@@ -147,94 +153,158 @@ class MainWindow(QMainWindow, WindowActions):
         back.triggered.connect(self.show_devices)
         self.addAction(back)
 
-    def _connect(self) -> None:
+    # -- wiring
+    def _connect_widgets(self) -> None:
+        self.site_combo.activated.connect(self._site_chosen)
+        self.new_site_button.clicked.connect(self.new_site)
+        self.rename_site_button.clicked.connect(self.rename_site)
         self.scan_bar.scan_requested.connect(self.start_scan)
         self.scan_bar.cancel_requested.connect(self.scanner.cancel)
         self.scan_bar.consent_requested.connect(self.authorise_checks)
-        self.scan_bar.consent_withdrawn.connect(self.withdraw_consent)
+        self.scan_bar.consent_withdrawn.connect(self.controller.withdraw_consent)
         self.scan_bar.interface_changed.connect(self._interface_chosen)
-        self.scanner.device_found.connect(self._device_found)
-        self.scanner.progressed.connect(self._progressed)
-        self.scanner.finished.connect(self._scan_finished)
-        self.scanner.failed.connect(self._scan_failed)
         self.devices.device_activated.connect(self.open_device)
         self.dashboard.action_activated.connect(self.open_device)
         self.device_page.back_requested.connect(self.show_devices)
-        self.device_page.changed.connect(self._device_changed)
-        self._pending: dict[str, Device] = {}
-        self._known: dict[str, DeviceRow] = {}
-        self._flush_timer = QTimer(self)
-        self._flush_timer.setSingleShot(True)
-        self._flush_timer.setInterval(FLUSH_MS)
-        self._flush_timer.timeout.connect(self._flush_devices)
+        self.device_page.changed.connect(self.controller.device_changed)
+
+    def _connect_controllers(self) -> None:
+        sites = self.controller
+        sites.sites_listed.connect(self._show_sites)
+        sites.site_changed.connect(self._site_changed)
+        sites.loading.connect(self._site_loading)
+        sites.rows_loaded.connect(self.table_model.set_rows)
+        sites.loaded.connect(self._site_loaded)
+        sites.rows_streamed.connect(self._rows_streamed)
+        sites.row_changed.connect(self.table_model.upsert)
+        sites.dashboard_ready.connect(self.dashboard.show_data)
+        sites.consent_changed.connect(self.scan_bar.set_consent)
+        sites.report_saved.connect(self._report_saved)
+        sites.error.connect(self._show_error)
+        self.scanner.device_found.connect(sites.device_found)
+        self.scanner.progressed.connect(self.scan_bar.show_progress)
+        self.scanner.finished.connect(self._scan_finished)
+        self.scanner.failed.connect(self._scan_failed)
+
+    # -- sites
+    def _show_sites(self, sites: list[Site], current_id: int) -> None:
+        self.site_combo.clear()
+        for site in sites:
+            self.site_combo.addItem(clean(site.name, 80), site.id)
+        ids = [s.id for s in sites]
+        if current_id in ids:
+            self.site_combo.setCurrentIndex(ids.index(current_id))
+        self.rename_site_button.setEnabled(bool(sites))
+
+    def _site_chosen(self) -> None:
+        self.controller.choose_site(int(self.site_combo.currentData() or 0))
+
+    def _site_changed(self, site: Site | None) -> None:
+        self.show_devices()
+
+    def _site_loading(self, site: Site | None) -> None:
+        if site is None:
+            self.table_model.clear()
+            self.devices.set_empty_text(self.tr("Create a site to begin: Site > New site."))
+            return
+        self.scan_bar.set_scan_blocked(self.tr(
+            "The sample office is a recording: create a site to scan your own network.")
+            if self.controller.is_sample else "")
+        self.devices.set_empty_text(self.tr("Loading…"))
+        if self.right.currentWidget() is self.device_page and self.device_page.mac:
+            self.device_page.refresh()
+
+    def _site_loaded(self) -> None:
+        self.devices.set_empty_text(self.tr("No scan yet: choose a network and press Scan."))
+
+    def _rows_streamed(self, rows: list[DeviceRow]) -> None:
+        self.table_model.upsert_many(rows, keep_sorted=False)  # sorted once the scan ends
+
+    def new_site(self) -> None:
+        name = dialogs.ask_text(self, self.tr("New site"),
+                                self.tr("Name of the site (office, client):"))
+        if name:
+            self.controller.create_site(name)
+
+    def rename_site(self) -> None:
+        site = self.controller.site
+        if site is None:
+            return
+        name = dialogs.ask_text(self, self.tr("Rename site"), self.tr("New name:"), site.name)
+        if name:
+            self.controller.rename_site(name)
+
+    def open_sample(self) -> None:
+        """Open (creating it once) the sample office site filled from the bundled recording."""
+        self.controller.open_sample()
+
+    def start_first_run_if_needed(self) -> None:
+        """With no site yet, welcome the user: a site on a chosen network, or the sample."""
+        if not self.controller.needs_first_run:
+            return
+        welcome = WelcomeDialog(self.scan_service.interfaces(), self)
+        if dialogs.run_modal(welcome) != QDialog.DialogCode.Accepted:
+            return
+        interface = None if welcome.wants_sample else welcome.interface
+        if interface is not None:
+            self.scan_bar.set_interfaces(self.scan_service.interfaces(), interface.name)
+        self.controller.finish_first_run(welcome.site_name, interface, welcome.wants_sample)
+
+    def authorise_checks(self) -> None:
+        """Ask who authorises default-password checks on this network, for the next scan."""
+        interface, site = self.scan_bar.interface, self.controller.site
+        if site is None or interface is None:
+            return
+        dialog = ConsentDialog(site.name, interface.network, self)
+        if dialogs.run_modal(dialog) == QDialog.DialogCode.Accepted and dialog.who:
+            self.controller.record_consent(dialog.who, interface.network, dialog.scope)
+
+    # -- pages
+    def open_device(self, mac: str) -> None:
+        site = self.controller.site
+        if site is None:
+            return
+        try:
+            self.device_page.show_device(site.id, mac)
+        except KnownError as exc:
+            dialogs.show_known_error(self, exc)
+            return
+        self.right.setCurrentWidget(self.device_page)
+        self.device_page.tabs.setFocus()
+
+    def show_devices(self) -> None:
+        if self.right.currentWidget() is not self.devices:
+            self.right.setCurrentWidget(self.devices)
+            self.device_table.setFocus()
 
     # -- scanning
     def start_scan(self, confirm_large: bool = False) -> None:
-        interface = self.scan_bar.interface
-        site = self.site
-        if site is None or interface is None or self.scanner.running:
+        if self.scanner.running:
             return
-        if site.name == SAMPLE_SITE_NAME:
+        plan = self.controller.scan_plan(self.scan_bar.interface, self.scan_bar.deep,
+                                         confirm_large)
+        if plan is None:
             return
-        self._known = {row.device.mac: row for row in self.table_model.rows}
+        persist = self.controller.persist_scan(self.table_model.rows)
         self.show_devices()
         self.scan_bar.set_scanning(True)
         self._set_site_controls(False)
         self.devices.set_empty_text(self.tr("Scanning: devices appear here as they are found."))
-        self.session.remember_network(site.id, interface.network)
-        plan = ScanPlan(interface=interface, deep=self.scan_bar.deep,
-                        consent_by=self.consent_who, site_name=site.name,
-                        confirm_large=confirm_large)
-        self.scanner.start(plan, persist=self._persist_for(site.id, self.consent_id))
-
-    def _persist_for(self, site_id: int, consent_id: int | None) -> Callable[[ScanResult], Any]:
-        session = self.session
-
-        def persist(result: ScanResult) -> tuple[list[DeviceRow], DashboardData]:
-            """Runs on the scan's worker thread: save, then load what the window will show."""
-            session.save_scan(site_id, result, consent_id=consent_id)
-            assessment = session.assess(site_id)
-            return session.device_rows(site_id, assessment), session.dashboard(site_id, assessment)
-
-        return persist
-
-    def _device_found(self, device: Device) -> None:
-        self._pending[device.mac] = device  # coalesced: one table update per flush
-        if not self._flush_timer.isActive():
-            self._flush_timer.start()
-
-    def _flush_devices(self) -> None:
-        if self.site is None or not self._pending:
-            self._pending.clear()
-            return
-        rows = [self.session.live_row(self.site.id, device, self._known.get(mac)
-                                      or self.table_model.row_for(mac))
-                for mac, device in self._pending.items()]
-        self._pending.clear()
-        self.table_model.upsert_many(rows, keep_sorted=False)  # sorted once the scan ends
-
-    def _progressed(self, progress: Progress) -> None:
-        self.scan_bar.show_progress(progress)
+        self.scanner.start(plan, persist=persist)
 
     def _scan_finished(self, outcome: ScanOutcome) -> None:
-        self._flush_devices()
-        self.scan_bar.set_scanning(False)
-        self._set_site_controls(True)
+        self._scan_stopped()
+        self.controller.scan_ended(outcome.saved)
         found = len(outcome.result.devices)
         if outcome.saved is None:
             self.scan_bar.show_status(self.tr(
                 "Scan cancelled: {0} devices found so far, not saved.").format(found))
             return
-        rows, data = outcome.saved
-        self.table_model.set_rows(rows)
-        self.dashboard.show_data(data)
-        self.withdraw_consent()
         self.scan_bar.show_status(self.tr("Scan finished: {0} devices found.").format(found))
 
     def _scan_failed(self, exc: BaseException) -> None:
-        self._flush_devices()
-        self.scan_bar.set_scanning(False)
-        self._set_site_controls(True)
+        self._scan_stopped()
+        self.controller.flush_devices()
         self.scan_bar.show_status(self.tr("The scan stopped before it finished."))
         if isinstance(exc, ConfirmationNeededError):
             if dialogs.confirm(self, self.tr("Scan a large network?"), exc.message,
@@ -243,16 +313,33 @@ class MainWindow(QMainWindow, WindowActions):
             return
         dialogs.show_error(self, exc)
 
-    def _device_changed(self, mac: str) -> None:
-        """A device page saved something: refresh that row and the dashboard only."""
-        if self.site is None:
+    def _scan_stopped(self) -> None:
+        self.scan_bar.set_scanning(False)
+        self._set_site_controls(True)
+
+    # -- the client report and the log
+    def save_report(self) -> None:
+        """Ask where, then write the site's report off the GUI thread."""
+        site = self.controller.site
+        if site is None:
             return
-        try:
-            self.table_model.upsert(self.session.device_row(self.site.id, mac))
-        except KnownError as exc:
-            dialogs.show_known_error(self, exc)
-            return
-        self.refresh_dashboard()
+        stem = "".join(c if c.isalnum() or c in " -_" else "_" for c in site.name).strip()
+        path = dialogs.ask_save_path(self, self.tr("Save the report"),
+                                     f"{stem or 'site'} report.html")
+        if path is not None:
+            self.controller.save_report(path)
+
+    def _report_saved(self, path: Path) -> None:
+        self.statusBar().showMessage(self.tr("Report saved to {0}").format(path), 15000)
+
+    def show_log_location(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle(self.tr("Log file"))
+        box.setText(self.tr("The log file is in:\n{0}").format(log_dir()))
+        dialogs.run_modal(box)
+
+    def _show_error(self, exc: BaseException) -> None:
+        dialogs.show_error(self, exc)
 
     # -- state
     def _set_site_controls(self, enabled: bool) -> None:
@@ -274,6 +361,23 @@ class MainWindow(QMainWindow, WindowActions):
         if interface is not None:
             self.settings.last_interface = interface.name
 
+    def wait_until_idle(self, timeout: float = 30.0) -> bool:
+        """Run a local event loop until background work is done (scripts and screenshots)."""
+        deadline = time.monotonic() + timeout
+        loop = QEventLoop()
+        poll = QTimer()
+        poll.setInterval(20)
+        poll.timeout.connect(lambda: self._quit_when_idle(loop, deadline))
+        poll.start()
+        if self.busy:
+            loop.exec()
+        poll.stop()
+        return not self.busy
+
+    def _quit_when_idle(self, loop: QEventLoop, deadline: float) -> None:
+        if not self.busy or time.monotonic() > deadline:
+            loop.quit()
+
     def shutdown(self) -> None:
         """Stop any running scan and wait for it, then close the database (data is saved)."""
         self.scanner.cancel()
@@ -283,3 +387,13 @@ class MainWindow(QMainWindow, WindowActions):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()
         super().closeEvent(event)
+
+
+def _title_label(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    font = label.font()
+    font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * 1.3)
+    label.setFont(font)
+    return label

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -109,8 +110,10 @@ class ScanBar(QWidget):
         self._update_enabled()
 
     def set_deep_mode(self, allowed: bool, reason: str) -> None:
-        model_item = self.mode_combo.model().item(1)  # type: ignore[attr-defined]
-        model_item.setEnabled(allowed)
+        model = self.mode_combo.model()  # a QComboBox's own model is a QStandardItemModel
+        deep_item = model.item(1) if isinstance(model, QStandardItemModel) else None
+        if deep_item is not None:
+            deep_item.setEnabled(allowed)
         tip = self.tr("Deep mode sends raw ARP and needs admin rights.")
         if not allowed:
             self.mode_combo.setCurrentIndex(0)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -14,7 +13,7 @@ from gui.scan_service import ScanPlan, ScanService
 from gui.tasks import TaskContext, TaskHandle, TaskRunner
 
 log = logging.getLogger(__name__)
-Persist = Callable[[ScanResult], Any]
+Persist = Callable[[ScanResult], object]
 SAVING = "Saving the results and updating scores…"
 
 
@@ -23,16 +22,16 @@ class ScanOutcome:
     """A finished scan and whatever `persist` returned for it (None when cancelled)."""
 
     result: ScanResult
-    saved: Any = None
+    saved: object = None
 
 
 class ScanController(QObject):
     """Signals arrive on the GUI thread; cancel() asks the running scan to stop soon."""
 
-    device_found = Signal(object)  # Device (may repeat a MAC with more detail)
-    progressed = Signal(object)  # Progress
-    finished = Signal(object)  # ScanOutcome (outcome.result.cancelled tells a cancelled scan)
-    failed = Signal(object)  # the exception
+    device_found = Signal(Device)  # may repeat a MAC with more detail
+    progressed = Signal(Progress)
+    finished = Signal(ScanOutcome)  # outcome.result.cancelled tells a cancelled scan
+    failed = Signal(BaseException)
 
     def __init__(self, service: ScanService, runner: TaskRunner,
                  parent: QObject | None = None) -> None:
@@ -77,12 +76,11 @@ class ScanController(QObject):
         if isinstance(progress, Progress):
             self.progressed.emit(progress)
 
-    def _succeeded(self, outcome: object) -> None:
+    def _succeeded(self, outcome: ScanOutcome) -> None:
         self._handle = None
-        if isinstance(outcome, ScanOutcome):
-            log.info("scan finished: %s devices", len(outcome.result.devices))
+        log.info("scan finished: %s devices", len(outcome.result.devices))
         self.finished.emit(outcome)
 
-    def _failed(self, exc: object) -> None:
+    def _failed(self, exc: BaseException) -> None:
         self._handle = None
         self.failed.emit(exc)

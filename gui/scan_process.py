@@ -10,7 +10,7 @@ import threading
 import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
-from typing import Any
+from multiprocessing.process import BaseProcess
 
 from core.cancel import CancelToken
 from core.errors import KnownError
@@ -18,11 +18,11 @@ from core.models import Device, Progress, ScanResult
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.05
-ScanFunction = Callable[[Any, CancelToken, Callable[[Progress], None], Callable[[Device], None]],
+ScanFunction = Callable[[object, CancelToken, Callable[[Progress], None], Callable[[Device], None]],
                         ScanResult]
 
 
-def run_in_child(scan_path: str, plan: Any, cancel: CancelToken,
+def run_in_child(scan_path: str, plan: object, cancel: CancelToken,
                  on_progress: Callable[[Progress], None],
                  on_device: Callable[[Device], None]) -> ScanResult:
     """Run `scan_path` ("module:function") with `plan` in a fresh process; relay its reports.
@@ -49,7 +49,7 @@ def run_in_child(scan_path: str, plan: Any, cancel: CancelToken,
         events.close()
 
 
-def _relay(process: Any, events: Connection, control: Connection, cancel: CancelToken,
+def _relay(process: BaseProcess, events: Connection, control: Connection, cancel: CancelToken,
            on_progress: Callable[[Progress], None],
            on_device: Callable[[Device], None]) -> ScanResult:
     cancel_sent = False
@@ -82,7 +82,7 @@ def _rebuild(module: str, name: str, message: str, hint: str) -> KnownError:
     return error
 
 
-def _child_main(scan_path: str, plan: Any, events: Connection, control: Connection) -> None:
+def _child_main(scan_path: str, plan: object, events: Connection, control: Connection) -> None:
     """In the child: run the scan; every report goes to the parent through `events`."""
     cancel = CancelToken()
     lock = threading.Lock()

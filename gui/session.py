@@ -10,7 +10,7 @@ from core.assessment import DeviceAssessment, SiteAssessment, assess_one, assess
 from core.models import Device, ScanResult, Site, Tag
 from core.store import Store
 from gui.models import DeviceRow, open_counts_of
-from gui.views import DashboardData, DeviceDetails, PasswordStatus
+from gui.views import DashboardData, DeviceDetails, DeviceNotesFields, PasswordStatus
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +83,14 @@ class Session:
         """One device's table row, fresh from the store (after its page changed something)."""
         return row_of(assess_one(self.store, site_id, mac))
 
-    def update_device(self, site_id: int, mac: str, **fields: object) -> None:
-        self.store.update_device(site_id, mac, **fields)  # type: ignore[arg-type]
+    def set_tag(self, site_id: int, mac: str, tag: Tag) -> None:
+        self.store.update_device(site_id, mac, tag=tag)
+
+    def save_notes(self, site_id: int, mac: str, notes: DeviceNotesFields) -> None:
+        """Save what the notes tab holds: the device's name, owner, place, notes, support end."""
+        self.store.update_device(site_id, mac, label=notes.label, owner=notes.owner,
+                                 location=notes.location, notes=notes.notes,
+                                 support_end=notes.support_end)
 
     def set_finding_status(self, site_id: int, mac: str, finding_id: str, status: str,
                            reason: str = "") -> None:

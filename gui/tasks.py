@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
@@ -64,7 +64,8 @@ class TaskContext:
         return latest
 
 
-Work = Callable[[TaskContext], Any]
+Work = Callable[[TaskContext], object]
+T = TypeVar("T")
 
 
 class _Runnable(QRunnable):
@@ -113,19 +114,23 @@ class TaskRunner(QObject):
 
     def start(
         self,
-        work: Work,
-        on_result: Callable[[Any], None] | None = None,
+        work: Callable[[TaskContext], T],
+        on_result: Callable[[T], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
-        on_progress: Callable[[Any], None] | None = None,
-        on_item: Callable[[Any], None] | None = None,
+        on_progress: Callable[[object], None] | None = None,
+        on_item: Callable[[object], None] | None = None,
         cancel: CancelToken | None = None,
     ) -> TaskHandle:
         """Run `work(context)` off the GUI thread; the callbacks run on the GUI thread."""
-        signals = TaskSignals(self)
+        # Without a parent: deleting it (deleteLater in _forget) drops the callbacks connected
+        # below, which may free the last reference to this runner; a child would then be deleted
+        # twice (a crash in ~QObject). The handle and the worker own it until then.
+        signals = TaskSignals()
         handle = TaskHandle(signals, cancel or CancelToken())
         context = TaskContext(signals, handle.cancel_token)
 
-        def deliver(take: Callable[[], list[object]], slot: Callable[[Any], None] | None) -> None:
+        def deliver(take: Callable[[], list[object]],
+                    slot: Callable[[object], None] | None) -> None:
             for value in take():
                 if slot is not None:
                     slot(value)

@@ -1,4 +1,4 @@
-"""Plain view data the window shows: a device page, the dashboard, a password's status."""
+"""Plain view data the window shows: a device page, its notes, the dashboard, a password."""
 
 from __future__ import annotations
 
@@ -75,6 +75,17 @@ class DeviceDetails:
     @property
     def score_lines(self) -> tuple[str, ...]:
         return tuple(f"{line.points:+d}  {line.text}" for line in self.assessment.score.explanation)
+
+
+@dataclass(frozen=True)
+class DeviceNotesFields:
+    """What the device page's notes tab saves; support_end is an ISO date or ""."""
+
+    label: str = ""
+    owner: str = ""
+    location: str = ""
+    notes: str = ""
+    support_end: str = ""
 
 
 @dataclass(frozen=True)

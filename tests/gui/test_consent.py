@@ -30,7 +30,7 @@ class RecordingService(ReplayScanService):
 
 def _ready_window(qtbot: QtBot, make_window: WindowFactory, service: ReplayScanService) -> Any:
     window = make_window(service)
-    window._create_site("Dental", service.interface.network)
+    window.controller.create_site("Dental", service.interface.network)
     settle(qtbot, window)
     window.scan_bar.set_interfaces(service.interfaces(), service.interface.name)
     return window

@@ -104,7 +104,7 @@ def test_a_failing_scan_shows_the_error_and_keeps_the_data(
     window = make_window(service)
     window.open_sample()
     settle(qtbot, window)
-    window._create_site("Office", service.interface.network)
+    window.controller.create_site("Office", service.interface.network)
     settle(qtbot, window)
     window.scan_bar.set_interfaces(service.interfaces(), service.interface.name)
     window.start_scan()
@@ -122,3 +122,24 @@ def test_crash_dialog_never_stacks(modal: ModalScript) -> None:
     modal.then(nested)
     dialogs.show_crash(None, "first", "log")
     assert len(modal.seen) == 1
+
+
+@pytest.mark.qt_no_exception_capture
+def test_a_bug_in_a_slot_opens_the_crash_dialog_and_the_window_lives_on(
+        qtbot: QtBot, make_window: WindowFactory, modal: ModalScript,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    window = make_window()
+    monkeypatch.setattr(sys, "excepthook", app.handle_exception)
+
+    def broken(who: str) -> None:
+        raise ValueError("boom in a controller slot")
+
+    window.controller.consent_changed.connect(broken)
+    window.controller.withdraw_consent()
+    crash = modal.seen[-1]
+    assert isinstance(crash, dialogs.CrashDialog)
+    assert "boom in a controller slot" in crash.details.toPlainText()
+    window.controller.consent_changed.disconnect(broken)
+    window.open_sample()
+    settle(qtbot, window)
+    assert window.table_model.rowCount() == 12

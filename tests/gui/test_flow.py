@@ -92,7 +92,7 @@ def test_cancel_scan_keeps_nothing(qtbot: QtBot, make_window: WindowFactory,
                                    modal: ModalScript) -> None:
     service = ReplayScanService(delay=0.3)
     window = make_window(service)
-    window._create_site("Cancel office", service.interface.network)
+    window.controller.create_site("Cancel office", service.interface.network)
     settle(qtbot, window)
     window.scan_bar.set_interfaces(service.interfaces(), service.interface.name)
     window.start_scan()

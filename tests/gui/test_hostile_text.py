@@ -36,7 +36,7 @@ def _hostile_scan() -> ScanResult:
 def _scanned_window(qtbot: QtBot, make_window: WindowFactory) -> object:
     service = ReplayScanService(_hostile_scan(), delay=0)
     window = make_window(service)
-    window._create_site("Hostile <b>site</b>", service.interface.network)
+    window.controller.create_site("Hostile <b>site</b>", service.interface.network)
     settle(qtbot, window)
     window.scan_bar.set_interfaces(service.interfaces(), service.interface.name)
     window.start_scan()

@@ -21,14 +21,14 @@ def test_save_report_writes_the_chosen_format(qtbot: QtBot, make_window: WindowF
     target = tmp_path / name
     monkeypatch.setattr(dialogs, "ask_save_path", lambda *args: target)
     window.save_report()
-    qtbot.waitUntil(target.exists, timeout=10_000)
+    qtbot.waitUntil(lambda: "Report saved" in window.statusBar().currentMessage(),
+                    timeout=10_000)  # written and closed (the file exists before it is written)
     text = target.read_text(encoding="utf-8")
     if name.endswith(".html"):
         assert text.startswith("<!DOCTYPE html>")
         assert "Telnet" in text and "<script" not in text.lower()
     else:
         assert text.startswith("\ufeffdevice,ip,mac,tag,device_score,severity,finding")
-    qtbot.waitUntil(lambda: "Report saved" in window.statusBar().currentMessage())
 
 
 def test_cancelling_the_save_dialog_writes_nothing(qtbot: QtBot, make_window: WindowFactory,

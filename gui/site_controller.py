@@ -1,0 +1,308 @@
+"""The window's state behind its widgets: current site, consent, loads, scans and the sample."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+
+from core.errors import KnownError
+from core.models import Device, Interface, ScanResult, Site
+from gui.models import DeviceRow
+from gui.scan_controller import Persist
+from gui.scan_service import ScanPlan, load_sample
+from gui.session import Session
+from gui.settings import Settings
+from gui.tasks import TaskContext, TaskRunner
+from gui.views import DashboardData
+
+log = logging.getLogger(__name__)
+SAMPLE_SITE_NAME = "Sample office (example data)"
+FLUSH_MS = 100  # streamed devices reach the table in batches at most this often
+
+
+@dataclass(frozen=True)
+class SiteView:
+    """What the window shows of one site: its table rows and its dashboard."""
+
+    site_id: int
+    rows: list[DeviceRow]
+    dashboard: DashboardData
+
+
+class SiteController(QObject):
+    """Owns the current site and its consent; every change is saved at once and reported by a
+    signal on the GUI thread, and slow loads run on the task runner."""
+
+    sites_listed = Signal(list, int)  # every Site, and the id of the current one (0: none)
+    site_changed = Signal(object)  # the current Site, or None when there is no site
+    loading = Signal(object)  # the Site whose table and dashboard are being (re)loaded, or None
+    rows_loaded = Signal(list)  # list[DeviceRow]: the whole table of the current site
+    loaded = Signal()  # a site load (not a scan) finished: rows and dashboard were sent
+    rows_streamed = Signal(list)  # list[DeviceRow]: devices a running scan just reported
+    row_changed = Signal(DeviceRow)  # one device changed on its page
+    dashboard_ready = Signal(DashboardData)  # the current site's dashboard
+    consent_changed = Signal(str)  # who authorised password checks ("" when withdrawn)
+    report_saved = Signal(Path)  # where the report was written
+    error = Signal(BaseException)  # to show (a KnownError becomes a friendly message)
+
+    def __init__(self, session: Session, settings: Settings, tasks: TaskRunner,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.settings = settings
+        self.tasks = tasks
+        self.site: Site | None = None
+        self.consent_who = ""
+        self.consent_id: int | None = None
+        self._loads = 0
+        self._dashboard_running = False
+        self._dashboard_again = False
+        self._pending: dict[str, Device] = {}
+        self._known: dict[str, DeviceRow] = {}
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(FLUSH_MS)
+        self._flush_timer.timeout.connect(self.flush_devices)
+
+    @property
+    def busy(self) -> bool:
+        """True while a site load or a dashboard update is still running."""
+        return self._loads > 0 or self._dashboard_running
+
+    @property
+    def is_sample(self) -> bool:
+        return self.site is not None and self.site.name == SAMPLE_SITE_NAME
+
+    # -- sites
+    def reload_sites(self, select_id: int = 0) -> None:
+        """List the sites again and switch to `select_id` (or the first site)."""
+        sites = list(self.session.sites())
+        ids = [s.id for s in sites]
+        site = sites[ids.index(select_id) if select_id in ids else 0] if sites else None
+        self.sites_listed.emit(sites, site.id if site else 0)
+        self.switch_site(site)
+
+    def choose_site(self, site_id: int) -> None:
+        self.switch_site(next((s for s in self.session.sites() if s.id == site_id), None))
+
+    def switch_site(self, site: Site | None) -> None:
+        self.site = site
+        self.withdraw_consent()
+        self.site_changed.emit(site)
+        if site is not None:
+            self.settings.last_site_id = site.id
+        self.refresh()
+
+    def create_site(self, name: str, network: str = "") -> None:
+        try:
+            site = self.session.create_site(name, network)
+        except KnownError as exc:
+            self.error.emit(exc)
+            return
+        self.reload_sites(site.id)
+
+    def rename_site(self, name: str) -> None:
+        if self.site is None:
+            return
+        try:
+            site = self.session.rename_site(self.site.id, name)
+        except KnownError as exc:
+            self.error.emit(exc)
+            return
+        self.reload_sites(site.id)
+
+    @property
+    def needs_first_run(self) -> bool:
+        """No site yet: the window welcomes the user."""
+        return not self.session.sites()
+
+    def finish_first_run(self, site_name: str, interface: Interface | None,
+                         wants_sample: bool = False) -> None:
+        """The welcome's answer: open the sample, or a first site on the chosen network."""
+        if wants_sample:
+            self.open_sample()
+            return
+        if interface is not None:
+            self.settings.last_interface = interface.name
+        self.create_site(site_name, interface.network if interface else "")
+
+    def open_sample(self) -> None:
+        """Open (creating it once) the sample office site filled from the bundled recording."""
+        existing = next((s for s in self.session.sites() if s.name == SAMPLE_SITE_NAME), None)
+        try:
+            site = existing or self.session.create_site(SAMPLE_SITE_NAME,
+                                                        load_sample().info.network)
+            if not self.session.has_scans(site.id):
+                self.session.save_scan(site.id, load_sample())
+        except KnownError as exc:
+            self.error.emit(exc)
+            return
+        self.reload_sites(site.id)
+
+    # -- loading
+    def refresh(self) -> None:
+        """Reload the table and dashboard from the store off the GUI thread (a big site takes
+        a while to score)."""
+        self.loading.emit(self.site)
+        if self.site is None:
+            return
+        site_id, session = self.site.id, self.session
+
+        def load(context: TaskContext) -> SiteView:
+            assessment = session.assess(site_id)
+            return SiteView(site_id, session.device_rows(site_id, assessment),
+                            session.dashboard(site_id, assessment))
+
+        self._loads += 1
+        self.tasks.start(load, on_result=self._loaded, on_error=self._load_failed)
+
+    def _loaded(self, view: SiteView) -> None:
+        self._loads -= 1
+        if self.site is None or self.site.id != view.site_id:
+            return  # the user switched site meanwhile; that load is on its way
+        self.rows_loaded.emit(view.rows)
+        self.dashboard_ready.emit(view.dashboard)
+        self.loaded.emit()
+
+    def _load_failed(self, exc: BaseException) -> None:
+        self._loads -= 1
+        self.error.emit(exc)
+
+    def refresh_dashboard(self) -> None:
+        """Reassess the site off the GUI thread (next best actions try every step on every
+        device); a request while one runs is merged into one rerun."""
+        if self.site is None:
+            return
+        if self._dashboard_running:
+            self._dashboard_again = True
+            return
+        site_id, session = self.site.id, self.session
+        self._dashboard_running = True
+        self._dashboard_again = False
+
+        def build(context: TaskContext) -> tuple[int, DashboardData]:
+            return site_id, session.dashboard(site_id)
+
+        self.tasks.start(build, on_result=self._dashboard_built, on_error=self._dashboard_failed)
+
+    def _dashboard_built(self, payload: tuple[int, DashboardData]) -> None:
+        self._dashboard_running = False
+        site_id, data = payload
+        if self.site is not None and self.site.id == site_id:
+            self.dashboard_ready.emit(data)
+        if self._dashboard_again:
+            self.refresh_dashboard()
+
+    def _dashboard_failed(self, exc: BaseException) -> None:
+        self._dashboard_running = False
+        self.error.emit(exc)
+
+    @Slot(str)
+    def device_changed(self, mac: str) -> None:
+        """A device page saved something: refresh that row and the dashboard only."""
+        if self.site is None:
+            return
+        try:
+            row = self.session.device_row(self.site.id, mac)
+        except KnownError as exc:
+            self.error.emit(exc)
+            return
+        self._known[mac] = row
+        self.row_changed.emit(row)
+        self.refresh_dashboard()
+
+    # -- consent
+    def record_consent(self, who: str, network: str, scope: str) -> None:
+        if self.site is None or not who:
+            return
+        try:
+            self.consent_id = self.session.record_consent(self.site.id, who, network, scope)
+        except KnownError as exc:
+            self.error.emit(exc)
+            return
+        self.consent_who = who
+        self.consent_changed.emit(who)
+        log.info("password checks authorised for site %s", self.site.id)
+
+    @Slot()
+    def withdraw_consent(self) -> None:
+        self.consent_who = ""
+        self.consent_id = None
+        self.consent_changed.emit("")
+
+    # -- scanning
+    def scan_plan(self, interface: Interface | None, deep: bool,
+                  confirm_large: bool = False) -> ScanPlan | None:
+        """The plan to scan the current site on `interface`, or None when it cannot be
+        scanned (no site, no network, or the sample recording); remembers the network."""
+        site = self.site
+        if site is None or interface is None or self.is_sample:
+            return None
+        self.session.remember_network(site.id, interface.network)
+        return ScanPlan(interface=interface, deep=deep, consent_by=self.consent_who,
+                        site_name=site.name, confirm_large=confirm_large)
+
+    def persist_scan(self, known_rows: list[DeviceRow]) -> Persist:
+        """What saves a finished scan of the current site on the scan's worker thread and
+        loads what the window shows next; `known_rows` keep names while devices stream in."""
+        self._known = {row.device.mac: row for row in known_rows}
+        session, consent_id = self.session, self.consent_id
+        site_id = self.site.id if self.site else 0
+
+        def persist(result: ScanResult) -> SiteView:
+            session.save_scan(site_id, result, consent_id=consent_id)
+            assessment = session.assess(site_id)
+            return SiteView(site_id, session.device_rows(site_id, assessment),
+                            session.dashboard(site_id, assessment))
+
+        return persist
+
+    @Slot(object)
+    def device_found(self, device: Device) -> None:
+        self._pending[device.mac] = device  # coalesced: one table update per flush
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    @Slot()
+    def flush_devices(self) -> None:
+        """Turn the devices reported since the last flush into rows (rows_streamed)."""
+        if self.site is None or not self._pending:
+            self._pending.clear()
+            return
+        rows = [self.session.live_row(self.site.id, device, self._known.get(mac))
+                for mac, device in self._pending.items()]
+        self._pending.clear()
+        self.rows_streamed.emit(rows)
+
+    def scan_ended(self, saved: object) -> None:
+        """A scan ended: show its last devices; a saved one (a SiteView) replaces the table and
+        dashboard, and uses up the consent (it covers one scan)."""
+        self.flush_devices()
+        if not isinstance(saved, SiteView):
+            return
+        if self.site is not None and self.site.id == saved.site_id:
+            self.rows_loaded.emit(saved.rows)
+            self.dashboard_ready.emit(saved.dashboard)
+        self.withdraw_consent()
+
+    # -- the client report
+    def save_report(self, path: Path) -> None:
+        """Write the current site's report (html, or csv by the suffix) off the GUI thread."""
+        if self.site is None:
+            return
+        fmt = "csv" if path.suffix.lower() == ".csv" else "html"
+        site_id, session = self.site.id, self.session
+
+        def write(context: TaskContext) -> Path:
+            path.write_text(session.site_report(site_id, fmt), encoding="utf-8")
+            return path
+
+        self.tasks.start(write, on_result=self._report_saved, on_error=self.error.emit)
+
+    def _report_saved(self, path: Path) -> None:
+        log.info("report saved")
+        self.report_saved.emit(path)
+
