@@ -46,6 +46,12 @@ def connect(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
     return Database(conn, execute_plugins=False)
 
 
+def is_busy(error: sqlite3.OperationalError) -> bool:
+    """Whether SQLite gave up waiting for another connection's lock."""
+    text = str(error).lower()
+    return any(word in text for word in _BUSY_WORDS)
+
+
 @contextmanager
 def translate_errors(path: Path) -> Iterator[None]:
     """Turn sqlite3 errors a person can act on into typed StoreErrors."""
@@ -53,7 +59,7 @@ def translate_errors(path: Path) -> Iterator[None]:
         yield
     except sqlite3.OperationalError as error:
         text = str(error).lower()
-        if any(word in text for word in _BUSY_WORDS):
+        if is_busy(error):
             raise DatabaseBusyError(
                 f"The database {path} is busy: another IoT Hygiene window or command is "
                 "writing to it.", "Wait a moment and try again, or close the other window."

@@ -7,6 +7,7 @@ from pathlib import Path
 from core.paths import default_db_path
 from core.store.answers import AnswersMixin
 from core.store.backups import BackupInfo, list_backups
+from core.store.base import WRITE_PATIENCE_S
 from core.store.changes import ChangesMixin
 from core.store.connection import BUSY_TIMEOUT_MS, prepare, schema_version
 from core.store.devices import DevicesMixin
@@ -22,15 +23,17 @@ class Store(SitesMixin, ScansMixin, DevicesMixin, FindingsMixin, AnswersMixin, C
 
     @classmethod
     def open(cls, path: Path | str | None = None, *, daily_backup: bool = True,
-             busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Store:
+             busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+             write_patience_s: float = WRITE_PATIENCE_S) -> Store:
         """Open (creating if needed) and migrate the database at `path` (default: user data).
 
         Raises DatabaseTooNewError, DatabaseCorruptError (see list_backups/restore_backup)
         or DatabaseBusyError (another writer held the file longer than busy_timeout_ms).
+        A write waiting for another writer retries for write_patience_s before giving up.
         """
         db_path = Path(path) if path else default_db_path()
         db_path.parent.mkdir(parents=True, exist_ok=True)
-        store = cls(db_path, busy_timeout_ms)
+        store = cls(db_path, busy_timeout_ms, write_patience_s)
         try:
             prepare(store._db(), db_path, daily_backup=daily_backup)
         except BaseException:
