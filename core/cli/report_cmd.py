@@ -9,6 +9,7 @@ from typing import Any
 
 from core.assessment import assess_scan
 from core.errors import DataFileError
+from core.files import write_private
 from core.models import Site
 from core.report import ReportContext, findings_csv, html_report
 from core.scan import read_scan_file
@@ -37,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         text = _json_text(args)
     if args.output:
-        args.output.write_text(text, encoding="utf-8")
+        write_private(args.output, text)
         print(f"Report written to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)

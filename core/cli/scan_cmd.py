@@ -17,6 +17,7 @@ from core.cli.exit_codes import EXIT_CANCELLED, EXIT_OK, EXIT_USAGE
 from core.cli.text import terminal_safe
 from core.discovery import MODES, ScanRequest
 from core.errors import NotFoundError
+from core.files import write_private
 from core.models import Device, ScanResult, Severity
 from core.scan import run_scan, scan_to_json
 
@@ -82,8 +83,7 @@ def run(args: argparse.Namespace) -> int:
     if args.save:
         _save(args, result)
     if args.output:
-        args.output.write_text(json.dumps(scan_to_json(result), indent=2) + "\n",
-                               encoding="utf-8")
+        write_private(args.output, json.dumps(scan_to_json(result), indent=2) + "\n")
         print(f"{len(result.devices)} devices written to {args.output}", file=sys.stderr)
     elif args.json:
         print(json.dumps(scan_to_json(result), indent=2))

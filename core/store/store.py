@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from core.files import create_private_file, make_private, make_private_dir
 from core.paths import default_db_path
 from core.store.answers import AnswersMixin
 from core.store.backups import BackupInfo, list_backups
@@ -15,6 +16,8 @@ from core.store.findings import FindingsMixin
 from core.store.scans import ScansMixin
 from core.store.sites import SitesMixin
 from core.store.transfer import TransferMixin
+
+SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 class Store(SitesMixin, ScansMixin, DevicesMixin, FindingsMixin, AnswersMixin, ChangesMixin,
@@ -32,10 +35,14 @@ class Store(SitesMixin, ScansMixin, DevicesMixin, FindingsMixin, AnswersMixin, C
         A write waiting for another writer retries for write_patience_s before giving up.
         """
         db_path = Path(path) if path else default_db_path()
-        db_path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(db_path.parent)
+        create_private_file(db_path)  # 0600 before SQLite writes a byte (its -wal/-shm follow)
         store = cls(db_path, busy_timeout_ms, write_patience_s)
         try:
-            prepare(store._db(), db_path, daily_backup=daily_backup)
+            db = store._db()  # refuses a database that is not ours before anything is written
+            for file in (db_path, *(db_path.with_name(db_path.name + s) for s in SIDE_FILES)):
+                make_private(file)
+            prepare(db, db_path, daily_backup=daily_backup)
         except BaseException:
             store.close()
             raise

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 from core import __version__
 from core.errors import DataFileError
+from core.files import write_private
 from core.scan.jsonio import device_to_json
 from core.store.base import StoreBase, now_iso
 from core.store.changes import observed_devices
@@ -38,11 +38,9 @@ class TransferMixin(StoreBase):
     def export_site(self, site_id: int, path: Path | str) -> Path:
         """Write the whole site (devices, scans, findings, answers, consents) to one JSON file."""
         doc = self.export_document(site_id)
-        target = Path(path)
-        partial = target.with_name(target.name + ".partial")
-        partial.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(partial, target)  # a reader never sees half a file
-        return target
+        # 0600, through an exclusive temp file and a rename: a reader never sees half a file,
+        # and a symlink planted at the target is replaced, never written through.
+        return write_private(Path(path), json.dumps(doc, ensure_ascii=False, indent=1))
 
     def export_document(self, site_id: int) -> dict[str, Any]:
         with self._read() as conn:
