@@ -5,7 +5,8 @@
 # scans: save_scan, scans, scan, scan_devices; devices: devices, device, add_device, update_device;
 # findings: findings, set_finding_status; answers: record_answer, answers, answer_history;
 # consent: record_consent, consents; changes(site_id, old_scan_id=None, new_scan_id=None);
-# moving: export_site(site_id, path), import_site(path); safety: backups(), check_integrity(),
+# moving: export_site(site_id, path), preview_import(path), import_site(path, merge=False);
+# safety: backups(), check_integrity(),
 # and (with no Store open, e.g. after DatabaseCorruptError) list_backups(db_path) and
 # restore_backup(db_path, backup). Every method returns frozen records (core.store.records) and
 # raises typed errors (core.errors): NotFoundError, DatabaseBusyError, DatabaseCorruptError, ...
@@ -22,6 +23,7 @@ from core.store.records import (
     FindingChange,
     FindingRecord,
     FindingStatus,
+    ImportPreview,
     ImportSummary,
     IpChange,
     PortChange,
@@ -43,6 +45,7 @@ __all__ = [
     "FindingChange",
     "FindingRecord",
     "FindingStatus",
+    "ImportPreview",
     "ImportSummary",
     "IpChange",
     "PortChange",

@@ -168,3 +168,25 @@ class ImportSummary:
     consents_added: int = 0
     findings_merged: int = 0
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    added_macs: tuple[str, ...] = ()
+    updated_macs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPreview:
+    """What importing a file would change; nothing has been written yet."""
+
+    site_name: str
+    existing_site_id: int | None  # the local site it would merge into (needs merge=True)
+    devices_added: tuple[str, ...]  # MACs
+    devices_updated: tuple[str, ...]  # MACs whose labels/owner/tag... the file would replace
+    scans_added: int
+    scans_skipped: int
+    answers_added: int
+    answers_skipped: int
+    consents_added: int
+    findings_merged: int
+
+    @property
+    def needs_merge(self) -> bool:
+        return self.existing_site_id is not None
