@@ -4,7 +4,8 @@
 # sites: create_site, sites, site, site_by_name, rename_site, update_site;
 # scans: save_scan, scans, scan, scan_devices; devices: devices, device, add_device, update_device;
 # findings: findings, set_finding_status; answers: record_answer, answers, answer_history;
-# consent: record_consent, consents; changes(site_id, old_scan_id=None, new_scan_id=None);
+# consent: record_consent, consent, start_consented_checks, end_consent, consents;
+# changes(site_id, old_scan_id=None, new_scan_id=None);
 # moving: export_site(site_id, path), preview_import(path), import_site(path, merge=False);
 # safety: backups(), check_integrity(),
 # and (with no Store open, e.g. after DatabaseCorruptError) list_backups(db_path) and
@@ -17,6 +18,7 @@ from core.store.base import UNCHANGED
 from core.store.records import (
     AnswerRecord,
     Changes,
+    ConsentEnd,
     ConsentRecord,
     DeviceRecord,
     DeviceRef,
@@ -39,6 +41,7 @@ __all__ = [
     "AnswerRecord",
     "BackupInfo",
     "Changes",
+    "ConsentEnd",
     "ConsentRecord",
     "DeviceRecord",
     "DeviceRef",

@@ -82,16 +82,33 @@ class AnswerRecord:
     at: str
 
 
+class ConsentEnd(StrEnum):
+    """Why an authorisation stopped covering anything."""
+
+    FINISHED = "scan finished"
+    CANCELLED = "scan cancelled"
+    FAILED = "scan failed"
+    NETWORK_CHANGED = "network changed"
+    WITHDRAWN = "withdrawn"
+
+
 @dataclass(frozen=True, slots=True)
 class ConsentRecord:
-    """Who authorised consent-gated checks on which network, for what, and when."""
+    """Who authorised consent-gated checks on which network, for which scan, and when it ended."""
 
     id: int
     site_id: int
     authorised_by: str
-    network: str
+    network: str  # the network actually scanned (a CIDR)
     scope: str
     at: str
+    scan_uid: str = ""  # the one scan it covers (save that scan with this uid)
+    ended: str = ""  # "" while it still covers its scan
+    end_reason: str = ""
+
+    @property
+    def active(self) -> bool:
+        return not self.ended
 
 
 @dataclass(frozen=True, slots=True)
