@@ -7,6 +7,7 @@
 # consent: record_consent, consent, start_consented_checks, end_consent, consents;
 # changes(site_id, old_scan_id=None, new_scan_id=None);
 # moving: export_site(site_id, path), preview_import(path), import_site(path, merge=False);
+# keychain: site_secret_key, set/get/delete_device_secret, migrate_legacy_secrets;
 # safety: backups(), check_integrity(),
 # and (with no Store open, e.g. after DatabaseCorruptError) list_backups(db_path) and
 # restore_backup(db_path, backup). Every method returns frozen records (core.store.records) and

@@ -13,6 +13,7 @@ from core.store.changes import ChangesMixin
 from core.store.connection import BUSY_TIMEOUT_MS, prepare, schema_version
 from core.store.devices import DevicesMixin
 from core.store.findings import FindingsMixin
+from core.store.keys import KeysMixin
 from core.store.scans import ScansMixin
 from core.store.sites import SitesMixin
 from core.store.transfer import TransferMixin
@@ -21,7 +22,7 @@ SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 class Store(SitesMixin, ScansMixin, DevicesMixin, FindingsMixin, AnswersMixin, ChangesMixin,
-            TransferMixin):
+            TransferMixin, KeysMixin):
     """The local database. Share one Store across threads: each thread gets its own connection."""
 
     @classmethod
