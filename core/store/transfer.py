@@ -60,7 +60,8 @@ class TransferMixin(StoreBase):
                 "scans": [self._scan_doc(conn, scan) for scan in _dicts(
                     conn, "SELECT s.id, " + ", ".join(f"s.{f}" for f in _SCAN_FIELDS)
                     + ", c.uid AS consent_uid FROM scans s LEFT JOIN consents c "
-                      "ON c.id = s.consent_id WHERE s.site_id = ? ORDER BY s.started, s.id",
+                      "ON c.id = s.consent_id AND c.site_id = s.site_id "
+                      "WHERE s.site_id = ? ORDER BY s.started, s.id",
                     (site_id,))],
                 "findings": [
                     {**row, "refs": json.loads(row["refs"] or "[]")} for row in _dicts(
