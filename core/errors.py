@@ -57,6 +57,14 @@ class DatabaseBusyError(StoreError):
     title = "Database in use"
 
 
+class ForeignDatabaseError(StoreError):
+    title = "Not an IoT Hygiene database"
+
+
+class ImportConflictError(KnownError):
+    title = "Site already exists"
+
+
 class NotFoundError(KnownError):
     title = "Not found"
 

@@ -7,16 +7,16 @@ from pathlib import Path
 
 import platformdirs
 
+from core.files import own_private_dir
+
 APP_NAME = "iot-hygiene"
 RESOURCES_DIR = Path(__file__).resolve().parent.parent / "resources"
 
 
 def data_dir() -> Path:
-    """The per-user data folder (IOT_HYGIENE_DATA_DIR overrides it); created on demand."""
+    """The per-user data folder (IOT_HYGIENE_DATA_DIR overrides it); created on demand, 0700."""
     override = os.environ.get("IOT_HYGIENE_DATA_DIR")
-    path = Path(override or platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return own_private_dir(Path(override or platformdirs.user_data_dir(APP_NAME, appauthor=False)))
 
 
 def default_db_path() -> Path:
@@ -26,11 +26,9 @@ def default_db_path() -> Path:
 
 
 def log_dir() -> Path:
-    """The per-user log folder (IOT_HYGIENE_LOG_DIR overrides it); created on demand."""
+    """The per-user log folder (IOT_HYGIENE_LOG_DIR overrides it); created on demand, 0700."""
     override = os.environ.get("IOT_HYGIENE_LOG_DIR")
-    path = Path(override or platformdirs.user_log_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return own_private_dir(Path(override or platformdirs.user_log_dir(APP_NAME, appauthor=False)))
 
 
 def resource(*parts: str) -> Path:

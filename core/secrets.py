@@ -8,11 +8,21 @@ from dataclasses import dataclass, field
 import keyring
 import keyring.errors
 from keyring.backend import KeyringBackend
-from keyring.backends import chainer, fail, null
+from keyring.backends import chainer
 
 from core.errors import InvalidInputError, NoKeyringError
 
 SERVICE = "iot-hygiene"
+# Only these count as a keychain: the operating systems' own. Anything else (keyrings.alt's
+# plain-text or "encrypted" files, null, fail, a third-party backend) is refused.
+KNOWN_KEYCHAINS: set[str] = {
+    "keyring.backends.macOS.Keyring",
+    "keyring.backends.Windows.WinVaultKeyring",
+    "keyring.backends.SecretService.Keyring",
+    "keyring.backends.libsecret.Keyring",
+    "keyring.backends.kwallet.DBusKeyring",
+    "keyring.backends.kwallet.DBusKeyringKWallet4",
+}
 _NO_BACKEND_HINT = (
     "Install or unlock a system keychain (GNOME Keyring or KWallet on Linux; macOS and "
     "Windows have one built in). IoT Hygiene never stores passwords in plain text."
@@ -41,12 +51,12 @@ def _name(backend: KeyringBackend) -> str:
 
 
 def _unusable_reason(backend: KeyringBackend) -> str:
-    if isinstance(backend, fail.Keyring | null.Keyring):
-        return "No system keychain was found."
-    if isinstance(backend, chainer.ChainerBackend) and not backend.backends:
-        return "No system keychain was found."
-    if "plaintext" in _name(backend).lower() or "keyrings.alt" in _name(backend):
+    parts = backend.backends if isinstance(backend, chainer.ChainerBackend) else [backend]
+    names = [_name(part) for part in parts]
+    if any("plaintext" in name.lower() or "keyrings.alt" in name for name in names):
         return "Only a plain-text password file is available, which IoT Hygiene refuses."
+    if not names or any(name not in KNOWN_KEYCHAINS for name in names):
+        return "No system keychain was found."
     return ""
 
 
@@ -77,7 +87,9 @@ def _account(site: int | str, mac: str) -> str:
 def set_device_secret(site: int | str, mac: str, password: str, username: str = "") -> None:
     """Save (or replace) a device's admin login in the keychain.
 
-    `site` is the site's id or name; use one of them consistently (the GUI uses the id).
+    `site` should be the site's random keychain key (Store.site_secret_key), so two databases
+    never share an entry; prefer Store.set_device_secret, which looks it up. A site id or name
+    still works (older callers) but is not unique across databases.
     """
     account = _account(site, mac)
     value = json.dumps({"username": username, "password": password})

@@ -33,8 +33,13 @@ class MemoryKeyring(KeyringBackend):
 @pytest.fixture
 def memory_keyring() -> Iterator[MemoryKeyring]:
     """Installs a fresh MemoryKeyring for one test and restores the previous backend after."""
+    from core.secrets import KNOWN_KEYCHAINS
+
     previous = keyring.get_keyring()
     backend = MemoryKeyring()
+    name = f"{MemoryKeyring.__module__}.{MemoryKeyring.__name__}"
+    KNOWN_KEYCHAINS.add(name)  # trusted like an OS keychain, for this test only
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+    KNOWN_KEYCHAINS.discard(name)

@@ -52,7 +52,11 @@ async def run_consented(device: Device, options: CheckOptions, gate: Gate,
     if options.consent is None:
         listed = "; ".join(t.label for t in places)
         return [finding("credential-checks-not-run", f"not run (consent): {listed}")]
-    authority = options.consent.describe()
+    consent = options.consent
+    if not consent.covers(device.ip):
+        return [finding("credential-checks-not-run", f"not run (the authorisation covers "
+                        f"{consent.network or 'no network yet'}, not {device.ip})")]
+    authority = consent.describe()
     known = credentials.for_device(device, _load(options.credentials_dir))
     limit = max(1, min(MAX_ATTEMPTS, options.credential_attempts))
     plan = [(t, lg) for lg in known for t in places if t.service in lg.services][:limit]
@@ -61,9 +65,11 @@ async def run_consented(device: Device, options: CheckOptions, gate: Gate,
             await asyncio.sleep(options.credential_pace)
         outcome = await _attempt(device.ip, target, login, gate)
         if outcome is not None:
+            # Never name the list, the login or how many were tried before it: with a list of
+            # one login (or the attempt count), the working password could be inferred.
             return [finding("default-credentials-accepted",
-                            f"{target.label} accepted a factory default from the bundled "
-                            f"{login.vendor} list{outcome} (the login itself is not recorded); "
+                            f"{target.label} accepted one of the factory default logins "
+                            f"tried{outcome} (which one is never recorded); "
                             f"check {authority}", None if target.service == "snmp"
                             else target.port)]
     if not plan:

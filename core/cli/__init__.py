@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from core import __version__
 from core.cli.exit_codes import EXIT_BUG, EXIT_CANCELLED, EXIT_ERROR, EXIT_OK, EXIT_USAGE
+from core.cli.text import safe_output
 from core.errors import KnownError
 from core.logs import log_file, setup_logging
 
@@ -45,7 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one headless command; returns the process exit code."""
+    """Run one headless command; returns the process exit code. All output is terminal-safe."""
+    with safe_output():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

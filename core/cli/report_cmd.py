@@ -9,6 +9,7 @@ from typing import Any
 
 from core.assessment import assess_scan
 from core.errors import DataFileError
+from core.files import write_private
 from core.models import Site
 from core.report import (
     ReportContext,
@@ -89,7 +90,7 @@ def _logo(path: Path | None) -> tuple[bytes, str]:
 
 def _write(path: Path, payload: bytes) -> None:
     try:
-        path.write_bytes(payload)
+        write_private(path, payload)
     except OSError as error:
         raise DataFileError(f"Cannot write {path}: {error.strerror}") from error
     print(f"Report written to {path}", file=sys.stderr)

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 import threading
+import uuid
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -13,12 +14,14 @@ from typing import Any
 from core import discovery
 from core.cancel import CancelToken
 from core.checks import CheckOptions, Consent, consent_from_cli
+from core.cli.consent_record import UNSAVED_SITE, ConsentLedger, site_for
 from core.cli.exit_codes import EXIT_CANCELLED, EXIT_OK, EXIT_USAGE
 from core.cli.text import terminal_safe
 from core.discovery import MODES, ScanRequest
-from core.errors import NotFoundError
+from core.files import write_private
 from core.models import Device, ScanResult, Severity
 from core.scan import run_scan, scan_to_json
+from core.store.records import ConsentEnd
 
 
 def register(subparsers: Any) -> None:
@@ -40,7 +43,9 @@ def register(subparsers: Any) -> None:
                         help="only find devices; skip the exposure checks")
     parser.add_argument("--authorize-credential-checks", metavar="NAME", dest="consent_by",
                         help="also try a few factory default passwords (1-3 per device); NAME "
-                        "is the person who authorised it, recorded with the scan")
+                        "is the person who authorised it. The authorisation is written to the "
+                        "database before the first try (under --site, or the site "
+                        f"{UNSAVED_SITE!r} without it) and ends with this scan")
     parser.add_argument("--save", action="store_true",
                         help="keep the scan in the local database (needs --site)")
     parser.add_argument("--site", help="site the scan belongs to (created if new)")
@@ -80,13 +85,15 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     request = ScanRequest(interface=args.interface, network=args.network, mode=args.mode,
                           timeout=args.timeout, confirm_large=args.confirm_large)
-    checks = None if args.no_checks else CheckOptions(consent=_consent(args))
-    result = _scan_interruptibly(request, checks)
+    scan_uid = str(uuid.uuid4())
+    ledger = ConsentLedger(args.db, args.site, scan_uid) if args.consent_by else None
+    checks = None if args.no_checks else CheckOptions(
+        consent=_consent(args), on_consent_start=ledger.start if ledger else None)
+    result = _scan_with_consent(request, checks, ledger)
     if args.save:
-        _save(args, result)
+        _save(args, result, scan_uid, ledger.record_id if ledger else None)
     if args.output:
-        args.output.write_text(json.dumps(scan_to_json(result), indent=2) + "\n",
-                               encoding="utf-8")
+        write_private(args.output, json.dumps(scan_to_json(result), indent=2) + "\n")
         print(f"{len(result.devices)} devices written to {args.output}", file=sys.stderr)
     elif args.json:
         print(json.dumps(scan_to_json(result), indent=2))
@@ -124,29 +131,33 @@ def _finding_counts(device: Device) -> str:
 def _consent(args: argparse.Namespace) -> Consent | None:
     if not args.consent_by:
         return None
-    return consent_from_cli(args.consent_by, args.site or "(no site)", args.network or "")
+    # No --network: the consent is bound to the network the scan actually covers, when known.
+    return consent_from_cli(args.consent_by, args.site or UNSAVED_SITE, args.network or "")
 
 
-def _save(args: argparse.Namespace, result: ScanResult) -> None:
-    """Store the scan (and the consent record, if any) under --site, creating the site."""
+def _scan_with_consent(request: ScanRequest, checks: CheckOptions | None,
+                       ledger: ConsentLedger | None) -> ScanResult:
+    """Scan; finishing, cancelling or failing ends the consent record (if one was written)."""
+    try:
+        result = _scan_interruptibly(request, checks)
+    except BaseException:
+        if ledger:
+            ledger.end(ConsentEnd.FAILED)
+        raise
+    if ledger:
+        ledger.end(ConsentEnd.CANCELLED if result.cancelled else ConsentEnd.FINISHED)
+    return result
+
+
+def _save(args: argparse.Namespace, result: ScanResult, scan_uid: str,
+          consent_id: int | None) -> None:
+    """Store the scan under --site (created if new), linked to its consent record, if any."""
     from core.store import Store
 
-    store = Store.open(Path(args.db) if args.db else None)
-    try:
-        try:
-            site = store.site_by_name(args.site)
-        except NotFoundError:
-            site = store.create_site(args.site, networks=(result.info.network,))
-            print(f"New site {site.name!r} created.", file=sys.stderr)
-        consent_id = None
-        if args.consent_by and result.info.checks_run:
-            consent_id = store.record_consent(
-                site.id, args.consent_by, result.info.network,
-                "default-credential checks, 1-3 attempts per device").id
-        scan_id = store.save_scan(site.id, result, consent_id=consent_id)
-    finally:
-        store.close()
-    print(f"Scan {scan_id} saved to site {site.name!r}.", file=sys.stderr)
+    with Store.open(Path(args.db) if args.db else None) as store:
+        site = site_for(store, args.site, result.info.network)
+        scan_id = store.save_scan(site.id, result, uid=scan_uid, consent_id=consent_id)
+    print(f"Scan {scan_id} saved to site {terminal_safe(site.name)!r}.", file=sys.stderr)
 
 
 def _scan_interruptibly(request: ScanRequest, checks: CheckOptions | None) -> ScanResult:

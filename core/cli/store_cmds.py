@@ -7,7 +7,7 @@ from typing import Any
 
 from core.assessment import assess_site
 from core.cli.text import terminal_safe
-from core.store import Changes, PortChange, Store
+from core.store import Changes, ImportPreview, PortChange, Store
 
 _clean = terminal_safe  # names come from the network: never let them send control codes
 
@@ -43,8 +43,16 @@ def register(subparsers: Any) -> None:
     export.add_argument("--site", required=True, metavar="NAME")
     export.add_argument("file")
     export.set_defaults(func=cmd_export)
-    imp = subparsers.add_parser("import", help="merge a site file made by export")
+    imp = subparsers.add_parser(
+        "import", help="add a site file made by export (or merge it, with --merge)",
+        description="Add the site in FILE to the database. If a site of that name exists, "
+        "nothing happens unless --merge is given; --dry-run shows what would change.")
     imp.add_argument("file")
+    how = imp.add_mutually_exclusive_group()
+    how.add_argument("--merge", action="store_true",
+                     help="merge into the existing site of the same name")
+    how.add_argument("--dry-run", action="store_true",
+                     help="only show what the import would add and change")
     imp.set_defaults(func=cmd_import)
 
 
@@ -157,6 +165,24 @@ def _port_text(p: PortChange) -> str:
     return "; ".join(parts)
 
 
+def describe_preview(p: ImportPreview) -> list[str]:
+    """What an import would do, as lines for a terminal (nothing has been changed)."""
+    verb = "Would merge into site" if p.needs_merge else "Would create site"
+    lines = [f"{verb} {_clean(p.site_name)} (dry run: nothing was changed):",
+             f"  devices added    {len(p.devices_added)}",
+             *(f"    + {mac}" for mac in p.devices_added[:50]),
+             f"  devices updated  {len(p.devices_updated)} (labels, owner, tag, notes "
+             "edited later in the file)",
+             *(f"    ~ {mac}" for mac in p.devices_updated[:50]),
+             f"  scans            {p.scans_added} added, {p.scans_skipped} already here",
+             f"  answers          {p.answers_added} added, {p.answers_skipped} already here",
+             f"  consent records  {p.consents_added} added",
+             f"  findings merged  {p.findings_merged}"]
+    if p.needs_merge:
+        lines.append("Run the import again with --merge to apply it.")
+    return lines
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     with _open(args) as store:
         path = store.export_site(store.site_by_name(args.site).id, args.file)
@@ -166,7 +192,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     with _open(args) as store:
-        s = store.import_site(args.file)
+        if args.dry_run:
+            for line in describe_preview(store.preview_import(args.file)):
+                print(line)
+            return 0
+        s = store.import_site(args.file, merge=args.merge)
     verb = "Created" if s.site_created else "Merged into"
     print(f"{verb} site {_clean(s.site_name)}: {s.devices_added} new devices, "
           f"{s.devices_updated} updated, {s.scans_added} scans added "

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from core.cancel import CancelToken
-from core.checks import CheckOptions, run_checks
+from core.checks import CheckOptions, bind_consent, run_checks
 from core.discovery.run import ScanRequest, run_discovery
 from core.models import Device, Progress, ScanResult
 
@@ -24,6 +24,9 @@ def run_scan(request: ScanRequest, checks: CheckOptions | None = None,
     found = run_discovery(request, cancel=cancel, on_progress=on_progress, on_device=on_device)
     if checks is None or found.cancelled or cancel.cancelled or not found.devices:
         return found
+    # Consent is bound to the network actually scanned, and recorded, before the first attempt.
+    checks = bind_consent(checks, found.info.network)
+    assert checks is not None
     devices = run_checks(found.devices, checks, cancel, on_progress, on_device)
     consent = checks.consent.describe() if checks.consent else ""
     info = replace(found.info, checks_run=not cancel.cancelled, consent=consent)

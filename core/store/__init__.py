@@ -4,8 +4,11 @@
 # sites: create_site, sites, site, site_by_name, rename_site, update_site;
 # scans: save_scan, scans, scan, scan_devices; devices: devices, device, add_device, update_device;
 # findings: findings, set_finding_status; answers: record_answer, answers, answer_history;
-# consent: record_consent, consents; changes(site_id, old_scan_id=None, new_scan_id=None);
-# moving: export_site(site_id, path), import_site(path); safety: backups(), check_integrity(),
+# consent: record_consent, consent, start_consented_checks, end_consent, consents;
+# changes(site_id, old_scan_id=None, new_scan_id=None);
+# moving: export_site(site_id, path), preview_import(path), import_site(path, merge=False);
+# keychain: site_secret_key, set/get/delete_device_secret, migrate_legacy_secrets;
+# safety: backups(), check_integrity(),
 # and (with no Store open, e.g. after DatabaseCorruptError) list_backups(db_path) and
 # restore_backup(db_path, backup). Every method returns frozen records (core.store.records) and
 # raises typed errors (core.errors): NotFoundError, DatabaseBusyError, DatabaseCorruptError, ...
@@ -16,6 +19,7 @@ from core.store.base import UNCHANGED
 from core.store.records import (
     AnswerRecord,
     Changes,
+    ConsentEnd,
     ConsentRecord,
     DeviceRecord,
     DeviceRef,
@@ -23,6 +27,7 @@ from core.store.records import (
     FindingRecord,
     FindingStatus,
     IdentityChange,
+    ImportPreview,
     ImportSummary,
     IpChange,
     PortChange,
@@ -38,6 +43,7 @@ __all__ = [
     "AnswerRecord",
     "BackupInfo",
     "Changes",
+    "ConsentEnd",
     "ConsentRecord",
     "DeviceRecord",
     "DeviceRef",
@@ -45,6 +51,7 @@ __all__ = [
     "FindingRecord",
     "FindingStatus",
     "IdentityChange",
+    "ImportPreview",
     "ImportSummary",
     "IpChange",
     "PortChange",

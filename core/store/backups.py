@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import re
-import shutil
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from core.errors import DataFileError
+from core.files import copy_private, exclusive_temp, own_private_dir
 
 KEEP_BACKUPS = 10
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}T\d{12})-v(?P<version>\d+)\.sqlite3$")
@@ -32,14 +33,18 @@ def backup_dir(db_path: Path) -> Path:
 
 def make_backup(conn: sqlite3.Connection, db_path: Path, schema_version: int) -> Path:
     """A consistent copy (SQLite's online backup, WAL included) named by time and version."""
-    folder = backup_dir(db_path)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = own_private_dir(backup_dir(db_path))
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     target = folder / f"{db_path.stem}-{stamp}-v{schema_version}.sqlite3"
-    partial = target.with_suffix(".partial")
-    with contextlib.closing(sqlite3.connect(str(partial))) as dest:
-        conn.backup(dest)
-    partial.replace(target)  # only complete copies ever carry the .sqlite3 name
+    fd, partial = exclusive_temp(target)  # 0600 from the start, never an existing file
+    os.close(fd)
+    try:
+        with contextlib.closing(sqlite3.connect(str(partial))) as dest:
+            conn.backup(dest)
+        partial.replace(target)  # only complete copies ever carry the .sqlite3 name
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     _prune(db_path)
     return target
 
@@ -74,9 +79,7 @@ def restore_backup(db_path: Path, backup: Path) -> Path:
         side = db_path.with_name(db_path.name + suffix)
         if side.exists():
             side.replace(aside.with_name(aside.name + suffix))
-    partial = db_path.with_name(db_path.name + ".restoring")
-    shutil.copyfile(backup, partial)
-    partial.replace(db_path)
+    copy_private(backup, db_path)
     return aside
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -14,7 +15,13 @@ from sqlite_utils import Database
 
 from core.errors import NotFoundError, StoreError
 from core.models import Device
-from core.store.connection import BUSY_TIMEOUT_MS, connect, translate_errors
+from core.store.connection import BUSY_TIMEOUT_MS, connect, is_busy, translate_errors
+
+# How long a write (a person's edit, or a scan's save) keeps retrying while another one holds
+# the database, on top of each try's busy_timeout: saving a very large scan takes seconds, and
+# an answer typed meanwhile must land afterwards, never be dropped.
+WRITE_PATIENCE_S = 120.0
+_RETRY_PAUSE_S = 0.05
 
 
 def now_iso() -> str:
@@ -33,9 +40,11 @@ UNCHANGED = _Unchanged()  # "leave this field as it is" in update_* calls
 class StoreBase:
     """Owns the file path and one SQLite connection per thread (threading.local)."""
 
-    def __init__(self, path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+    def __init__(self, path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+                 write_patience_s: float = WRITE_PATIENCE_S) -> None:
         self.path = path
         self.busy_timeout_ms = busy_timeout_ms
+        self.write_patience_s = write_patience_s
         self._local = threading.local()
         self._lock = threading.Lock()
         self._connections: list[tuple[threading.Thread, Database]] = []
@@ -98,7 +107,7 @@ class StoreBase:
                 return
             # IMMEDIATE takes the write lock up front, so busy_timeout applies instead of a
             # deadlock-style SQLITE_BUSY when a read transaction tries to upgrade.
-            db.conn.execute("BEGIN IMMEDIATE")
+            self._begin_immediate(db.conn)
             try:
                 yield db
                 db.conn.execute("COMMIT")
@@ -108,6 +117,18 @@ class StoreBase:
                 if db.conn.in_transaction:
                     db.conn.execute("ROLLBACK")
                 raise
+
+    def _begin_immediate(self, conn: sqlite3.Connection) -> None:
+        """BEGIN IMMEDIATE, retried while another writer holds the lock (up to the patience)."""
+        deadline = time.monotonic() + self.write_patience_s
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if not is_busy(error) or time.monotonic() >= deadline:
+                    raise
+            time.sleep(_RETRY_PAUSE_S)
 
     def _fetch(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         """All rows of one SELECT as sqlite3.Row (column access by name)."""

@@ -14,10 +14,13 @@ from core.errors import (
     DatabaseBusyError,
     DatabaseCorruptError,
     DatabaseTooNewError,
+    ForeignDatabaseError,
     StoreError,
 )
 from core.store.backups import list_backups, make_backup
 from core.store.schema import KNOWN_MIGRATIONS, MIGRATION_SET, SCHEMA_VERSION, migrations
+
+MIGRATIONS_TABLE = migrations.migrations_table
 
 BUSY_TIMEOUT_MS = 5000
 DAILY = timedelta(days=1)
@@ -34,6 +37,7 @@ def connect(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
     try:
         with translate_errors(path):
             conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            refuse_foreign(conn, path)  # before the first pragma that could write to the file
             # WAL: readers never block the writer, and a killed writer leaves the file intact.
             conn.execute("PRAGMA journal_mode = WAL")
             # FULL (not NORMAL): in WAL mode NORMAL may lose the last commits on power loss, and
@@ -46,6 +50,12 @@ def connect(path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Database:
     return Database(conn, execute_plugins=False)
 
 
+def is_busy(error: sqlite3.OperationalError) -> bool:
+    """Whether SQLite gave up waiting for another connection's lock."""
+    text = str(error).lower()
+    return any(word in text for word in _BUSY_WORDS)
+
+
 @contextmanager
 def translate_errors(path: Path) -> Iterator[None]:
     """Turn sqlite3 errors a person can act on into typed StoreErrors."""
@@ -53,7 +63,7 @@ def translate_errors(path: Path) -> Iterator[None]:
         yield
     except sqlite3.OperationalError as error:
         text = str(error).lower()
-        if any(word in text for word in _BUSY_WORDS):
+        if is_busy(error):
             raise DatabaseBusyError(
                 f"The database {path} is busy: another IoT Hygiene window or command is "
                 "writing to it.", "Wait a moment and try again, or close the other window."
@@ -69,6 +79,22 @@ def translate_errors(path: Path) -> Iterator[None]:
         if isinstance(error, sqlite3.IntegrityError | sqlite3.ProgrammingError):
             raise
         raise corrupt_error(path, error) from error
+
+
+def refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse a database made by something else: tables, but none of our migrations."""
+    tables = {row[0] for row in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
+    if not tables:
+        return  # empty or brand new: ours to set up
+    if MIGRATIONS_TABLE in tables and conn.execute(
+            f"SELECT 1 FROM {MIGRATIONS_TABLE} WHERE migration_set = ? LIMIT 1",
+            (MIGRATION_SET,)).fetchone():
+        return
+    raise ForeignDatabaseError(
+        f"The file {path} is a database made by another program, not by IoT Hygiene. "
+        "It was not changed.", "Choose another file with --db, or leave it out to use the "
+        "default database.")
 
 
 def corrupt_error(path: Path, error: Exception) -> DatabaseCorruptError:

@@ -82,16 +82,33 @@ class AnswerRecord:
     at: str
 
 
+class ConsentEnd(StrEnum):
+    """Why an authorisation stopped covering anything."""
+
+    FINISHED = "scan finished"
+    CANCELLED = "scan cancelled"
+    FAILED = "scan failed"
+    NETWORK_CHANGED = "network changed"
+    WITHDRAWN = "withdrawn"
+
+
 @dataclass(frozen=True, slots=True)
 class ConsentRecord:
-    """Who authorised consent-gated checks on which network, for what, and when."""
+    """Who authorised consent-gated checks on which network, for which scan, and when it ended."""
 
     id: int
     site_id: int
     authorised_by: str
-    network: str
+    network: str  # the network actually scanned (a CIDR)
     scope: str
     at: str
+    scan_uid: str = ""  # the one scan it covers (save that scan with this uid)
+    ended: str = ""  # "" while it still covers its scan
+    end_reason: str = ""
+
+    @property
+    def active(self) -> bool:
+        return not self.ended
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,3 +211,25 @@ class ImportSummary:
     consents_added: int = 0
     findings_merged: int = 0
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    added_macs: tuple[str, ...] = ()
+    updated_macs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPreview:
+    """What importing a file would change; nothing has been written yet."""
+
+    site_name: str
+    existing_site_id: int | None  # the local site it would merge into (needs merge=True)
+    devices_added: tuple[str, ...]  # MACs
+    devices_updated: tuple[str, ...]  # MACs whose labels/owner/tag... the file would replace
+    scans_added: int
+    scans_skipped: int
+    answers_added: int
+    answers_skipped: int
+    consents_added: int
+    findings_merged: int
+
+    @property
+    def needs_merge(self) -> bool:
+        return self.existing_site_id is not None

@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from core.errors import NotFoundError
+from core.errors import InvalidInputError, NotFoundError
 from core.models import Device, ScanResult, Severity
-from core.store.base import StoreBase, insert_row, normalise_mac
+from core.store.base import StoreBase, insert_row, normalise_mac, now_iso
 from core.store.codec import (
     OBSERVATION_SELECT,
     device_from_row,
@@ -20,7 +20,7 @@ from core.store.codec import (
     safe_text,
 )
 from core.store.lifecycle import update_findings
-from core.store.records import ScanSummary
+from core.store.records import ConsentEnd, ScanSummary
 
 _SEVERITIES = tuple(Severity)
 _SUMMARY_SQL = (
@@ -62,6 +62,8 @@ class ScansMixin(StoreBase):
         devices = unique_devices(result)
         with self._write() as db:
             self._site_exists(db.conn, site_id)
+            if consent_id is not None:
+                uid = self._close_consent(db.conn, site_id, consent_id, uid, result.cancelled)
             scan_id = self._insert_scan(db, site_id, result, devices, uid, consent_id)
             seen_at = safe_text(result.info.finished or result.info.started)
             ids = self._upsert_devices(db, site_id, devices, seen_at)
@@ -94,6 +96,23 @@ class ScansMixin(StoreBase):
                            "JOIN devices d ON d.id = o.device_id WHERE o.scan_id = ? ORDER BY o.id",
                            (scan_id,))
         return tuple(device_from_row(row["mac"], row) for row in rows)
+
+    @staticmethod
+    def _close_consent(conn: sqlite3.Connection, site_id: int, consent_id: int, uid: str,
+                       cancelled: bool) -> str:
+        """The consent must be this site's and cover this scan; saving the scan ends it."""
+        row = conn.execute("SELECT site_id, scan_uid FROM consents WHERE id = ?",
+                           (consent_id,)).fetchone()
+        if row is None or int(row[0]) != site_id:
+            raise InvalidInputError("That authorisation belongs to another site.",
+                                    "Authorise the password checks for this site.")
+        uid = uid or row[1] or str(uuid.uuid4())
+        if row[1] and row[1] != uid:
+            raise InvalidInputError("That authorisation covers another scan.")
+        reason = ConsentEnd.CANCELLED if cancelled else ConsentEnd.FINISHED
+        conn.execute("UPDATE consents SET ended = ?, end_reason = ?, scan_uid = ? "
+                     "WHERE id = ? AND ended = ''", (now_iso(), reason.value, uid, consent_id))
+        return uid
 
     @staticmethod
     def _insert_scan(db: Database, site_id: int, result: ScanResult, devices: list[Device],

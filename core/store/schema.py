@@ -94,5 +94,27 @@ def m003(db: Database) -> None:
     _set_version(db, 3)
 
 
-SCHEMA_VERSION = 3
+@migrations(name="m004_site_keys_consent_scope")
+def m004(db: Database) -> None:
+    # A random key per site names its keychain entries, so two databases (each with a site 1)
+    # never share a saved password. Sites that existed before may still have entries under the
+    # old "site id/mac" names: secret_legacy lets exactly those adopt them once.
+    db.execute("ALTER TABLE sites ADD COLUMN secret_key TEXT")
+    db.execute("ALTER TABLE sites ADD COLUMN secret_legacy INTEGER NOT NULL DEFAULT 0")
+    db.execute("UPDATE sites SET secret_key = lower(hex(randomblob(16))), secret_legacy = 1")
+    db.execute("CREATE UNIQUE INDEX idx_sites_secret_key ON sites (secret_key)")
+    db.execute(
+        "CREATE TRIGGER sites_secret_key AFTER INSERT ON sites WHEN NEW.secret_key IS NULL "
+        "BEGIN UPDATE sites SET secret_key = lower(hex(randomblob(16))) WHERE id = NEW.id; END")
+    # A consent covers one scan (by uid) on one network, and ends when that scan ends.
+    db.execute("ALTER TABLE consents ADD COLUMN scan_uid TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE consents ADD COLUMN ended TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE consents ADD COLUMN end_reason TEXT NOT NULL DEFAULT ''")
+    db.execute("UPDATE consents SET ended = at, end_reason = 'recorded before consents ended'")
+    db.execute("UPDATE consents SET scan_uid = coalesce((SELECT uid FROM scans "
+               "WHERE scans.consent_id = consents.id ORDER BY started LIMIT 1), '')")
+    _set_version(db, 4)
+
+
+SCHEMA_VERSION = 4
 KNOWN_MIGRATIONS = tuple(m.name for m in migrations._migrations)

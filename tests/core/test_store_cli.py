@@ -58,7 +58,11 @@ def test_full_cli_flow(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     other = str(tmp_path / "other.sqlite3")
     code, out, _ = _run(capsys, "--db", other, "import", str(export))
     assert code == 0 and "Created site Office: 2 new devices" in out
-    code, out, _ = _run(capsys, "--db", other, "import", str(export))
+    code, _, err = _run(capsys, "--db", other, "import", str(export))
+    assert code == 1 and "already has a site called 'Office'" in err and "--merge" in err
+    code, out, _ = _run(capsys, "--db", other, "import", "--dry-run", str(export))
+    assert code == 0 and "Would merge into site Office" in out and "nothing was changed" in out
+    code, out, _ = _run(capsys, "--db", other, "import", "--merge", str(export))
     assert "0 new devices" in out and "2 already here" in out
 
 

@@ -102,7 +102,7 @@ def test_two_processes_writing_at_once_keep_everything(tmp_path: Path) -> None:
 
 def test_a_writer_held_too_long_gives_a_clear_busy_error(tmp_path: Path) -> None:
     db = tmp_path / "db.sqlite3"
-    with Store.open(db, busy_timeout_ms=200) as store:
+    with Store.open(db, busy_timeout_ms=200, write_patience_s=0) as store:
         site = store.create_site("Office")
         blocker = sqlite3.connect(db, isolation_level=None)
         try:

@@ -166,3 +166,11 @@ def test_unopenable_path_is_a_plain_store_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError) as caught:
         Store.open(folder)
     assert "Cannot use the database" in caught.value.message
+
+
+def test_a_file_where_the_folder_should_be_is_a_plain_store_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    with pytest.raises(StoreError) as caught:
+        Store.open(blocker / "db.sqlite3")
+    assert "Cannot use the database" in caught.value.message

@@ -55,7 +55,7 @@ def test_round_trip_to_an_empty_database_and_reimport_adds_nothing(tmp_path: Pat
         imported = target.site_by_name("Client X")
         assert imported.client == "Acme" and imported.networks == ("192.0.2.0/24",)
         assert _snapshot(target, imported.id) == _snapshot(source, site_id)
-        again = target.import_site(exported)
+        again = target.import_site(exported, merge=True)
         assert (again.devices_added, again.scans_added, again.answers_added,
                 again.consents_added, again.scans_skipped) == (0, 0, 0, 0, 2)
         assert _snapshot(target, imported.id) == _snapshot(source, site_id)
@@ -78,7 +78,8 @@ def test_merge_keeps_local_work_and_takes_newer_edits(tmp_path: Path) -> None:
                              at="2026-01-01T08:00:00+00:00")
         target.update_device(local.id, B, owner="Local Kim")
         source.update_device(site_id, A, owner="Sam again")  # edited later on laptop one
-        summary = target.import_site(source.export_site(site_id, tmp_path / "site.json"))
+        summary = target.import_site(source.export_site(site_id, tmp_path / "site.json"),
+                                     merge=True)
         assert not summary.site_created and summary.devices_added == 1
         merged = target.site(local.id)
         assert set(merged.networks) == {"192.0.2.0/24", "198.51.100.0/24"}
