@@ -8,7 +8,7 @@ from pathlib import Path
 
 from core.assessment import DeviceAssessment, SiteAssessment, assess_one, assess_site
 from core.models import Device, ScanResult, Site, Tag
-from core.store import Store
+from core.store import ConsentEnd, Store
 from gui.models import DeviceRow, open_counts_of
 from gui.views import DashboardData, DeviceDetails, DeviceNotesFields, PasswordStatus
 
@@ -58,6 +58,13 @@ class Session:
     def record_consent(self, site_id: int, who: str, network: str, scope: str) -> int:
         return int(self.store.record_consent(site_id, who, network, scope).id)
 
+    def start_consented_checks(self, consent_id: int, network: str) -> None:
+        """Refuses (ConsentRequiredError, and ends it) a consent that no longer covers `network`."""
+        self.store.start_consented_checks(consent_id, network)
+
+    def end_consent(self, consent_id: int, reason: ConsentEnd) -> None:
+        self.store.end_consent(consent_id, reason)
+
     # -- the assessment (core decides findings and scores; the window only shows them)
     def assess(self, site_id: int) -> SiteAssessment:
         """The site's one assessment (safe off the GUI thread)."""
@@ -104,17 +111,17 @@ class Session:
     def password_status(self, site_id: int, mac: str) -> PasswordStatus:
         from gui.session_secrets import password_status
 
-        return password_status(site_id, mac)
+        return password_status(self.store, site_id, mac)
 
     def store_password(self, site_id: int, mac: str, password: str) -> None:
         from gui.session_secrets import store_password
 
-        store_password(site_id, mac, password)
+        store_password(self.store, site_id, mac, password)
 
     def forget_password(self, site_id: int, mac: str) -> None:
         from gui.session_secrets import forget_password
 
-        forget_password(site_id, mac)
+        forget_password(self.store, site_id, mac)
 
     # -- dashboard and report
     def site_report(self, site_id: int, fmt: str) -> str:

@@ -1,10 +1,11 @@
-"""Device admin passwords for the device page: only ever in the OS keychain (core.secrets)."""
+"""Device admin passwords for the device page: only in the OS keychain, under the site's own key."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
 from core.errors import NoKeyringError
+from core.store import Store
 from gui.views import PasswordStatus
 
 
@@ -12,7 +13,7 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("secrets", text)
 
 
-def password_status(site_id: int, mac: str) -> PasswordStatus:
+def password_status(store: Store, site_id: int, mac: str) -> PasswordStatus:
     """Whether a keychain is usable here and whether a password is stored for this device."""
     from core import secrets
 
@@ -22,7 +23,7 @@ def password_status(site_id: int, mac: str) -> PasswordStatus:
                                                 "never kept in plain text.").format(
                                                     backend.message))
     try:
-        stored = secrets.get_device_secret(site_id, mac) is not None
+        stored = store.get_device_secret(site_id, mac) is not None
     except NoKeyringError as exc:
         return PasswordStatus(False, False, exc.message)
     if stored:
@@ -31,13 +32,9 @@ def password_status(site_id: int, mac: str) -> PasswordStatus:
         "Passwords go only to the system keychain, never to the app's database."))
 
 
-def store_password(site_id: int, mac: str, password: str) -> None:
-    from core import secrets
-
-    secrets.set_device_secret(site_id, mac, password)
+def store_password(store: Store, site_id: int, mac: str, password: str) -> None:
+    store.set_device_secret(site_id, mac, password)
 
 
-def forget_password(site_id: int, mac: str) -> None:
-    from core import secrets
-
-    secrets.delete_device_secret(site_id, mac)
+def forget_password(store: Store, site_id: int, mac: str) -> None:
+    store.delete_device_secret(site_id, mac)

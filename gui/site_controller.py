@@ -9,7 +9,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from core.errors import KnownError
+from core.files import write_private
 from core.models import Device, Interface, ScanResult, Site
+from core.store import ConsentEnd
 from gui.models import DeviceRow
 from gui.scan_controller import Persist
 from gui.scan_service import ScanPlan, load_sample
@@ -228,10 +230,17 @@ class SiteController(QObject):
         log.info("password checks authorised for site %s", self.site.id)
 
     @Slot()
-    def withdraw_consent(self) -> None:
+    def withdraw_consent(self, reason: ConsentEnd = ConsentEnd.WITHDRAWN) -> None:
+        """Forget the authorisation here and end it in the store (it never outlives its use)."""
+        consent_id, self.consent_id = self.consent_id, None
         self.consent_who = ""
-        self.consent_id = None
         self.consent_changed.emit("")
+        if consent_id is None:
+            return
+        try:
+            self.session.end_consent(consent_id, reason)
+        except KnownError as exc:
+            self.error.emit(exc)
 
     # -- scanning
     def scan_plan(self, interface: Interface | None, deep: bool,
@@ -242,6 +251,13 @@ class SiteController(QObject):
         if site is None or interface is None or self.is_sample:
             return None
         self.session.remember_network(site.id, interface.network)
+        if self.consent_id is not None:
+            try:  # the consent names one network: checked (and written) before any attempt
+                self.session.start_consented_checks(self.consent_id, interface.network)
+            except KnownError as exc:
+                self.withdraw_consent(ConsentEnd.NETWORK_CHANGED)
+                self.error.emit(exc)
+                return None
         return ScanPlan(interface=interface, deep=deep, consent_by=self.consent_who,
                         site_name=site.name, confirm_large=confirm_large)
 
@@ -282,6 +298,7 @@ class SiteController(QObject):
         dashboard, and uses up the consent (it covers one scan)."""
         self.flush_devices()
         if not isinstance(saved, SiteView):
+            self.withdraw_consent(ConsentEnd.CANCELLED)  # an unsaved scan uses it up too
             return
         if self.site is not None and self.site.id == saved.site_id:
             self.rows_loaded.emit(saved.rows)
@@ -297,7 +314,7 @@ class SiteController(QObject):
         site_id, session = self.site.id, self.session
 
         def write(context: TaskContext) -> Path:
-            path.write_text(session.site_report(site_id, fmt), encoding="utf-8")
+            write_private(path, session.site_report(site_id, fmt))
             return path
 
         self.tasks.start(write, on_result=self._report_saved, on_error=self.error.emit)

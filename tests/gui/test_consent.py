@@ -64,6 +64,8 @@ def test_consent_is_recorded_shown_and_used_once(qtbot: QtBot, make_window: Wind
     assert service.plans[-1].consent_by == "Dr Ann Lee"
     assert window.session.store.scans(window.site.id)[0].consent == "Dr Ann Lee"
     assert not window.scan_bar.consent_label.isVisibleTo(window), "consent covers one scan"
+    ended = window.session.store.consents(window.site.id)[0]
+    assert ended.ended and ended.end_reason == "scan finished"  # ended in the store, not just here
 
     window.start_scan()
     qtbot.waitUntil(lambda: not window.scanner.running, timeout=5000)
@@ -100,3 +102,19 @@ def test_a_large_network_asks_before_scanning(qtbot: QtBot, make_window: WindowF
                     timeout=5000)
     assert [p.confirm_large for p in service.plans] == [False, True]
     assert window.table_model.rowCount() == len(service.result.devices)
+
+
+def test_withdrawn_consent_is_ended_in_the_store(qtbot: QtBot, make_window: WindowFactory,
+                                                 modal: ModalScript) -> None:
+    window = _ready_window(qtbot, make_window, RecordingService(delay=0))
+
+    def authorise(dialog: QDialog) -> int:
+        dialog.who_edit.setText("Dr Ann Lee")  # type: ignore[attr-defined]
+        dialog.confirm_box.setChecked(True)  # type: ignore[attr-defined]
+        return int(QDialog.DialogCode.Accepted)
+
+    modal.then(authorise)
+    window.scan_bar.consent_button.click()
+    window.controller.withdraw_consent()
+    consent = window.session.store.consents(window.site.id)[0]
+    assert consent.ended and consent.end_reason == "withdrawn"
