@@ -130,6 +130,13 @@ class ChecklistWizard(QWidget):
                            if item.id not in self._answers), 0)
         self.go(first_open)
 
+    def set_findings(self, findings: Sequence[Finding]) -> None:
+        """The device's open findings changed: show the current item's evidence again."""
+        self._findings = tuple(findings)
+        item = self.current_item
+        if item is not None:
+            self._show_evidence(item)
+
     @property
     def answers(self) -> dict[str, str]:
         return dict(self._answers)
