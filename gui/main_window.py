@@ -136,8 +136,8 @@ class MainWindow(QMainWindow):
                  self.new_site),
                 (self.tr("&Rename site…"), None, self.rename_site),
                 (self.tr("Open the &sample office"), None, self.open_sample),
-                (self.tr("&Scan now"), QKeySequence("F5"), self.start_scan),
-                (self.tr("Save &report…"), QKeySequence("Ctrl+R"), self.save_report),
+                (self.tr("S&can now"), QKeySequence("F5"), self.start_scan),
+                (self.tr("Save re&port…"), QKeySequence("Ctrl+R"), self.save_report),
                 (self.tr("&Quit"), QKeySequence(QKeySequence.StandardKey.Quit), self.close)):
             action = QAction(text, self)
             if shortcut is not None:
