@@ -141,6 +141,8 @@ def test_the_window_keeps_the_saved_truth_through_a_visit(small_office: Office,
     last = by_name[f"rescan {RESCANS}"]
     cancelled = by_name["cancelled"]
     assert "cancelled" in cancelled["status"], cancelled
+    assert cancelled["live_seen"] and cancelled["cancelled_while_running"], cancelled
+    assert not cancelled["unsaved_shown_after"], "the cancelled scan's new device is dropped"
     assert cancelled["min_rows"] >= cancelled["saved_rows_before"] == last["rows"]
     assert cancelled["rows"] == last["rows"] and cancelled["changes"] == last["changes"]
     for name in ("tagged", "answered"):

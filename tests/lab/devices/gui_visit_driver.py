@@ -58,7 +58,10 @@ def main() -> int:
               "new_mac": device["mac"], "new_shown": row is not None,
               "new_live": bool(row and row.live), "new_name": row.display_name if row else "",
               **_truth(window)})
-    _say({"step": "cancelled", **_cancel_midway(window), **_truth(window)})
+    _say({"need": args.rescans + 1})  # a device the cancelled scan finds but never saves
+    unsaved = json.loads(sys.stdin.readline())["mac"]
+    _say({"step": "cancelled", "unsaved_mac": unsaved, **_cancel_midway(window, unsaved),
+          **_truth(window)})
     window.open_device(args.open_mac)
     page = window.device_page
     page.tag_combo.setCurrentIndex(list(Tag).index(Tag.HOME))
@@ -117,8 +120,9 @@ def _scan(window: MainWindow) -> None:
     _idle(window)
 
 
-def _cancel_midway(window: MainWindow) -> dict[str, Any]:
-    """Start a scan, cancel it once devices stream in; the table never holds fewer rows."""
+def _cancel_midway(window: MainWindow, unsaved: str) -> dict[str, Any]:
+    """Start a scan, cancel it once the new device `unsaved` streams in (marked live); the
+    table never holds fewer rows than were saved."""
     saved_rows = window.table_model.rowCount()
     counts: list[int] = []
     watch = QTimer()
@@ -127,14 +131,17 @@ def _cancel_midway(window: MainWindow) -> dict[str, Any]:
     watch.start()
     window.show_devices()
     window.scan_button.click()
-    streamed = _wait(lambda: any(r.live for r in window.table_model.rows)
-                     or window.scan_bar.progress.value() > 0, 60)
+    live_seen = _wait(lambda: bool((row := window.table_model.row_for(unsaved)) and row.live),
+                      60)
+    running = window.scanner.running
     window.scan_bar.cancel_button.click()
     _wait(lambda: not window.scanner.running, 120)
     _idle(window)
     watch.stop()
     return {"saved_rows_before": saved_rows, "min_rows": min(counts, default=saved_rows),
-            "progress_seen": streamed, "status": window.scan_bar.phase_label.text()}
+            "live_seen": live_seen, "cancelled_while_running": running,
+            "unsaved_shown_after": window.table_model.row_for(unsaved) is not None,
+            "status": window.scan_bar.phase_label.text()}
 
 
 def _shown(model: DeviceTableModel, position: int) -> list[str]:
