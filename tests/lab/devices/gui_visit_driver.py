@@ -1,9 +1,9 @@
-"""Drives the real window through scans, new devices, a cancel and page edits; lab only.
+"""Drives the real window through scans, new devices, a cancel and page edits; lab only."""
 
-Run INSIDE the lab's scanner namespace. It talks to the test on stdin/stdout, one JSON line
-each: `{"step": ...}` after every step (what the table, device page and changes list show,
-next to the saved truth), `{"need": k}` when it wants a new device k on the network (the test
-answers with a line once the device is up) and `{"done": true}` at the end."""
+# Run INSIDE the lab's scanner namespace. One JSON line each way on stdin/stdout: {"step": ...}
+# after every step (what the table, device page and changes list show, beside the saved truth),
+# {"need": k} when it wants a new device k on the network (the test answers with a line once
+# the device is up) and {"done": true} at the end.
 
 from __future__ import annotations
 
