@@ -189,6 +189,8 @@ def test_typed_notes_are_saved_when_leaving_or_pausing(
         assert page.mac == NAS_MAC and page.notes.owner_edit.text() == ""
     else:
         qtbot.waitUntil(lambda: page.notes.saved_label.text() == "Saved.", timeout=5000)
+        assert page.name_label.text() == "Door camera", "the header follows the saved name"
+        assert page.notes.owner_edit.text() == "Dr Lee", "saving never resets what is typed"
     details = window.session.device_details(window.site.id, CAMERA_MAC)
     assert (details.owner, details.label, details.notes) == ("Dr Lee", "Door camera",
                                                              "Behind the plant")
