@@ -21,7 +21,7 @@ from core.guidance import ChecklistItem, evidence_for, how_for
 from core.models import Category, Finding
 from gui.text import clean
 
-CHOICES = (("yes", "&Yes"), ("no", "N&o"), ("unsure", "Not &sure"), ("na", "Not a&pplicable"))
+CHOICES = (("yes", "&Yes"), ("no", "N&o"), ("unsure", "Not s&ure"), ("na", "Not a&pplicable"))
 ANSWER_WORDS = {"yes": "Yes", "no": "No", "unsure": "Not sure", "na": "Not applicable"}
 TRACK_TITLES = {"passwords": "Passwords", "updates": "Updates", "encryption": "Encryption",
                 "placement": "Network placement", "physical": "Power and physical",
@@ -77,7 +77,7 @@ class ChecklistWizard(QWidget):
         self.save_button.clicked.connect(self._save_typed)
         self.back_button = QPushButton(self.tr("< &Back"))
         self.back_button.clicked.connect(lambda: self.go(self._position - 1))
-        self.next_button = QPushButton(self.tr("&Next >"))
+        self.next_button = QPushButton(self.tr("Ne&xt >"))
         self.next_button.clicked.connect(lambda: self.go(self._position + 1))
         self._build()
         self.go(0)
@@ -129,6 +129,13 @@ class ChecklistWizard(QWidget):
         first_open = next((i for i, item in enumerate(self._items)
                            if item.id not in self._answers), 0)
         self.go(first_open)
+
+    def set_findings(self, findings: Sequence[Finding]) -> None:
+        """The device's open findings changed: show the current item's evidence again."""
+        self._findings = tuple(findings)
+        item = self.current_item
+        if item is not None:
+            self._show_evidence(item)
 
     @property
     def answers(self) -> dict[str, str]:

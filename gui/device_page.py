@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from core.assessment import AssessedFinding
 from core.errors import KnownError
-from core.models import Device, Severity, Tag
+from core.models import Device, Finding, Severity, Tag
 from gui import dialogs
 from gui.checklist_wizard import ChecklistWizard
 from gui.device_notes import DeviceNotes
@@ -81,7 +81,7 @@ class DevicePage(QWidget):
         titles.addWidget(self.subtitle_label)
         header.addLayout(titles, 1)
         header.addWidget(self.score_label)
-        tag_label = QLabel(self.tr("&Tag:"))
+        tag_label = QLabel(self.tr("Ta&g:"))
         tag_label.setBuddy(self.tag_combo)
         header.addWidget(tag_label)
         header.addWidget(self.tag_combo)
@@ -93,18 +93,46 @@ class DevicePage(QWidget):
         self.tabs.addTab(scroll, self.tr("&Findings"))
         self.tabs.addTab(self.wizard, self.tr("Chec&klist"))
         self.tabs.addTab(self.facts, self.tr("Detai&ls"))
-        self.tabs.addTab(self.notes, self.tr("Notes && &owner"))
+        self.tabs.addTab(self.notes, self.tr("Notes && owne&r"))
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.tabs, 1)
 
     # -- showing a device
     def show_device(self, site_id: int, mac: str) -> None:
+        """Show this device (the one shown before keeps its unsaved notes: they are saved)."""
+        self.notes.flush()
         self.site_id, self.mac = site_id, mac
         self.refresh()
 
     def refresh(self) -> None:
+        """Show the device afresh from the store (unsaved notes are saved first)."""
+        self.notes.flush()
         details = self.session.device_details(self.site_id, self.mac)
+        self._show_assessment(details)
+        device = details.device
+        self.wizard.set_items(details.items, details.answers, _open_findings(details),
+                              device.vendor, device.category)
+        self.notes.show_details(self.site_id, self.mac, details)
+
+    def reassess(self) -> None:
+        """After a change on this page: reassess the device (one device, quick) and update the
+        header, score, "Why", findings and their count; the checklist and notes keep their
+        place."""
+        try:
+            details = self.session.device_details(self.site_id, self.mac)
+        except KnownError as exc:
+            dialogs.show_known_error(self, exc)
+            return
+        self._show_assessment(details)
+        self.wizard.set_findings(_open_findings(details))
+
+    def leave(self) -> bool:
+        """Save what the notes tab holds before the page shows something else; False when that
+        failed (the user was told, and the typed text is still on the page)."""
+        return self.notes.flush()
+
+    def _show_assessment(self, details: DeviceDetails) -> None:
         self.details = details
         device = details.device
         self.name_label.setText(clean(details.name, 80))
@@ -117,11 +145,7 @@ class DevicePage(QWidget):
         if counted:
             self.findings_box.insertWidget(0, plain_label(self.tr("Why {0} / 100:\n{1}").format(
                 details.score, "\n".join(counted))))
-        self.wizard.set_items(details.items, details.answers,
-                              tuple(f.finding for f in details.findings if f.status == "open"),
-                              device.vendor, device.category)
         self._fill_facts(details)
-        self.notes.show_details(self.site_id, self.mac, details)
 
     def _subtitle(self, device: Device) -> str:
         parts = [category_name(device.category)]
@@ -210,22 +234,23 @@ class DevicePage(QWidget):
     def _tag_chosen(self) -> None:
         tag = Tag(self.tag_combo.currentData())
         if self._guard(lambda: self.session.set_tag(self.site_id, self.mac, tag)):
+            self.reassess()
             self.changed.emit(self.mac)
 
     def _answered(self, item_id: str, value: str) -> None:
         if self._guard(lambda: self.session.record_answer(self.site_id, self.mac, item_id,
                                                           value)):
+            self.reassess()
             self.changed.emit(self.mac)
 
     def _notes_saved(self, label: str) -> None:
-        if self.details is not None:
-            self.name_label.setText(clean(label or self.details.device.label, 80))
+        self.reassess()
         self.changed.emit(self.mac)
 
     def set_finding_status(self, finding_id: str, status: str, reason: str = "") -> None:
         if self._guard(lambda: self.session.set_finding_status(
                 self.site_id, self.mac, finding_id, status, reason)):
-            self.refresh()
+            self.reassess()
             self.changed.emit(self.mac)
 
     def accept_risk(self, finding_id: str) -> None:
@@ -233,3 +258,7 @@ class DevicePage(QWidget):
             "Why is it acceptable to leave this as it is? (Kept with the finding.)"))
         if reason:
             self.set_finding_status(finding_id, "accepted", reason)
+
+
+def _open_findings(details: DeviceDetails) -> tuple[Finding, ...]:
+    return tuple(f.finding for f in details.findings if f.status == "open")

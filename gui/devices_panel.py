@@ -109,7 +109,7 @@ class DevicesPanel(QWidget):
 
     def _build(self) -> None:
         filters = QHBoxLayout()
-        search_label = QLabel(self.tr("Searc&h"))
+        search_label = QLabel(self.tr("Sea&rch"))
         search_label.setBuddy(self.search)
         filters.addWidget(search_label)
         filters.addWidget(self.search, 2)

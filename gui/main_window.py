@@ -136,8 +136,8 @@ class MainWindow(QMainWindow):
                  self.new_site),
                 (self.tr("&Rename site…"), None, self.rename_site),
                 (self.tr("Open the &sample office"), None, self.open_sample),
-                (self.tr("&Scan now"), QKeySequence("F5"), self.start_scan),
-                (self.tr("Save &report…"), QKeySequence("Ctrl+R"), self.save_report),
+                (self.tr("S&can now"), QKeySequence("F5"), self.start_scan),
+                (self.tr("Save re&port…"), QKeySequence("Ctrl+R"), self.save_report),
                 (self.tr("&Quit"), QKeySequence(QKeySequence.StandardKey.Quit), self.close)):
             action = QAction(text, self)
             if shortcut is not None:
@@ -173,7 +173,7 @@ class MainWindow(QMainWindow):
         sites.sites_listed.connect(self._show_sites)
         sites.site_changed.connect(self._site_changed)
         sites.loading.connect(self._site_loading)
-        sites.rows_loaded.connect(self.table_model.set_rows)
+        sites.rows_loaded.connect(self._rows_loaded)
         sites.loaded.connect(self._site_loaded)
         sites.rows_streamed.connect(self._rows_streamed)
         sites.row_changed.connect(self.table_model.upsert)
@@ -200,7 +200,8 @@ class MainWindow(QMainWindow):
         self.controller.choose_site(int(self.site_combo.currentData() or 0))
 
     def _site_changed(self, site: Site | None) -> None:
-        self.show_devices()
+        self.device_page.leave()  # a failure was reported; the other site is shown anyway
+        self.right.setCurrentWidget(self.devices)
 
     def _site_loading(self, site: Site | None) -> None:
         if site is None:
@@ -211,8 +212,15 @@ class MainWindow(QMainWindow):
             "The sample office is a recording: create a site to scan your own network.")
             if self.controller.is_sample else "")
         self.devices.set_empty_text(self.tr("Loading…"))
+
+    def _rows_loaded(self, rows: list[DeviceRow]) -> None:
+        """The saved table (a load, or a saved scan): the open device page follows it too."""
+        self.table_model.set_rows(rows)
         if self.right.currentWidget() is self.device_page and self.device_page.mac:
-            self.device_page.refresh()
+            try:
+                self.device_page.refresh()
+            except KnownError:  # the device is gone from the store
+                self.right.setCurrentWidget(self.devices)
 
     def _site_loaded(self) -> None:
         self.devices.set_empty_text(self.tr("No scan yet: choose a network and press Scan."))
@@ -264,6 +272,14 @@ class MainWindow(QMainWindow):
         site = self.controller.site
         if site is None:
             return
+        row = self.table_model.row_for(mac)
+        if row is not None and row.live:
+            self.statusBar().showMessage(self.tr(
+                "That device is new and not saved yet: open it when the scan has finished."),
+                10000)
+            return
+        if not self.device_page.leave():
+            return  # the notes typed for the device shown could not be saved: the user was told
         try:
             self.device_page.show_device(site.id, mac)
         except KnownError as exc:
@@ -273,7 +289,11 @@ class MainWindow(QMainWindow):
         self.device_page.tabs.setFocus()
 
     def show_devices(self) -> None:
+        """Back to the table (Back, Esc); notes typed on the device page are saved first, and
+        the page stays when that failed (once: the user was told)."""
         if self.right.currentWidget() is not self.devices:
+            if not self.device_page.leave():
+                return
             self.right.setCurrentWidget(self.devices)
             self.device_table.setFocus()
 
@@ -298,13 +318,14 @@ class MainWindow(QMainWindow):
         found = len(outcome.result.devices)
         if outcome.saved is None:
             self.scan_bar.show_status(self.tr(
-                "Scan cancelled: {0} devices found so far, not saved.").format(found))
+                "Scan cancelled: {0} devices found so far, not saved; the table shows what "
+                "was saved before.").format(found))
             return
         self.scan_bar.show_status(self.tr("Scan finished: {0} devices found.").format(found))
 
     def _scan_failed(self, exc: BaseException) -> None:
         self._scan_stopped()
-        self.controller.flush_devices()
+        self.controller.scan_ended(None)  # nothing saved: back to the saved table
         self.scan_bar.show_status(self.tr("The scan stopped before it finished."))
         if isinstance(exc, ConfirmationNeededError):
             if dialogs.confirm(self, self.tr("Scan a large network?"), exc.message,
@@ -380,6 +401,7 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop any running scan and wait for it, then close the database (data is saved)."""
+        self.device_page.leave()
         self.scanner.cancel()
         self.tasks.shutdown()
         self.settings.sync()

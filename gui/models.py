@@ -79,6 +79,7 @@ class DeviceRow:
     open_counts: tuple[tuple[Severity, int], ...] = ()  # only severities with a count > 0
     haystack: str = field(default="", compare=False)
     assessment: DeviceAssessment | None = field(default=None, compare=False)  # None while live
+    live: bool = False  # found by the running scan, not saved yet (a new device)
 
     @property
     def display_name(self) -> str:
@@ -100,6 +101,11 @@ def open_counts_of(device: Device) -> tuple[tuple[Severity, int], ...]:
     for finding in device.findings:
         counts[finding.severity] += 1
     return tuple((s, n) for s, n in counts.items() if n and s is not Severity.INFO)
+
+
+def live_text() -> str:
+    """The Open issues cell of a device the running scan found but has not saved yet."""
+    return _tr("New — not saved yet")
 
 
 def issues_text(counts: tuple[tuple[Severity, int], ...]) -> str:
@@ -167,8 +173,12 @@ class DeviceTableModel(QAbstractTableModel):
             return self._icons[row.device.category]
         if role == Qt.ItemDataRole.ForegroundRole and column == Column.ISSUES and row.worst:
             return QBrush(QColor(SEVERITY_COLOURS[row.worst]))
-        if role == Qt.ItemDataRole.FontRole and column == Column.MAC and row.device.mac_random:
+        if role == Qt.ItemDataRole.FontRole and (row.live or (column == Column.MAC
+                                                          and row.device.mac_random)):
             return self._italic
+        if role == Qt.ItemDataRole.ToolTipRole and row.live and column != Column.CATEGORY:
+            return _tr("New: found by this scan, not saved yet. It is saved when the scan "
+                       "finishes, and dropped if the scan is cancelled.")
         if role == Qt.ItemDataRole.ToolTipRole and column == Column.CATEGORY:
             return category_name(row.device.category)
         if role == Qt.ItemDataRole.AccessibleTextRole and column == Column.CATEGORY:
@@ -196,6 +206,8 @@ class DeviceTableModel(QAbstractTableModel):
             return tag_name(row.tag)
         if column == Column.SCORE:
             return "—" if row.score is None else str(row.score)
+        if row.live:
+            return live_text()
         return issues_text(row.open_counts)
 
     # -- changing

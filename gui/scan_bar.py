@@ -50,7 +50,7 @@ class ScanBar(QWidget):
         self.mode_combo = QComboBox()
         self.mode_combo.addItem(self.tr("Standard (no admin rights)"), False)
         self.mode_combo.addItem(self.tr("Deep (admin)"), True)
-        self.scan_button = QPushButton(self.tr("&Scan"))
+        self.scan_button = QPushButton(self.tr("Sc&an"))
         self.scan_button.setDefault(True)
         self.scan_button.clicked.connect(self.scan_requested)
         self.cancel_button = QPushButton(self.tr("&Cancel"))

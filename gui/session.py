@@ -77,11 +77,12 @@ class Session:
         return [row_of(device) for device in assessment.devices]
 
     def live_row(self, site_id: int, device: Device, known: DeviceRow | None) -> DeviceRow:
-        """A row for a device a running scan just reported, keeping what people said about it."""
-        return DeviceRow(device=device, name=known.name if known else "",
-                         tag=known.tag if known else Tag.UNKNOWN,
-                         score=known.score if known else None,
-                         open_counts=open_counts_of(device)).with_haystack()
+        """The row to show while a scan runs: a saved device keeps its saved row (name, tag,
+        score and open issues) until the scan is saved; a new one is marked live (unsaved)."""
+        if known is not None and not known.live:
+            return known
+        return DeviceRow(device=device, open_counts=open_counts_of(device),
+                         live=True).with_haystack()
 
     def device_details(self, site_id: int, mac: str) -> DeviceDetails:
         return DeviceDetails(assess_one(self.store, site_id, mac))

@@ -64,6 +64,8 @@ class SiteController(QObject):
         self._dashboard_again = False
         self._pending: dict[str, Device] = {}
         self._known: dict[str, DeviceRow] = {}
+        self._live: dict[str, DeviceRow] = {}  # new devices the running scan streamed
+        self._scanning = False
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(FLUSH_MS)
@@ -166,6 +168,11 @@ class SiteController(QObject):
         if self.site is None or self.site.id != view.site_id:
             return  # the user switched site meanwhile; that load is on its way
         self.rows_loaded.emit(view.rows)
+        if self._scanning:  # a load that lands mid-scan keeps the scan's new devices shown
+            self._known.update({row.device.mac: row for row in view.rows})
+            live = [row for mac, row in self._live.items() if mac not in self._known]
+            if live:
+                self.rows_streamed.emit(live)
         self.dashboard_ready.emit(view.dashboard)
         self.loaded.emit()
 
@@ -263,8 +270,11 @@ class SiteController(QObject):
 
     def persist_scan(self, known_rows: list[DeviceRow]) -> Persist:
         """What saves a finished scan of the current site on the scan's worker thread and
-        loads what the window shows next; `known_rows` keep names while devices stream in."""
-        self._known = {row.device.mac: row for row in known_rows}
+        loads what the window shows next; `known_rows` (the saved table) stay as saved while
+        devices stream in, and devices not among them show as live (not saved yet)."""
+        self._known = {row.device.mac: row for row in known_rows if not row.live}
+        self._live = {}
+        self._scanning = True
         session, consent_id = self.session, self.consent_id
         site_id = self.site.id if self.site else 0
 
@@ -291,14 +301,21 @@ class SiteController(QObject):
         rows = [self.session.live_row(self.site.id, device, self._known.get(mac))
                 for mac, device in self._pending.items()]
         self._pending.clear()
+        self._live.update({row.device.mac: row for row in rows if row.live})
         self.rows_streamed.emit(rows)
 
     def scan_ended(self, saved: object) -> None:
-        """A scan ended: show its last devices; a saved one (a SiteView) replaces the table and
-        dashboard, and uses up the consent (it covers one scan)."""
-        self.flush_devices()
+        """A scan ended. A saved one (a SiteView) replaces the table and dashboard, and uses up
+        the consent (it covers one scan). A cancelled or failed one saved nothing: the table is
+        reloaded from the store, so it shows exactly the saved rows again and the scan's new,
+        unsaved devices are dropped (the status line says how many were found)."""
+        self._flush_timer.stop()
+        self._pending.clear()
+        self._live = {}
+        self._scanning = False
         if not isinstance(saved, SiteView):
             self.withdraw_consent(ConsentEnd.CANCELLED)  # an unsaved scan uses it up too
+            self.refresh()
             return
         if self.site is not None and self.site.id == saved.site_id:
             self.rows_loaded.emit(saved.rows)
