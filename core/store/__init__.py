@@ -5,7 +5,9 @@
 # scans: save_scan, scans, scan, scan_devices; devices: devices, device, add_device, update_device;
 # findings: findings, set_finding_status; answers: record_answer, answers, answer_history;
 # consent: record_consent, consents; changes(site_id, old_scan_id=None, new_scan_id=None);
-# moving: export_site(site_id, path), import_site(path); safety: backups(), check_integrity(),
+# moving: export_site(site_id, path), import_site(path);
+# housekeeping (each after a backup, returning a Deletion): delete_site, delete_scan,
+# delete_device, backup_folder; safety: backups(), check_integrity(),
 # and (with no Store open, e.g. after DatabaseCorruptError) list_backups(db_path) and
 # restore_backup(db_path, backup). Every method returns frozen records (core.store.records) and
 # raises typed errors (core.errors): NotFoundError, DatabaseBusyError, DatabaseCorruptError, ...
@@ -13,6 +15,7 @@
 
 from core.store.backups import BackupInfo, list_backups, restore_backup
 from core.store.base import UNCHANGED
+from core.store.housekeeping import Deletion
 from core.store.records import (
     AnswerRecord,
     Changes,
@@ -39,6 +42,7 @@ __all__ = [
     "BackupInfo",
     "Changes",
     "ConsentRecord",
+    "Deletion",
     "DeviceRecord",
     "DeviceRef",
     "FindingChange",

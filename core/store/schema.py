@@ -94,5 +94,18 @@ def m003(db: Database) -> None:
     _set_version(db, 3)
 
 
-SCHEMA_VERSION = 3
+@migrations(name="m005_device_kept")
+def m005(db: Database) -> None:
+    # A person's "keep it counted": a device the latest scan missed still counts in the score.
+    # (Named m005: m004 comes from another branch; the version is this migration's place.)
+    db.execute("ALTER TABLE devices ADD COLUMN kept INTEGER NOT NULL DEFAULT 0")
+    _set_version(db, _place("m005_device_kept"))
+
+
+def _place(name: str) -> int:
+    """A migration's number: its place in the list (1 for the first)."""
+    return [m.name for m in migrations._migrations].index(name) + 1
+
+
 KNOWN_MIGRATIONS = tuple(m.name for m in migrations._migrations)
+SCHEMA_VERSION = len(KNOWN_MIGRATIONS)

@@ -11,13 +11,14 @@ from core.store.changes import ChangesMixin
 from core.store.connection import BUSY_TIMEOUT_MS, prepare, schema_version
 from core.store.devices import DevicesMixin
 from core.store.findings import FindingsMixin
+from core.store.housekeeping import HousekeepingMixin
 from core.store.scans import ScansMixin
 from core.store.sites import SitesMixin
 from core.store.transfer import TransferMixin
 
 
 class Store(SitesMixin, ScansMixin, DevicesMixin, FindingsMixin, AnswersMixin, ChangesMixin,
-            TransferMixin):
+            TransferMixin, HousekeepingMixin):
     """The local database. Share one Store across threads: each thread gets its own connection."""
 
     @classmethod
