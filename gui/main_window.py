@@ -26,6 +26,7 @@ from core import __version__
 from core.errors import ConfirmationNeededError, KnownError
 from core.models import Site
 from core.paths import log_dir
+from core.store import Deletion
 from gui import dialogs
 from gui.consent_dialog import ConsentDialog
 from gui.dashboard import DashboardPanel
@@ -37,6 +38,7 @@ from gui.scan_controller import ScanController, ScanOutcome
 from gui.scan_service import EngineScanService, ScanService
 from gui.session import Session
 from gui.settings import Settings
+from gui.site_actions import SiteActions, deletion_words
 from gui.site_controller import SAMPLE_SITE_NAME, SiteController
 from gui.tasks import TaskRunner
 from gui.text import clean
@@ -77,6 +79,8 @@ class MainWindow(QMainWindow):
         self.device_page = DevicePage(self.session)
         self.dashboard = DashboardPanel()
         self.right = QStackedWidget()
+        self.site_actions = SiteActions(self, self.session, self.controller)
+        self.site_actions.current_mac = self._current_mac
         self.setCentralWidget(self._build_central())
         self._build_menu()
         self._connect_widgets()
@@ -144,6 +148,15 @@ class MainWindow(QMainWindow):
                 action.setShortcut(shortcut)
             action.triggered.connect(slot)
             site_menu.addAction(action)
+            if slot == self.open_sample:
+                site_menu.addSeparator()
+                site_menu.addActions(list(self.site_actions.site_actions))
+                site_menu.addSeparator()
+        self.device_menu = self.menuBar().addMenu(self.tr("&Device"))
+        self.device_menu.addActions(list(self.site_actions.device_actions))
+        self.device_menu.aboutToShow.connect(self._sync_device_actions)
+        self.device_table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.device_table.addActions(list(self.site_actions.device_actions))
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         log_action = QAction(self.tr("Where is the &log file?"), self)
         log_action.triggered.connect(self.show_log_location)
@@ -167,6 +180,7 @@ class MainWindow(QMainWindow):
         self.dashboard.action_activated.connect(self.open_device)
         self.device_page.back_requested.connect(self.show_devices)
         self.device_page.changed.connect(self.controller.device_changed)
+        self.device_table.selectionModel().currentChanged.connect(self._sync_device_actions)
 
     def _connect_controllers(self) -> None:
         sites = self.controller
@@ -180,6 +194,11 @@ class MainWindow(QMainWindow):
         sites.dashboard_ready.connect(self.dashboard.show_data)
         sites.consent_changed.connect(self.scan_bar.set_consent)
         sites.report_saved.connect(self._report_saved)
+        sites.deleted.connect(self._deleted)
+        sites.exported.connect(self._exported)
+        sites.imported.connect(self._imported)
+        sites.row_changed.connect(self._sync_device_actions)
+        sites.rows_loaded.connect(self._sync_device_actions)
         sites.error.connect(self._show_error)
         self.scanner.device_found.connect(sites.device_found)
         self.scanner.progressed.connect(self.scan_bar.show_progress)
@@ -331,6 +350,33 @@ class MainWindow(QMainWindow):
 
     def _report_saved(self, path: Path) -> None:
         self.statusBar().showMessage(self.tr("Report saved to {0}").format(path), 15000)
+
+    # -- history, moving and housekeeping (gui.site_actions asks; the controller does)
+    def _current_mac(self) -> str:
+        """The device the Device menu is about: the open page's, else the table's current."""
+        if self.right.currentWidget() is self.device_page and self.device_page.mac:
+            return str(self.device_page.mac)
+        return self.devices.selected_mac() or ""
+
+    def _sync_device_actions(self, *_: object) -> None:
+        row = self.table_model.row_for(self._current_mac())
+        for action in self.site_actions.device_actions:
+            action.setEnabled(row is not None)
+        if row is not None:
+            self.site_actions.sync_keep(row.kept, row.missing)
+
+    def _deleted(self, deletion: object) -> None:
+        if isinstance(deletion, Deletion):
+            if deletion.what == "device" and self.device_page.mac == deletion.name:
+                self.show_devices()
+            self.statusBar().showMessage(deletion_words(deletion), 30000)
+
+    def _exported(self, path: Path) -> None:
+        self.statusBar().showMessage(self.tr("Site exported to {0}").format(path), 15000)
+
+    def _imported(self, summary: object) -> None:
+        name = getattr(summary, "site_name", "")
+        self.statusBar().showMessage(self.tr("Site {0} imported").format(clean(name, 80)), 15000)
 
     def show_log_location(self) -> None:
         box = QMessageBox(self)

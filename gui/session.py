@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import getpass
+import inspect
+import json
 import logging
+import tempfile
 from pathlib import Path
+from typing import Any
 
 from core.assessment import DeviceAssessment, SiteAssessment, assess_one, assess_site
 from core.models import Device, ScanResult, Site, Tag
-from core.store import Store
+from core.store import Changes, Deletion, ImportSummary, ScanSummary, Store
 from gui.models import DeviceRow, open_counts_of
 from gui.views import DashboardData, DeviceDetails, DeviceNotesFields, PasswordStatus
 
@@ -57,6 +61,62 @@ class Session:
 
     def record_consent(self, site_id: int, who: str, network: str, scope: str) -> int:
         return int(self.store.record_consent(site_id, who, network, scope).id)
+
+    def scans(self, site_id: int) -> tuple[ScanSummary, ...]:
+        """The site's scans, newest first."""
+        return tuple(self.store.scans(site_id))
+
+    def changes(self, site_id: int, old_scan_id: int | None, new_scan_id: int) -> Changes:
+        return self.store.changes(site_id, old_scan_id, new_scan_id)
+
+    # -- housekeeping (each delete takes a backup first)
+    @property
+    def backup_folder(self) -> Path:
+        return self.store.backup_folder
+
+    def delete_site(self, site_id: int) -> Deletion:
+        return self.store.delete_site(site_id)
+
+    def delete_scan(self, scan_id: int) -> Deletion:
+        return self.store.delete_scan(scan_id)
+
+    def delete_device(self, site_id: int, mac: str) -> Deletion:
+        return self.store.delete_device(site_id, mac)
+
+    def keep_device(self, site_id: int, mac: str, kept: bool = True) -> None:
+        """Count a device the latest scan missed in the site score anyway (or stop)."""
+        self.store.update_device(site_id, mac, kept=kept)
+
+    # -- moving a site between machines
+    def export_site(self, site_id: int, path: Path) -> Path:
+        return self.store.export_site(site_id, path)
+
+    def preview_import(self, path: Path) -> Any:
+        """What importing `path` would add or change, writing nothing to this database.
+
+        The adapter for core's Store.preview_import (from the data-safety work); while this
+        tree has none, the file is tried on a throw-away copy of the site and the summary of
+        that trial is the preview."""
+        preview = getattr(self.store, "preview_import", None)
+        if callable(preview):
+            return preview(path)
+        return self._trial_import(path)
+
+    def import_site(self, path: Path) -> ImportSummary:
+        """Import (merging into the site of the same name); the window shows a preview first."""
+        if "merge" in inspect.signature(self.store.import_site).parameters:
+            return self.store.import_site(path, merge=True)  # type: ignore[call-arg, unused-ignore]
+        return self.store.import_site(path)
+
+    def _trial_import(self, path: Path) -> ImportSummary:
+        name = _export_site_name(path)
+        existing = next((s for s in self.store.sites()
+                         if name and s.name.casefold() == name.casefold()), None)
+        with (tempfile.TemporaryDirectory(prefix="iot-hygiene-preview-") as folder,
+              Store.open(Path(folder) / "trial.sqlite3", daily_backup=False) as trial):
+            if existing is not None:
+                trial.import_site(self.store.export_site(existing.id, Path(folder) / "site.json"))
+            return trial.import_site(path)
 
     # -- the assessment (core decides findings and scores; the window only shows them)
     def assess(self, site_id: int) -> SiteAssessment:
@@ -136,6 +196,15 @@ def row_of(device: DeviceAssessment) -> DeviceRow:
     return DeviceRow(device=device.device, name=name, tag=device.tag,
                      score=device.score_value, open_counts=device.open_counts,
                      assessment=device).with_haystack()
+
+
+def _export_site_name(path: Path) -> str:
+    """The site name an export file carries ("" when unreadable: the import then explains)."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        return str(doc["site"]["name"]) if isinstance(doc, dict) else ""
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        return ""
 
 
 def _user_name() -> str:
