@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from core import __version__
-from core.errors import ConfirmationNeededError, KnownError
+from core.errors import ConfirmationNeededError, InterfaceError, KnownError
 from core.models import Site
 from core.paths import log_dir
 from core.store import Deletion
@@ -256,6 +256,29 @@ class MainWindow(QMainWindow):
     def open_sample(self) -> None:
         """Open (creating it once) the sample office site filled from the bundled recording."""
         self.controller.open_sample()
+
+    def open_site(self, name: str, interface: str = "") -> bool:
+        """Open the saved site `name` with the network `interface` selected (from the command
+        line: `iot-hygiene --site NAME --interface IFACE`); F5 then scans it. Never scans."""
+        if self.controller.open_site_named(name) is None:
+            return False
+        if interface:
+            try:
+                interfaces = self.scan_service.interfaces()
+            except KnownError as exc:
+                dialogs.show_known_error(self, exc)
+                return False
+            names = [i.name for i in interfaces]
+            if interface not in names:
+                dialogs.show_known_error(self, InterfaceError(
+                    self.tr("There is no network called {0} on this computer.").format(
+                        clean(interface, 40)),
+                    self.tr("Choose the network in the list; known here: {0}.").format(
+                        ", ".join(names) or self.tr("none"))))
+                return False
+            self.scan_bar.set_interfaces(interfaces, interface)
+            self._interface_chosen()
+        return True
 
     def start_first_run_if_needed(self) -> None:
         """With no site yet, welcome the user: a site on a chosen network, or the sample."""

@@ -40,6 +40,10 @@ class Session:
     def site(self, site_id: int) -> Site:
         return self.store.site(site_id)
 
+    def site_by_name(self, name: str) -> Site:
+        """The saved site called `name` (any case); NotFoundError names the known ones."""
+        return self.store.site_by_name(name)
+
     def create_site(self, name: str, network: str = "") -> Site:
         networks = (network,) if network else ()
         return self.store.create_site(name, networks=networks, work_networks=networks)

@@ -89,6 +89,16 @@ class SiteController(QObject):
         self.sites_listed.emit(sites, site.id if site else 0)
         self.switch_site(site)
 
+    def open_site_named(self, name: str) -> Site | None:
+        """Switch to the saved site called `name`; None (and an error shown) when unknown."""
+        try:
+            site = self.session.site_by_name(name)
+        except KnownError as exc:
+            self.error.emit(exc)
+            return None
+        self.reload_sites(site.id)
+        return site
+
     def choose_site(self, site_id: int) -> None:
         self.switch_site(next((s for s in self.session.sites() if s.id == site_id), None))
 
