@@ -150,8 +150,8 @@ class SiteController(QObject):
             self.error.emit(exc)
             return
         self._known.pop(mac, None)
+        self.deleted.emit(deletion)  # first: a page showing that device closes before the reload
         self.refresh()
-        self.deleted.emit(deletion)
 
     def scan_deleted(self, deletion: Deletion | None = None) -> None:
         """A scan of the current site was deleted elsewhere (the history): reload the site."""

@@ -36,7 +36,7 @@ def test_plain_words_and_the_default_pair() -> None:
 def test_history_compares_since_my_last_visit_and_shows_details_on_demand(
         qtbot: QtBot, make_window: WindowFactory, modal: ModalScript) -> None:
     window = make_window()
-    site_id, ids = saved_site(window, history_scans())
+    _, ids = saved_site(window, history_scans())
     settle(qtbot, window)
     seen: list[HistoryDialog] = []
 
