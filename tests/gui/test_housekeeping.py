@@ -99,6 +99,7 @@ def test_a_device_missing_from_the_latest_scan_is_greyed_and_can_be_kept(
     present = window.table_model.row_for(PRINTER)
     assert present is not None and not present.missing
     before = window.session.assess(site_id).score.value
+    assert "1 not in the latest scan" in window.devices.count_label.text()
     _select(window, PRINTER)
     assert not window.site_actions.keep_action.isEnabled()  # nothing to keep: it was seen
     _select(window, CAMERA)
@@ -117,6 +118,7 @@ def test_a_device_missing_from_the_latest_scan_is_greyed_and_can_be_kept(
     assert index.data(Qt.ItemDataRole.ForegroundRole) is None  # counted: no longer grey
     assert "kept counted" in index.data(Qt.ItemDataRole.ToolTipRole)
     assert window.site_actions.keep_action.isChecked()
+    assert "not in the latest scan" not in window.devices.count_label.text()
     window.site_actions.keep_action.trigger()  # and back
     settle(qtbot, window)
     assert window.session.assess(site_id).score.value == before
