@@ -384,7 +384,7 @@ class MainWindow(QMainWindow):
     def _sync_device_actions(self, *_: object) -> None:
         row = self.table_model.row_for(self._current_mac())
         for action in self.site_actions.device_actions:
-            action.setEnabled(row is not None)
+            action.setEnabled(row is not None and not self.site_actions.scanning)
         if row is not None:
             self.site_actions.sync_keep(row.kept, row.missing)
 
@@ -414,6 +414,8 @@ class MainWindow(QMainWindow):
     def _set_site_controls(self, enabled: bool) -> None:
         for widget in (self.site_combo, self.new_site_button, self.rename_site_button):
             widget.setEnabled(enabled)
+        self.site_actions.set_scanning(not enabled)  # no delete or import under a running scan
+        self._sync_device_actions()
 
     def _load_interfaces(self) -> None:
         try:

@@ -27,6 +27,7 @@ class SiteActions(QObject):
         self.session = session
         self.controller = controller
         self.history_dialog: HistoryDialog | None = None
+        self.scanning = False
         self.current_mac: Callable[[], str] = lambda: ""  # the window replaces this
         self.history_action = self._action(self.tr("&History and changes…"), self.show_history,
                                            QKeySequence("Ctrl+H"))
@@ -136,11 +137,17 @@ class SiteActions(QObject):
         if mac:
             self.controller.keep_device(mac, self.keep_action.isChecked())
 
+    def set_scanning(self, scanning: bool) -> None:
+        """While a scan runs (and saves into the site) nothing may delete or import."""
+        self.scanning = scanning
+        for action in (self.import_action, self.delete_site_action):
+            action.setEnabled(not scanning)
+
     def sync_keep(self, kept: bool, missing: bool) -> None:
         """Show the chosen device's state: Keep it counted only means something when the
         latest scan missed it (or it is already kept)."""
         self.keep_action.setChecked(kept)
-        self.keep_action.setEnabled(missing or kept)
+        self.keep_action.setEnabled(self.keep_action.isEnabled() and (missing or kept))
 
 
 def deletion_words(deletion: Deletion) -> str:

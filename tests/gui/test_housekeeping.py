@@ -204,3 +204,24 @@ def test_import_of_a_bad_file_explains_and_writes_nothing(
     window.site_actions.import_site()
     assert "Cannot read" in modal.seen[-1].text()
     assert _sizes(window) == (0, 0, 0)
+
+
+def test_nothing_is_deleted_or_imported_while_a_scan_runs(
+        qtbot: QtBot, make_window: WindowFactory) -> None:
+    from gui.scan_service import ReplayScanService
+
+    window = make_window(ReplayScanService(history_scans()[0], delay=0.2))
+    saved_site(window, history_scans())
+    settle(qtbot, window)
+    _select(window, CAMERA)
+    assert window.site_actions.delete_device_action.isEnabled()
+    window.scan_bar.interface_combo.setCurrentIndex(1)
+    window.start_scan()
+    assert window.scanner.running
+    actions = window.site_actions
+    assert not any(a.isEnabled() for a in (actions.delete_site_action, actions.import_action,
+                                           actions.delete_device_action, actions.keep_action))
+    window.scanner.cancel()
+    qtbot.waitUntil(lambda: not window.scanner.running, timeout=10_000)
+    settle(qtbot, window)
+    assert actions.delete_site_action.isEnabled() and actions.import_action.isEnabled()
