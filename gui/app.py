@@ -6,14 +6,19 @@ import functools
 import logging
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from core.logs import LOG_FILE_NAME, close_logging, setup_logging
 from core.paths import log_dir
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
 
 log = logging.getLogger("gui")
 
@@ -83,24 +88,61 @@ def install_excepthook() -> None:
     sys.excepthook = excepthook
 
 
+@dataclass(frozen=True)
+class WindowOptions:
+    """What the command line asks of the window: a saved site and a network to select."""
+
+    site: str = ""
+    interface: str = ""
+    rest: tuple[str, ...] = ()  # everything else, for Qt
+
+
+def window_options(argv: Sequence[str]) -> WindowOptions:
+    """Read `--site NAME` and `--interface IFACE` (also as --site=NAME); the rest goes to Qt."""
+    found = {"--site": "", "--interface": ""}
+    rest: list[str] = []
+    args = list(argv)
+    while args:
+        arg = args.pop(0)
+        name, equals, value = arg.partition("=")
+        if name in found:
+            found[name] = value if equals else (args.pop(0) if args else "")
+        else:
+            rest.append(arg)
+    return WindowOptions(found["--site"].strip(), found["--interface"].strip(), tuple(rest))
+
+
+def open_window(options: WindowOptions,
+                factory: Callable[[], MainWindow | None] | None = None) -> MainWindow | None:
+    """The main window, shown, on the asked site and network (never starting a scan)."""
+    from gui.main_window import MainWindow
+
+    window = (factory or MainWindow.open_default)()
+    if window is None:  # the reason was already shown (e.g. database written by a newer version)
+        return None
+    window.show()
+    if options.site:
+        window.open_site(options.site, options.interface)
+    else:
+        window.start_first_run_if_needed()
+    return window
+
+
 def run(argv: Sequence[str] = ()) -> int:
     """Open the main window and run the event loop until the user quits."""
     log_path = setup_logging()
     install_excepthook()
     tune_runtime()
-    app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    options = window_options(argv)
+    app = QApplication.instance() or QApplication([sys.argv[0], *options.rest])
     assert isinstance(app, QApplication)
     app.setApplicationName("IoT Hygiene")
     app.setOrganizationName("IoT Hygiene")
     app.setApplicationDisplayName("IoT Hygiene")
     log.info("starting; log file %s", log_path)
-    from gui.main_window import MainWindow
-
-    window = MainWindow.open_default()
-    if window is None:  # the reason was already shown (e.g. database written by a newer version)
+    window = open_window(options)
+    if window is None:
         return 1
-    window.show()
-    window.start_first_run_if_needed()
     code = int(app.exec())
     window.shutdown()
     window.session.close()

@@ -72,7 +72,7 @@ class DevicesPanel(QWidget):
         self.count_label = QLabel()
         self.count_label.setTextFormat(Qt.TextFormat.PlainText)
         self._build()
-        for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset,
+        for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset, model.dataChanged,
                        self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.layoutChanged,
                        self.proxy.modelReset):
             signal.connect(self._update_state)
@@ -147,6 +147,11 @@ class DevicesPanel(QWidget):
         else:
             self.stack.setCurrentWidget(self.table)
         if total and shown != total:
-            self.count_label.setText(self.tr("{0} of {1} devices shown").format(shown, total))
+            text = self.tr("{0} of {1} devices shown").format(shown, total)
         else:
-            self.count_label.setText(self.tr("{0} devices").format(total) if total else "")
+            text = self.tr("{0} devices").format(total) if total else ""
+        missing = sum(1 for row in self.model.rows if row.missing and not row.kept)
+        if missing:
+            text += "  " + self.tr("({0} not in the latest scan: greyed, not counted in the "
+                                   "score)").format(missing)
+        self.count_label.setText(text)

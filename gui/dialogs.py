@@ -116,6 +116,21 @@ def ask_save_path(parent: QWidget | None, title: str, suggested: str) -> Path | 
     return Path(path) if path else None
 
 
+SITE_FILES = "IoT Hygiene site (*.json);;All files (*)"
+
+
+def ask_export_path(parent: QWidget | None, title: str, suggested: str) -> Path | None:
+    """Where to write a site export, or None when the user cancels."""
+    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, _tr(SITE_FILES))
+    return Path(path) if path else None
+
+
+def ask_import_path(parent: QWidget | None, title: str) -> Path | None:
+    """Which site export to import, or None when the user cancels."""
+    path, _ = QFileDialog.getOpenFileName(parent, title, "", _tr(SITE_FILES))
+    return Path(path) if path else None
+
+
 def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
     """One line of text from the user, or None when they cancel or leave it blank."""
     dialog = QInputDialog(parent)

@@ -1,4 +1,4 @@
-"""The `iot-hygiene` entry point: headless subcommands go to core.cli, no arguments open the app."""
+"""The `iot-hygiene` entry point: headless subcommands go to core.cli; the window otherwise."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     multiprocessing.freeze_support()  # the scan's child process in a frozen (PyInstaller) build
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] not in ("--gui",):
+    if args and not opens_window(args[0]):
         from core.cli import main as cli_main
 
         if args[0] == "report":
@@ -19,7 +19,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cli_main(args)
     from gui.app import run
 
-    return run(args[1:])
+    return run(args[1:] if args and args[0] == "--gui" else args)
+
+
+WINDOW_OPTIONS = ("--gui", "--site", "--interface")
+
+
+def opens_window(first: str) -> bool:
+    """True when the first argument asks for the window: --gui, or `--site NAME [--interface
+    IFACE]` (a contractor's per-client shortcut: that saved site on that network)."""
+    return first.split("=", 1)[0] in WINDOW_OPTIONS
 
 
 def _install_pdf_renderer() -> None:

@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from core import __version__
-from core.errors import ConfirmationNeededError, KnownError
+from core.errors import ConfirmationNeededError, InterfaceError, KnownError
 from core.models import Site
 from core.paths import log_dir
+from core.store import Deletion
 from gui import dialogs
 from gui.consent_dialog import ConsentDialog
 from gui.dashboard import DashboardPanel
@@ -37,6 +38,7 @@ from gui.scan_controller import ScanController, ScanOutcome
 from gui.scan_service import EngineScanService, ScanService
 from gui.session import Session
 from gui.settings import Settings
+from gui.site_actions import SiteActions, deletion_words
 from gui.site_controller import SAMPLE_SITE_NAME, SiteController
 from gui.tasks import TaskRunner
 from gui.text import clean
@@ -77,6 +79,8 @@ class MainWindow(QMainWindow):
         self.device_page = DevicePage(self.session)
         self.dashboard = DashboardPanel()
         self.right = QStackedWidget()
+        self.site_actions = SiteActions(self, self.session, self.controller)
+        self.site_actions.current_mac = self._current_mac
         self.setCentralWidget(self._build_central())
         self._build_menu()
         self._connect_widgets()
@@ -144,6 +148,16 @@ class MainWindow(QMainWindow):
                 action.setShortcut(shortcut)
             action.triggered.connect(slot)
             site_menu.addAction(action)
+            if slot == self.open_sample:
+                site_menu.addSeparator()
+                site_menu.addActions(list(self.site_actions.site_actions))
+                site_menu.addSeparator()
+        # No mnemonic: every letter of "Device" is taken in the window; F10 or Alt reaches it.
+        self.device_menu = self.menuBar().addMenu(self.tr("Device"))
+        self.device_menu.addActions(list(self.site_actions.device_actions))
+        self.device_menu.aboutToShow.connect(self._sync_device_actions)
+        self.device_table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.device_table.addActions(list(self.site_actions.device_actions))
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         log_action = QAction(self.tr("Where is the &log file?"), self)
         log_action.triggered.connect(self.show_log_location)
@@ -167,6 +181,7 @@ class MainWindow(QMainWindow):
         self.dashboard.action_activated.connect(self.open_device)
         self.device_page.back_requested.connect(self.show_devices)
         self.device_page.changed.connect(self.controller.device_changed)
+        self.device_table.selectionModel().currentChanged.connect(self._sync_device_actions)
 
     def _connect_controllers(self) -> None:
         sites = self.controller
@@ -180,6 +195,11 @@ class MainWindow(QMainWindow):
         sites.dashboard_ready.connect(self.dashboard.show_data)
         sites.consent_changed.connect(self.scan_bar.set_consent)
         sites.report_saved.connect(self._report_saved)
+        sites.deleted.connect(self._deleted)
+        sites.exported.connect(self._exported)
+        sites.imported.connect(self._imported)
+        sites.row_changed.connect(self._sync_device_actions)
+        sites.rows_loaded.connect(self._sync_device_actions)
         sites.error.connect(self._show_error)
         self.scanner.device_found.connect(sites.device_found)
         self.scanner.progressed.connect(self.scan_bar.show_progress)
@@ -245,6 +265,29 @@ class MainWindow(QMainWindow):
     def open_sample(self) -> None:
         """Open (creating it once) the sample office site filled from the bundled recording."""
         self.controller.open_sample()
+
+    def open_site(self, name: str, interface: str = "") -> bool:
+        """Open the saved site `name` with the network `interface` selected (from the command
+        line: `iot-hygiene --site NAME --interface IFACE`); F5 then scans it. Never scans."""
+        if self.controller.open_site_named(name) is None:
+            return False
+        if interface:
+            try:
+                interfaces = self.scan_service.interfaces()
+            except KnownError as exc:
+                dialogs.show_known_error(self, exc)
+                return False
+            names = [i.name for i in interfaces]
+            if interface not in names:
+                dialogs.show_known_error(self, InterfaceError(
+                    self.tr("There is no network called {0} on this computer.").format(
+                        clean(interface, 40)),
+                    self.tr("Choose the network in the list; known here: {0}.").format(
+                        ", ".join(names) or self.tr("none"))))
+                return False
+            self.scan_bar.set_interfaces(interfaces, interface)
+            self._interface_chosen()
+        return True
 
     def start_first_run_if_needed(self) -> None:
         """With no site yet, welcome the user: a site on a chosen network, or the sample."""
@@ -353,6 +396,33 @@ class MainWindow(QMainWindow):
     def _report_saved(self, path: Path) -> None:
         self.statusBar().showMessage(self.tr("Report saved to {0}").format(path), 15000)
 
+    # -- history, moving and housekeeping (gui.site_actions asks; the controller does)
+    def _current_mac(self) -> str:
+        """The device the Device menu is about: the open page's, else the table's current."""
+        if self.right.currentWidget() is self.device_page and self.device_page.mac:
+            return str(self.device_page.mac)
+        return self.devices.selected_mac() or ""
+
+    def _sync_device_actions(self, *_: object) -> None:
+        row = self.table_model.row_for(self._current_mac())
+        for action in self.site_actions.device_actions:
+            action.setEnabled(row is not None and not self.site_actions.scanning)
+        if row is not None:
+            self.site_actions.sync_keep(row.kept, row.missing)
+
+    def _deleted(self, deletion: object) -> None:
+        if isinstance(deletion, Deletion):
+            if deletion.what == "device" and self.device_page.mac == deletion.name:
+                self.show_devices()
+            self.statusBar().showMessage(deletion_words(deletion), 30000)
+
+    def _exported(self, path: Path) -> None:
+        self.statusBar().showMessage(self.tr("Site exported to {0}").format(path), 15000)
+
+    def _imported(self, summary: object) -> None:
+        name = getattr(summary, "site_name", "")
+        self.statusBar().showMessage(self.tr("Site {0} imported").format(clean(name, 80)), 15000)
+
     def show_log_location(self) -> None:
         box = QMessageBox(self)
         box.setWindowTitle(self.tr("Log file"))
@@ -366,6 +436,8 @@ class MainWindow(QMainWindow):
     def _set_site_controls(self, enabled: bool) -> None:
         for widget in (self.site_combo, self.new_site_button, self.rename_site_button):
             widget.setEnabled(enabled)
+        self.site_actions.set_scanning(not enabled)  # no delete or import under a running scan
+        self._sync_device_actions()
 
     def _load_interfaces(self) -> None:
         try:

@@ -28,6 +28,7 @@ SEVERITY_ORDER = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LO
 # Severity colours readable on light and dark backgrounds; the word is always shown too.
 SEVERITY_COLOURS = {Severity.CRITICAL: "#d0312d", Severity.HIGH: "#e0682b",
                     Severity.MEDIUM: "#a87b00", Severity.LOW: "#3f88c5", Severity.INFO: "#808080"}
+MISSING_COLOUR = "#8a8a8a"  # a device the latest scan did not see
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -89,6 +90,16 @@ class DeviceRow:
     def worst(self) -> Severity | None:
         return self.open_counts[0][0] if self.open_counts else None
 
+    @property
+    def missing(self) -> bool:
+        """A saved device the latest scan did not see (False while a scan streams rows)."""
+        return self.assessment is not None and not self.assessment.in_latest_scan
+
+    @property
+    def kept(self) -> bool:
+        """A person keeps this device counted in the site score though the scan missed it."""
+        return self.assessment is not None and self.assessment.record.kept
+
     def with_haystack(self) -> DeviceRow:
         d = self.device
         parts = (self.display_name, d.label, d.vendor, d.model, d.mac, *d.ips, *d.hostnames)
@@ -106,6 +117,15 @@ def open_counts_of(device: Device) -> tuple[tuple[Severity, int], ...]:
 def live_text() -> str:
     """The Open issues cell of a device the running scan found but has not saved yet."""
     return _tr("New — not saved yet")
+
+
+def missing_text(row: DeviceRow) -> str:
+    """Why a row is greyed (or, once kept, why it still counts)."""
+    if row.kept:
+        return _tr("Not in the latest scan; kept counted in the site score (Device > Keep it "
+                   "counted to stop).")
+    return _tr("Not in the latest scan, so not counted in the site score. If it is only "
+               "switched off, use Device > Keep it counted.")
 
 
 def issues_text(counts: tuple[tuple[Severity, int], ...]) -> str:
@@ -171,8 +191,12 @@ class DeviceTableModel(QAbstractTableModel):
             return row
         if role == Qt.ItemDataRole.DecorationRole and column == Column.CATEGORY:
             return self._icons[row.device.category]
+        if role == Qt.ItemDataRole.ForegroundRole and row.missing and not row.kept:
+            return QBrush(QColor(MISSING_COLOUR))  # greyed: not counted in the site score
         if role == Qt.ItemDataRole.ForegroundRole and column == Column.ISSUES and row.worst:
             return QBrush(QColor(SEVERITY_COLOURS[row.worst]))
+        if role == Qt.ItemDataRole.ToolTipRole and row.missing and column != Column.CATEGORY:
+            return missing_text(row)
         if role == Qt.ItemDataRole.FontRole and (row.live or (column == Column.MAC
                                                           and row.device.mac_random)):
             return self._italic

@@ -8,7 +8,15 @@ from pathlib import Path
 
 from core.assessment import DeviceAssessment, SiteAssessment, assess_one, assess_site
 from core.models import Device, ScanResult, Site, Tag
-from core.store import ConsentEnd, Store
+from core.store import (
+    Changes,
+    ConsentEnd,
+    Deletion,
+    ImportPreview,
+    ImportSummary,
+    ScanSummary,
+    Store,
+)
 from gui.models import DeviceRow, open_counts_of
 from gui.views import DashboardData, DeviceDetails, DeviceNotesFields, PasswordStatus
 
@@ -35,6 +43,10 @@ class Session:
 
     def site(self, site_id: int) -> Site:
         return self.store.site(site_id)
+
+    def site_by_name(self, name: str) -> Site:
+        """The saved site called `name` (any case); NotFoundError names the known ones."""
+        return self.store.site_by_name(name)
 
     def create_site(self, name: str, network: str = "") -> Site:
         networks = (network,) if network else ()
@@ -64,6 +76,44 @@ class Session:
 
     def end_consent(self, consent_id: int, reason: ConsentEnd) -> None:
         self.store.end_consent(consent_id, reason)
+
+    def scans(self, site_id: int) -> tuple[ScanSummary, ...]:
+        """The site's scans, newest first."""
+        return tuple(self.store.scans(site_id))
+
+    def changes(self, site_id: int, old_scan_id: int | None, new_scan_id: int) -> Changes:
+        return self.store.changes(site_id, old_scan_id, new_scan_id)
+
+    # -- housekeeping (each delete takes a backup first)
+    @property
+    def backup_folder(self) -> Path:
+        return self.store.backup_folder
+
+    def delete_site(self, site_id: int) -> Deletion:
+        return self.store.delete_site(site_id)
+
+    def delete_scan(self, scan_id: int) -> Deletion:
+        return self.store.delete_scan(scan_id)
+
+    def delete_device(self, site_id: int, mac: str) -> Deletion:
+        return self.store.delete_device(site_id, mac)
+
+    def keep_device(self, site_id: int, mac: str, kept: bool = True) -> None:
+        """Count a device the latest scan missed in the site score anyway (or stop)."""
+        self.store.update_device(site_id, mac, kept=kept)
+
+    # -- moving a site between machines
+    def export_site(self, site_id: int, path: Path) -> Path:
+        return self.store.export_site(site_id, path)
+
+    def preview_import(self, path: Path) -> ImportPreview:
+        """What importing `path` would add or change; nothing is written."""
+        return self.store.preview_import(path)
+
+    def import_site(self, path: Path) -> ImportSummary:
+        """Import, merging into the site of the same name (the window showed the preview and
+        the person confirmed it)."""
+        return self.store.import_site(path, merge=True)
 
     # -- the assessment (core decides findings and scores; the window only shows them)
     def assess(self, site_id: int) -> SiteAssessment:

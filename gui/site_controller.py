@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from core.errors import KnownError
 from core.files import write_private
 from core.models import Device, Interface, ScanResult, Site
-from core.store import ConsentEnd
+from core.store import ConsentEnd, Deletion, ImportSummary
 from gui.models import DeviceRow
 from gui.scan_controller import Persist
 from gui.scan_service import ScanPlan, load_sample
@@ -48,6 +48,9 @@ class SiteController(QObject):
     dashboard_ready = Signal(DashboardData)  # the current site's dashboard
     consent_changed = Signal(str)  # who authorised password checks ("" when withdrawn)
     report_saved = Signal(Path)  # where the report was written
+    deleted = Signal(object)  # a core.store.Deletion: what went, and where its backup is
+    exported = Signal(Path)  # where a site export was written
+    imported = Signal(object)  # the core.store.ImportSummary of an import
     error = Signal(BaseException)  # to show (a KnownError becomes a friendly message)
 
     def __init__(self, session: Session, settings: Settings, tasks: TaskRunner,
@@ -89,6 +92,16 @@ class SiteController(QObject):
         self.sites_listed.emit(sites, site.id if site else 0)
         self.switch_site(site)
 
+    def open_site_named(self, name: str) -> Site | None:
+        """Switch to the saved site called `name`; None (and an error shown) when unknown."""
+        try:
+            site = self.session.site_by_name(name)
+        except KnownError as exc:
+            self.error.emit(exc)
+            return None
+        self.reload_sites(site.id)
+        return site
+
     def choose_site(self, site_id: int) -> None:
         self.switch_site(next((s for s in self.session.sites() if s.id == site_id), None))
 
@@ -117,6 +130,70 @@ class SiteController(QObject):
             self.error.emit(exc)
             return
         self.reload_sites(site.id)
+
+    # -- housekeeping (every delete takes a backup first)
+    def delete_site(self) -> None:
+        """Delete the current site (after a backup) and switch to another one."""
+        if self.site is None:
+            return
+        try:
+            deletion = self.session.delete_site(self.site.id)
+        except KnownError as exc:
+            self.error.emit(exc)
+            return
+        self.reload_sites()
+        self.deleted.emit(deletion)
+
+    def delete_device(self, mac: str) -> None:
+        if self.site is None:
+            return
+        try:
+            deletion = self.session.delete_device(self.site.id, mac)
+        except KnownError as exc:
+            self.error.emit(exc)
+            return
+        self._known.pop(mac, None)
+        self.deleted.emit(deletion)  # first: a page showing that device closes before the reload
+        self.refresh()
+
+    def scan_deleted(self, deletion: Deletion | None = None) -> None:
+        """A scan of the current site was deleted elsewhere (the history): reload the site."""
+        self.refresh()
+        if deletion is not None:
+            self.deleted.emit(deletion)
+
+    def keep_device(self, mac: str, kept: bool = True) -> None:
+        """Count a device the latest scan missed in the site score anyway (or stop)."""
+        if self.site is None:
+            return
+        try:
+            self.session.keep_device(self.site.id, mac, kept)
+        except KnownError as exc:
+            self.error.emit(exc)
+            return
+        self.device_changed(mac)
+
+    # -- moving a site between machines
+    def export_site(self, path: Path) -> None:
+        if self.site is None:
+            return
+        try:
+            written = self.session.export_site(self.site.id, path)
+        except KnownError as exc:
+            self.error.emit(exc)
+            return
+        self.exported.emit(written)
+
+    def import_site(self, path: Path) -> ImportSummary | None:
+        """Import a site export (after the window showed its preview) and open that site."""
+        try:
+            summary = self.session.import_site(path)
+        except KnownError as exc:
+            self.error.emit(exc)
+            return None
+        self.reload_sites(summary.site_id)
+        self.imported.emit(summary)
+        return summary
 
     @property
     def needs_first_run(self) -> bool:

@@ -66,8 +66,8 @@ class DeviceAssessment:
 
     @property
     def scored(self) -> bool:
-        """Counts in the site score: a real device the latest scan saw."""
-        return self.in_latest_scan and not self.is_self
+        """Counts in the site score: a real device the latest scan saw, or one a person keeps."""
+        return (self.in_latest_scan or self.record.kept) and not self.is_self
 
     @property
     def score_value(self) -> int | None:

@@ -55,7 +55,8 @@ def _note(device: DeviceAssessment) -> str:
     if device.is_self:
         return " (the scanning computer: not scored)"
     if not device.in_latest_scan:
-        return " (not in the latest scan: not counted in the site score)"
+        return (" (not in the latest scan: kept counted in the site score)" if device.scored
+                else " (not in the latest scan: not counted in the site score)")
     return " (held at the cap: critical problem open)" if device.score.capped else ""
 
 

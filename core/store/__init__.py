@@ -8,7 +8,8 @@
 # changes(site_id, old_scan_id=None, new_scan_id=None);
 # moving: export_site(site_id, path), preview_import(path), import_site(path, merge=False);
 # keychain: site_secret_key, set/get/delete_device_secret, migrate_legacy_secrets;
-# safety: backups(), check_integrity(),
+# housekeeping (each after a backup, returning a Deletion): delete_site, delete_scan,
+# delete_device, backup_folder; safety: backups(), check_integrity(),
 # and (with no Store open, e.g. after DatabaseCorruptError) list_backups(db_path) and
 # restore_backup(db_path, backup). Every method returns frozen records (core.store.records) and
 # raises typed errors (core.errors): NotFoundError, DatabaseBusyError, DatabaseCorruptError, ...
@@ -16,6 +17,7 @@
 
 from core.store.backups import BackupInfo, list_backups, restore_backup
 from core.store.base import UNCHANGED
+from core.store.housekeeping import Deletion
 from core.store.records import (
     AnswerRecord,
     Changes,
@@ -45,6 +47,7 @@ __all__ = [
     "Changes",
     "ConsentEnd",
     "ConsentRecord",
+    "Deletion",
     "DeviceRecord",
     "DeviceRef",
     "FindingChange",

@@ -13,14 +13,15 @@ from core.store.records import DeviceRecord
 
 _DEVICE_SQL = (
     "SELECT d.site_id, d.mac, d.label, d.owner, d.location, d.tag, d.notes, d.support_end, "
-    "d.review_date, d.retired, d.first_seen, d.last_seen, o.id AS obs_id, "
+    "d.review_date, d.retired, d.kept, d.first_seen, d.last_seen, o.id AS obs_id, "
     + OBSERVATION_SELECT + " FROM devices d LEFT JOIN observations o ON o.id = d.last_obs_id"
 )
 # Observations never change once saved, so their decoded Device can be kept: the GUI re-reads
-# the device list after every edit and then only pays for the SQL. (Nothing deletes
-# observations; anything that ever does must clear this cache.)
+# the device list after every edit and then only pays for the SQL. (Only the housekeeping
+# deletes remove observations, and they clear this cache: a freed id may be reused.)
 _CACHE_LIMIT = 50_000
-_EDITABLE = ("label", "owner", "location", "tag", "notes", "support_end", "review_date", "retired")
+_EDITABLE = ("label", "owner", "location", "tag", "notes", "support_end", "review_date", "retired",
+             "kept")
 
 
 def record_from_row(row: sqlite3.Row, cache: dict[int, Device] | None = None) -> DeviceRecord:
@@ -34,7 +35,7 @@ def record_from_row(row: sqlite3.Row, cache: dict[int, Device] | None = None) ->
         tag=Tag(row["tag"] or "unknown"), notes=row["notes"] or "",
         support_end=row["support_end"] or "", review_date=row["review_date"] or "",
         retired=bool(row["retired"]), first_seen=row["first_seen"] or "",
-        last_seen=row["last_seen"] or "", latest=latest,
+        last_seen=row["last_seen"] or "", latest=latest, kept=bool(row["kept"]),
     )
 
 
@@ -57,7 +58,7 @@ def _clean_edit(field: str, value: object) -> Any:
         except ValueError as error:
             raise InvalidInputError(f"{value!r} is not a tag.",
                                     "Use home, work, guest or unknown.") from error
-    if field == "retired":
+    if field in ("retired", "kept"):
         return int(bool(value))
     return "" if value is None else str(value)
 
@@ -95,10 +96,13 @@ class DevicesMixin(StoreBase):
                       owner: object = UNCHANGED, location: object = UNCHANGED,
                       tag: object = UNCHANGED, notes: object = UNCHANGED,
                       support_end: object = UNCHANGED, review_date: object = UNCHANGED,
-                      retired: object = UNCHANGED) -> DeviceRecord:
-        """Change what people said about a device; fields left UNCHANGED are kept."""
+                      retired: object = UNCHANGED, kept: object = UNCHANGED) -> DeviceRecord:
+        """Change what people said about a device; fields left UNCHANGED stay as they are.
+
+        `kept` True keeps a device the latest scan did not see counted in the site score.
+        """
         given = dict(zip(_EDITABLE, (label, owner, location, tag, notes, support_end,
-                                     review_date, retired), strict=True))
+                                     review_date, retired, kept), strict=True))
         changes = {f: _clean_edit(f, v) for f, v in given.items() if v is not UNCHANGED}
         with self._write() as db:
             device_id = self._device_id(db.conn, site_id, mac)

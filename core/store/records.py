@@ -54,6 +54,7 @@ class DeviceRecord:
     first_seen: str
     last_seen: str
     latest: Device | None  # the latest observation, with its findings
+    kept: bool = False  # a person keeps it counted in the score though the latest scan missed it
 
 
 @dataclass(frozen=True, slots=True)

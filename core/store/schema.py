@@ -116,5 +116,12 @@ def m004(db: Database) -> None:
     _set_version(db, 4)
 
 
-SCHEMA_VERSION = 4
+@migrations(name="m005_device_kept")
+def m005(db: Database) -> None:
+    # A person's "keep it counted": a device the latest scan missed still counts in the score.
+    db.execute("ALTER TABLE devices ADD COLUMN kept INTEGER NOT NULL DEFAULT 0")
+    _set_version(db, 5)
+
+
 KNOWN_MIGRATIONS = tuple(m.name for m in migrations._migrations)
+SCHEMA_VERSION = len(KNOWN_MIGRATIONS)

@@ -16,6 +16,7 @@ from core.store.changes import ChangesMixin
 from core.store.connection import BUSY_TIMEOUT_MS, prepare, schema_version
 from core.store.devices import DevicesMixin
 from core.store.findings import FindingsMixin
+from core.store.housekeeping import HousekeepingMixin
 from core.store.keys import KeysMixin
 from core.store.scans import ScansMixin
 from core.store.sites import SitesMixin
@@ -36,7 +37,7 @@ def _file_errors(path: Path | str | None) -> Iterator[None]:
 
 
 class Store(SitesMixin, ScansMixin, DevicesMixin, FindingsMixin, AnswersMixin, ChangesMixin,
-            TransferMixin, KeysMixin):
+            TransferMixin, KeysMixin, HousekeepingMixin):
     """The local database. Share one Store across threads: each thread gets its own connection."""
 
     @classmethod
