@@ -120,6 +120,7 @@ def _device_row(d: Any, where: str) -> dict[str, Any]:
             "support_end": _time(d.get("support_end"), f"{where} support_end"),
             "review_date": _time(d.get("review_date"), f"{where} review_date"),
             "retired": _flag(d.get("retired"), f"{where} retired"),
+            "kept": _flag(d.get("kept", False), f"{where} kept"),  # absent before m005
             **{f: _time(d.get(f), f"{where} {f}")
                for f in ("first_seen", "last_seen", "updated_at")}}
 

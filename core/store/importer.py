@@ -16,7 +16,7 @@ from core.store.records import ImportSummary
 from core.store.sites import clean_name, clean_networks
 
 _USER_FIELDS = ("label", "owner", "location", "tag", "notes", "support_end", "review_date",
-                "retired", "updated_at")
+                "retired", "kept", "updated_at")
 
 
 def existing_site(conn: sqlite3.Connection, name: str) -> int | None:
@@ -99,6 +99,7 @@ def _merge_devices(db: Database, site_id: int,
         mac = incoming["mac"]
         user: dict[str, Any] = {f: incoming[f] for f in _USER_FIELDS}
         user["retired"] = int(incoming["retired"])
+        user["kept"] = int(incoming["kept"])
         first, last = incoming["first_seen"], incoming["last_seen"]
         row = db.conn.execute("SELECT id, first_seen, last_seen, updated_at FROM devices "
                               "WHERE site_id = ? AND mac = ?", (site_id, mac)).fetchone()

@@ -18,7 +18,7 @@ from core.store.importer import existing_site, merge_site
 from core.store.records import ImportPreview, ImportSummary
 
 _DEVICE_FIELDS = ("mac", "label", "owner", "location", "tag", "notes", "support_end",
-                  "review_date", "retired", "first_seen", "last_seen", "updated_at")
+                  "review_date", "retired", "kept", "first_seen", "last_seen", "updated_at")
 _SCAN_FIELDS = ("uid", "interface", "network", "mode", "mode_reason", "started", "finished",
                 "version", "checks_run", "cancelled", "consent")
 _FINDING_FIELDS = ("key", "finding_id", "port", "severity", "title", "evidence", "fix", "refs",

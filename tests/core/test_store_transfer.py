@@ -117,3 +117,15 @@ def test_bad_files_are_refused_and_change_nothing(tmp_path: Path, content: str) 
         with pytest.raises(DataFileError):
             store.import_site(bad)
         assert store.sites() == ()
+
+
+def test_keep_it_counted_travels_with_the_site(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "a.sqlite3") as source:
+        site = source.create_site("Office")
+        source.save_scan(site.id, scan("2026-01-01T10:00:00Z", device("aa:00:00:00:00:01",
+                                                                      "192.0.2.1")))
+        source.update_device(site.id, "aa:00:00:00:00:01", kept=True)
+        exported = source.export_site(site.id, tmp_path / "office.json")
+    with Store.open(tmp_path / "b.sqlite3") as target:
+        imported = target.import_site(exported)
+        assert target.device(imported.site_id, "aa:00:00:00:00:01").kept
