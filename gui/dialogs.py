@@ -116,6 +116,19 @@ def ask_save_path(parent: QWidget | None, title: str, suggested: str) -> Path | 
     return Path(path) if path else None
 
 
+def ask_report_path(parent: QWidget | None, title: str, suggested: Path,
+                    file_filter: str) -> Path | None:
+    """Where to save a report (starting at `suggested`), or None when the user cancels."""
+    path, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), file_filter)
+    return Path(path) if path else None
+
+
+def ask_open_path(parent: QWidget | None, title: str, file_filter: str) -> Path | None:
+    """A file to read (a logo), or None when the user cancels."""
+    path, _ = QFileDialog.getOpenFileName(parent, title, "", file_filter)
+    return Path(path) if path else None
+
+
 def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
     """One line of text from the user, or None when they cancel or leave it blank."""
     dialog = QInputDialog(parent)

@@ -137,7 +137,7 @@ class MainWindow(QMainWindow):
                 (self.tr("&Rename site…"), None, self.rename_site),
                 (self.tr("Open the &sample office"), None, self.open_sample),
                 (self.tr("&Scan now"), QKeySequence("F5"), self.start_scan),
-                (self.tr("Save &report…"), QKeySequence("Ctrl+R"), self.save_report),
+                (self.tr("&Report…"), QKeySequence("Ctrl+R"), self.open_report),
                 (self.tr("&Quit"), QKeySequence(QKeySequence.StandardKey.Quit), self.close)):
             action = QAction(text, self)
             if shortcut is not None:
@@ -318,16 +318,15 @@ class MainWindow(QMainWindow):
         self._set_site_controls(True)
 
     # -- the client report and the log
-    def save_report(self) -> None:
-        """Ask where, then write the site's report off the GUI thread."""
-        site = self.controller.site
-        if site is None:
+    def open_report(self) -> None:
+        """The report dialog: options, preview, save (off the GUI thread), open."""
+        if self.controller.site is None:
             return
-        stem = "".join(c if c.isalnum() or c in " -_" else "_" for c in site.name).strip()
-        path = dialogs.ask_save_path(self, self.tr("Save the report"),
-                                     f"{stem or 'site'} report.html")
-        if path is not None:
-            self.controller.save_report(path)
+        from gui.report_dialog import ReportDialog
+
+        dialog = ReportDialog(self.controller, self)
+        dialogs.run_modal(dialog)
+        dialog.deleteLater()
 
     def _report_saved(self, path: Path) -> None:
         self.statusBar().showMessage(self.tr("Report saved to {0}").format(path), 15000)

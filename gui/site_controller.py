@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from core.errors import KnownError
 from core.models import Device, Interface, ScanResult, Site
+from core.report import ReportContext, ReportData
 from gui.models import DeviceRow
 from gui.scan_controller import Persist
 from gui.scan_service import ScanPlan, load_sample
@@ -45,6 +46,7 @@ class SiteController(QObject):
     row_changed = Signal(DeviceRow)  # one device changed on its page
     dashboard_ready = Signal(DashboardData)  # the current site's dashboard
     consent_changed = Signal(str)  # who authorised password checks ("" when withdrawn)
+    report_loaded = Signal(object)  # ReportData: the current site's report content
     report_saved = Signal(Path)  # where the report was written
     error = Signal(BaseException)  # to show (a KnownError becomes a friendly message)
 
@@ -289,20 +291,26 @@ class SiteController(QObject):
         self.withdraw_consent()
 
     # -- the client report
-    def save_report(self, path: Path) -> None:
-        """Write the current site's report (html, or csv by the suffix) off the GUI thread."""
+    def load_report(self, context: ReportContext) -> None:
+        """Gather the current site's report content off the GUI thread (report_loaded)."""
         if self.site is None:
             return
-        fmt = "csv" if path.suffix.lower() == ".csv" else "html"
         site_id, session = self.site.id, self.session
 
+        def gather(context_: TaskContext) -> ReportData:
+            return session.report_data(site_id, context)
+
+        self.tasks.start(gather, on_result=self.report_loaded.emit, on_error=self.error.emit)
+
+    def save_report(self, path: Path, data: ReportData, fmt: str) -> None:
+        """Write the report in `fmt` to `path` off the GUI thread, atomically (report_saved)."""
+        session = self.session
+
         def write(context: TaskContext) -> Path:
-            path.write_text(session.site_report(site_id, fmt), encoding="utf-8")
-            return path
+            return session.write_report(path, data, fmt)
 
         self.tasks.start(write, on_result=self._report_saved, on_error=self.error.emit)
 
     def _report_saved(self, path: Path) -> None:
         log.info("report saved")
         self.report_saved.emit(path)
-
