@@ -41,6 +41,7 @@ from gui.site_controller import SAMPLE_SITE_NAME, SiteController
 from gui.tasks import TaskRunner
 from gui.text import clean
 from gui.welcome import WelcomeDialog
+from gui.window_watch import WindowWatch
 
 __all__ = ["SAMPLE_SITE_NAME", "MainWindow"]
 
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
         self.tasks = TaskRunner(self, max_threads=3)  # a scan, a site load, a dashboard
         self.controller = SiteController(self.session, self.settings, self.tasks, self)
         self.scanner = ScanController(self.scan_service, self.tasks, self)
+        self.watch = WindowWatch(self)  # watch mode: Site menu toggle, tray, alerts
         self.table_model = DeviceTableModel(self)
         self.setWindowTitle(self.tr("IoT Hygiene"))
         self.resize(1366, 768)
@@ -84,6 +86,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Version {0}").format(__version__))
         self._load_interfaces()
         self.controller.reload_sites(self.settings.last_site_id)
+        self.watch.start_saved()
 
     @classmethod
     def open_default(cls) -> MainWindow | None:
@@ -144,6 +147,9 @@ class MainWindow(QMainWindow):
                 action.setShortcut(shortcut)
             action.triggered.connect(slot)
             site_menu.addAction(action)
+        quit_action = site_menu.actions()[-1]
+        site_menu.insertActions(quit_action, self.watch.menu_actions())
+        site_menu.insertSeparator(quit_action)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         log_action = QAction(self.tr("Where is the &log file?"), self)
         log_action.triggered.connect(self.show_log_location)
@@ -283,7 +289,7 @@ class MainWindow(QMainWindow):
             return
         plan = self.controller.scan_plan(self.scan_bar.interface, self.scan_bar.deep,
                                          confirm_large)
-        if plan is None:
+        if plan is None or not self.watch.begin_manual_scan():
             return
         persist = self.controller.persist_scan(self.table_model.rows)
         self.show_devices()
@@ -314,6 +320,7 @@ class MainWindow(QMainWindow):
         dialogs.show_error(self, exc)
 
     def _scan_stopped(self) -> None:
+        self.watch.end_manual_scan()
         self.scan_bar.set_scanning(False)
         self._set_site_controls(True)
 
@@ -379,11 +386,16 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop any running scan and wait for it, then close the database (data is saved)."""
+        self.watch.shutdown()
         self.scanner.cancel()
         self.tasks.shutdown()
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.watch.keep_running_on_close():  # the tray keeps the watch going
+            event.ignore()
+            self.hide()
+            return
         self.shutdown()
         super().closeEvent(event)
 

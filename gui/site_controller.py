@@ -46,6 +46,7 @@ class SiteController(QObject):
     row_changed = Signal(DeviceRow)  # one device changed on its page
     dashboard_ready = Signal(DashboardData)  # the current site's dashboard
     consent_changed = Signal(str)  # who authorised password checks ("" when withdrawn)
+    device_requested = Signal(str)  # MAC: show this device of the current site (an alert)
     report_loaded = Signal(object)  # ReportData: the current site's report content
     report_saved = Signal(Path)  # where the report was written
     error = Signal(BaseException)  # to show (a KnownError becomes a friendly message)
@@ -215,6 +216,15 @@ class SiteController(QObject):
         self._known[mac] = row
         self.row_changed.emit(row)
         self.refresh_dashboard()
+
+    def open_device(self, site_name: str, mac: str) -> None:
+        """Show a device of the named site (switching to that site first when needed)."""
+        site = next((s for s in self.session.sites() if s.name == site_name), None)
+        if site is None:
+            return
+        if self.site is None or self.site.id != site.id:
+            self.reload_sites(site.id)
+        self.device_requested.emit(mac)
 
     # -- consent
     def record_consent(self, who: str, network: str, scope: str) -> None:
