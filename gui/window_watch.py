@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject
-from PySide6.QtGui import QAction, QIcon
+from PySide6.QtGui import QAction, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QStyle
 
 from core.cancel import CancelToken
@@ -120,11 +120,11 @@ class WindowWatch(QObject):
             return
         options = self.service.options(site.id)
         try:
-            self.service.save(site.id, _with_enabled(options, on))
             if on:
                 self.service.start(site)
             else:
                 self.service.stop(site.id)
+            self.service.save(site.id, _with_enabled(options, on))
         except (KnownError, OSError) as exc:
             self._update()
             dialogs.show_error(self.window, exc)
@@ -173,6 +173,7 @@ class WindowWatch(QObject):
         """Closing the window while watching with a tray hides it; the watch goes on."""
         if self.quitting or not self.service.active or not self.tray.available:
             return False
+        QGuiApplication.setQuitOnLastWindowClosed(False)  # a dialog closing must not quit
         if not self.told_hidden:
             self.told_hidden = True
             self.tray.show(Notification(self.tr("IoT Hygiene keeps watching"), self.tr(
@@ -181,6 +182,7 @@ class WindowWatch(QObject):
         return True
 
     def show_window(self) -> None:
+        QGuiApplication.setQuitOnLastWindowClosed(True)
         self.window.showNormal()
         self.window.raise_()
         self.window.activateWindow()
@@ -188,6 +190,7 @@ class WindowWatch(QObject):
     def quit(self) -> None:
         """Tray > Quit: stop the watches cleanly, close the window, end the app."""
         self.quitting = True
+        QGuiApplication.setQuitOnLastWindowClosed(True)
         self.shutdown()
         self.window.close()
         self.quit_app()

@@ -264,3 +264,16 @@ def test_a_logo_must_be_a_real_png_or_jpeg(qtbot: QtBot, make_window: WindowFact
     modal.then(logos)
     window.open_report()
     assert len(modal.seen) == 1
+
+
+def test_the_preview_loads_nothing_from_outside(qtbot: QtBot) -> None:
+    from PySide6.QtGui import QTextDocument
+
+    from gui.report_dialog import ReportPreview
+
+    preview = ReportPreview()
+    qtbot.addWidget(preview)
+    kind = int(QTextDocument.ResourceType.ImageResource.value)
+    for url in ("http://192.0.2.1/track.png", "file:///etc/passwd", "qrc:/x.png"):
+        assert preview.loadResource(kind, QUrl(url)) is None
+    assert not preview.openLinks() and not preview.openExternalLinks()

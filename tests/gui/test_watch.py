@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
@@ -266,8 +267,9 @@ def test_with_a_tray_closing_hides_the_window_and_the_watch_goes_on(
     assert not window.isVisible() and window.watch.service.active
     assert not fakes[0].stopped.is_set()
     assert shown and "keeps watching" in shown[0].title
+    assert not QGuiApplication.quitOnLastWindowClosed()  # a dialog closing must not end it
     window.watch.quit()
-    assert fakes[0].stopped.is_set()
+    assert fakes[0].stopped.is_set() and QGuiApplication.quitOnLastWindowClosed()
 
 
 def test_clicking_an_alert_opens_the_device(qtbot: QtBot, make_window: WindowFactory) -> None:
