@@ -140,7 +140,7 @@ class MainWindow(QMainWindow):
                 (self.tr("&Rename site…"), None, self.rename_site),
                 (self.tr("Open the &sample office"), None, self.open_sample),
                 (self.tr("&Scan now"), QKeySequence("F5"), self.start_scan),
-                (self.tr("&Report…"), QKeySequence("Ctrl+R"), self.open_report),
+                (self.tr("Re&port…"), QKeySequence("Ctrl+R"), self.open_report),
                 (self.tr("&Quit"), QKeySequence(QKeySequence.StandardKey.Quit), self.close)):
             action = QAction(text, self)
             if shortcut is not None:

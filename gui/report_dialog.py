@@ -142,7 +142,9 @@ class ReportDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("&Client:"), self.client_edit)
         form.addRow(self.tr("&Prepared by:"), self.preparer_edit)
-        form.addRow(self.tr("&Logo:"), logo_row)
+        logo_label = QLabel(self.tr("&Logo:"))
+        logo_label.setBuddy(self.logo_button)
+        form.addRow(logo_label, logo_row)
         form.addRow(self.tr("F&ormat:"), self.format_combo)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         for button in (self.save_button, self.open_button, self.folder_button):
