@@ -277,3 +277,22 @@ def test_the_preview_loads_nothing_from_outside(qtbot: QtBot) -> None:
     for url in ("http://192.0.2.1/track.png", "file:///etc/passwd", "qrc:/x.png"):
         assert preview.loadResource(kind, QUrl(url)) is None
     assert not preview.openLinks() and not preview.openExternalLinks()
+
+
+def test_a_site_without_a_scan_says_the_report_cannot_be_made(
+        qtbot: QtBot, make_window: WindowFactory, modal: ModalScript) -> None:
+    window = make_window()
+    window.controller.create_site("Empty office")
+    settle(qtbot, window)
+    texts: list[str] = []
+
+    def look(dialog: QDialog) -> int:
+        assert isinstance(dialog, ReportDialog)
+        qtbot.waitUntil(lambda: "cannot be made" in dialog.status_label.text(), timeout=10_000)
+        texts.append(dialog.status_label.text())
+        assert not dialog.save_button.isEnabled()
+        return REJECT
+
+    modal.then(look)
+    window.open_report()
+    assert texts and len(modal.seen) == 2  # the report dialog, then the error explaining why

@@ -509,3 +509,16 @@ def _no_icon() -> Any:
     from PySide6.QtGui import QIcon
 
     return QIcon()
+
+
+def test_the_last_delivery_status_in_words() -> None:
+    from core.monitoring import DeliveryStatus
+    from gui.monitoring_dialog import describe_status
+
+    assert describe_status(None).startswith("No collector")
+    assert describe_status(DeliveryStatus(target="tcp://h:514")) == "Nothing sent yet."
+    failing = DeliveryStatus(target="tcp://h:514", queued=4, delivered_total=10,
+                             last_attempt=STAMP, last_success="2026-11-28T08:00:00.000Z",
+                             last_error="connection refused", last_error_at=STAMP)
+    text = describe_status(failing)
+    assert "Delivered so far: 10; waiting: 4." in text and "connection refused" in text
