@@ -44,6 +44,11 @@ PREVIEW_DELAY_MS = 250
 _UNSAFE = set('/\\:*?"<>|')
 
 
+def open_url(url: QUrl) -> bool:
+    """Hand a file or folder to the desktop (tests replace this)."""
+    return bool(QDesktopServices.openUrl(url))
+
+
 def documents_dir() -> Path:
     """The user's Documents folder, or the home folder (never the working directory)."""
     location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
@@ -271,8 +276,8 @@ class ReportDialog(QDialog):
 
     def open_file(self) -> None:
         if self.saved_path is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.saved_path)))
+            open_url(QUrl.fromLocalFile(str(self.saved_path)))
 
     def show_folder(self) -> None:
         if self.saved_path is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.saved_path.parent)))
+            open_url(QUrl.fromLocalFile(str(self.saved_path.parent)))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QIcon
-from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
 from core.models import Severity
 from core.monitoring import Event, EventKind
@@ -98,14 +98,14 @@ class WatchTray(QObject):
     quit_requested = Signal()
 
     def __init__(self, icon: QIcon, parent: QObject | None = None,
-                 available: bool | None = None) -> None:
+                 available: bool | None = None, menu_parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.available = (QSystemTrayIcon.isSystemTrayAvailable() if available is None
                           else available)
         self.paused = False
         self.last: Notification | None = None
         self._pending: list[Notification] = []
-        self.menu = QMenu()
+        self.menu = QMenu(menu_parent)  # owned by the window: deleted on the GUI thread
         self.pause_action = QAction(self.tr("&Pause watching"), self)
         self.scan_action = QAction(self.tr("&Scan now"), self)
         self.open_action = QAction(self.tr("&Open IoT Hygiene"), self)

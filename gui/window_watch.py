@@ -41,7 +41,7 @@ class WindowWatch(QObject):
         self.window = window
         self.controller = window.controller
         self.service = WatchService(window.session.store, self.scan_for, parent=self)
-        self.tray = WatchTray(_icon(window), self, tray_available)
+        self.tray = WatchTray(_icon(window), self, tray_available, menu_parent=window)
         self.quitting = False
         self.told_hidden = False
         self.quit_app: Callable[[], None] = QCoreApplication.quit

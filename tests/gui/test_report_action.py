@@ -150,8 +150,7 @@ def test_each_format_is_written_atomically_and_not_empty(
     target = out / f"report.{fmt}"
     monkeypatch.setattr(dialogs, "ask_report_path", lambda *args: target)
     opened: list[QUrl] = []
-    monkeypatch.setattr(report_dialog.QDesktopServices, "openUrl",
-                        lambda url: opened.append(url) or True)
+    monkeypatch.setattr(report_dialog, "open_url", lambda url: opened.append(url) or True)
 
     def save(dialog: QDialog) -> int:
         assert isinstance(dialog, ReportDialog)

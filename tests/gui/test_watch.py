@@ -160,8 +160,7 @@ def test_low_findings_routine_events_and_off_hours_stay_quiet() -> None:
         assert not should_notify(event)
 
 
-def test_random_mac_arrivals_make_one_notification(qtbot: QtBot) -> None:
-    tray = WatchTray(_no_icon(), available=False)
+def test_random_mac_arrivals_make_one_notification(tray: WatchTray) -> None:
     shown: list[Notification] = []
     tray.notified.connect(shown.append)
     macs = ("da:a1:19:00:00:01", "da:a1:19:00:00:02", "da:a1:19:00:00:03")
@@ -174,8 +173,7 @@ def test_random_mac_arrivals_make_one_notification(qtbot: QtBot) -> None:
     assert shown[0].mac == ""  # a click opens the window, not one phone
 
 
-def test_several_alerts_of_one_scan_make_one_summary(qtbot: QtBot) -> None:
-    tray = WatchTray(_no_icon(), available=False)
+def test_several_alerts_of_one_scan_make_one_summary(tray: WatchTray) -> None:
     shown: list[Notification] = []
     tray.notified.connect(shown.append)
     for number in range(5):
@@ -505,10 +503,16 @@ def _expect_known_error(gated: ScanFunction, request: ScanRequest, token: Cancel
         gated(request, None, token)
 
 
-def _no_icon() -> Any:
+@pytest.fixture
+def tray(qtbot: QtBot) -> Iterator[WatchTray]:
+    """A tray without a real icon, owned by a widget deleted on the GUI thread after the test."""
     from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QWidget
 
-    return QIcon()
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    yield WatchTray(QIcon(), holder, available=False, menu_parent=holder)
+    holder.deleteLater()
 
 
 def test_the_last_delivery_status_in_words() -> None:
