@@ -333,6 +333,7 @@ class MainWindow(QMainWindow):
 
         dialog = ReportDialog(self.controller, self)
         dialogs.run_modal(dialog)
+        dialog.detach()
         dialog.deleteLater()
 
     def _report_saved(self, path: Path) -> None:

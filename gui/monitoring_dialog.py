@@ -68,6 +68,7 @@ class MonitoringDialog(QDialog):
         self.folder = folder
         self.tasks = tasks
         self.testing = False
+        self.closed = False  # set before deletion: a late Test result is then dropped
         self.setWindowTitle(self.tr("Monitoring — {0}").format(clean(site.name, 60)))
         self.watch_box = QCheckBox(self.tr("&Watch this site"))
         self.watch_box.setChecked(options.enabled)
@@ -199,11 +200,15 @@ class MonitoringDialog(QDialog):
                          on_error=self._test_failed)
 
     def _tested(self, status: DeliveryStatus, collector: str) -> None:
+        if self.closed:
+            return
         self.testing = False
         self.test_button.setEnabled(True)
         self.test_label.setText(describe_test(status, collector))
 
     def _test_failed(self, exc: BaseException) -> None:
+        if self.closed:
+            return
         self.testing = False
         self.test_button.setEnabled(True)
         message = exc.message if isinstance(exc, KnownError) else str(exc)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from dataclasses import replace
@@ -173,6 +174,15 @@ class ReportDialog(QDialog):
         self.controller.report_loaded.connect(self._loaded)
         self.controller.report_saved.connect(self._saved)
         self.controller.error.connect(self._failed)
+
+    def detach(self) -> None:
+        """Stop listening to the controller (the dialog is about to be deleted)."""
+        self._preview_timer.stop()
+        for signal, slot in ((self.controller.report_loaded, self._loaded),
+                             (self.controller.report_saved, self._saved),
+                             (self.controller.error, self._failed)):
+            with contextlib.suppress(RuntimeError, TypeError):  # already gone
+                signal.disconnect(slot)
 
     # -- options
     @property

@@ -141,6 +141,7 @@ class WindowWatch(QObject):
                                   self.window.tasks, self.tray.available, self.window)
         accepted = dialogs.run_modal(dialog) == QDialog.DialogCode.Accepted
         options = dialog.options()
+        dialog.closed = True
         dialog.deleteLater()
         if not accepted:
             return
