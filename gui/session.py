@@ -120,12 +120,6 @@ class Session:
         forget_password(site_id, mac)
 
     # -- dashboard and report
-    def site_report(self, site_id: int, fmt: str) -> str:
-        """The client report (html or csv) of the site, from the same assessment."""
-        from core.report import site_report
-
-        return site_report(self.store, site_id, fmt, prepared_by=self.who)
-
     def report_data(self, site_id: int, context: ReportContext) -> ReportData:
         """What the site's report says, for the report dialog (safe off the GUI thread)."""
         from core.report import site_report_data
@@ -165,6 +159,8 @@ def write_atomic(path: Path, payload: bytes) -> None:
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
+            if hasattr(os, "fchmod"):  # mkstemp makes it private; a report is an ordinary file
+                os.fchmod(out.fileno(), _mode_of(path))
             out.write(payload)
             out.flush()
             os.fsync(out.fileno())
@@ -172,6 +168,14 @@ def write_atomic(path: Path, payload: bytes) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def _mode_of(path: Path) -> int:
+    """The permissions a replaced file had, else rw-r--r--."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        return 0o644
 
 
 def _user_name() -> str:

@@ -169,6 +169,7 @@ def test_each_format_is_written_atomically_and_not_empty(
     payload = target.read_bytes()
     assert payload
     assert [p.name for p in out.iterdir()] == [target.name]  # no temporary file left behind
+    assert target.stat().st_mode & 0o777 == 0o644  # an ordinary file, not mkstemp's private one
     if fmt == "pdf":
         assert payload.startswith(b"%PDF")
     elif fmt == "html":
