@@ -221,6 +221,22 @@ def test_watching_from_the_site_menu_and_the_tray_menu(
     assert not watch.service.active and not window.isVisible()
 
 
+def test_without_a_tray_starting_a_watch_says_so(
+        qtbot: QtBot, make_window: WindowFactory, fakes: list[FakeWatcher]) -> None:
+    window = _office(qtbot, make_window)
+    window.watch.tray.available = False
+
+    def factory(store: Store, config: WatchConfig, feeds: list[Feed],
+                scan: ScanFunction) -> FakeWatcher:
+        fakes.append(FakeWatcher(store, config, feeds, scan))
+        return fakes[-1]
+
+    window.watch.service.watcher_factory = factory
+    window.watch.watch_action.trigger()
+    assert window.watch.service.active and not fakes[0].stopped.is_set()
+    assert "No system tray" in window.statusBar().currentMessage()
+
+
 def test_unticking_stops_the_watch_and_remembers(
         qtbot: QtBot, make_window: WindowFactory, fakes: list[FakeWatcher]) -> None:
     window = _fake_watching(qtbot, make_window, fakes)
