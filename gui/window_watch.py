@@ -112,7 +112,7 @@ class WindowWatch(QObject):
     def set_watching(self, on: bool) -> None:
         """The Site menu's toggle: watch the current site, or stop watching it."""
         site = self.controller.site
-        if site is None or on == self.service.watching(site.id):
+        if site is None or (on and self.service.watching(site.id)):
             return
         if on and self.controller.is_sample:
             self._status(self.tr("The sample office is a recording: it cannot be watched."))
