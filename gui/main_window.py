@@ -43,6 +43,7 @@ from gui.site_controller import SAMPLE_SITE_NAME, SiteController
 from gui.tasks import TaskRunner
 from gui.text import clean
 from gui.welcome import WelcomeDialog
+from gui.window_watch import WindowWatch
 
 __all__ = ["SAMPLE_SITE_NAME", "MainWindow"]
 
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         self.tasks = TaskRunner(self, max_threads=3)  # a scan, a site load, a dashboard
         self.controller = SiteController(self.session, self.settings, self.tasks, self)
         self.scanner = ScanController(self.scan_service, self.tasks, self)
+        self.watch = WindowWatch(self)  # watch mode: Site menu toggle, tray, alerts
         self.table_model = DeviceTableModel(self)
         self.setWindowTitle(self.tr("IoT Hygiene"))
         self.resize(1366, 768)
@@ -88,6 +90,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Version {0}").format(__version__))
         self._load_interfaces()
         self.controller.reload_sites(self.settings.last_site_id)
+        self.watch.start_saved()
 
     @classmethod
     def open_default(cls) -> MainWindow | None:
@@ -141,7 +144,7 @@ class MainWindow(QMainWindow):
                 (self.tr("&Rename site…"), None, self.rename_site),
                 (self.tr("Open the &sample office"), None, self.open_sample),
                 (self.tr("S&can now"), QKeySequence("F5"), self.start_scan),
-                (self.tr("Save re&port…"), QKeySequence("Ctrl+R"), self.save_report),
+                (self.tr("Re&port…"), QKeySequence("Ctrl+R"), self.open_report),
                 (self.tr("&Quit"), QKeySequence(QKeySequence.StandardKey.Quit), self.close)):
             action = QAction(text, self)
             if shortcut is not None:
@@ -158,6 +161,9 @@ class MainWindow(QMainWindow):
         self.device_menu.aboutToShow.connect(self._sync_device_actions)
         self.device_table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.device_table.addActions(list(self.site_actions.device_actions))
+        quit_action = site_menu.actions()[-1]
+        site_menu.insertActions(quit_action, self.watch.menu_actions())
+        site_menu.insertSeparator(quit_action)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         log_action = QAction(self.tr("Where is the &log file?"), self)
         log_action.triggered.connect(self.show_log_location)
@@ -346,7 +352,7 @@ class MainWindow(QMainWindow):
             return
         plan = self.controller.scan_plan(self.scan_bar.interface, self.scan_bar.deep,
                                          confirm_large)
-        if plan is None:
+        if plan is None or not self.watch.begin_manual_scan():
             return
         persist = self.controller.persist_scan(self.table_model.rows)
         self.show_devices()
@@ -378,20 +384,21 @@ class MainWindow(QMainWindow):
         dialogs.show_error(self, exc)
 
     def _scan_stopped(self) -> None:
+        self.watch.end_manual_scan()
         self.scan_bar.set_scanning(False)
         self._set_site_controls(True)
 
     # -- the client report and the log
-    def save_report(self) -> None:
-        """Ask where, then write the site's report off the GUI thread."""
-        site = self.controller.site
-        if site is None:
+    def open_report(self) -> None:
+        """The report dialog: options, preview, save (off the GUI thread), open."""
+        if self.controller.site is None:
             return
-        stem = "".join(c if c.isalnum() or c in " -_" else "_" for c in site.name).strip()
-        path = dialogs.ask_save_path(self, self.tr("Save the report"),
-                                     f"{stem or 'site'} report.html")
-        if path is not None:
-            self.controller.save_report(path)
+        from gui.report_dialog import ReportDialog
+
+        dialog = ReportDialog(self.controller, self)
+        dialogs.run_modal(dialog)
+        dialog.detach()
+        dialog.deleteLater()
 
     def _report_saved(self, path: Path) -> None:
         self.statusBar().showMessage(self.tr("Report saved to {0}").format(path), 15000)
@@ -474,11 +481,16 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop any running scan and wait for it, then close the database (data is saved)."""
         self.device_page.leave()
+        self.watch.shutdown()
         self.scanner.cancel()
         self.tasks.shutdown()
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.watch.keep_running_on_close():  # the tray keeps the watch going
+            event.ignore()
+            self.hide()
+            return
         self.shutdown()
         super().closeEvent(event)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import getpass
 import logging
+import os
+import tempfile
 from pathlib import Path
 
 from core.assessment import DeviceAssessment, SiteAssessment, assess_one, assess_site
@@ -17,6 +19,7 @@ from core.store import (
     ScanSummary,
     Store,
 )
+from core.report import ReportContext, ReportData
 from gui.models import DeviceRow, open_counts_of
 from gui.views import DashboardData, DeviceDetails, DeviceNotesFields, PasswordStatus
 
@@ -175,11 +178,24 @@ class Session:
         forget_password(self.store, site_id, mac)
 
     # -- dashboard and report
-    def site_report(self, site_id: int, fmt: str) -> str:
-        """The client report (html or csv) of the site, from the same assessment."""
-        from core.report import site_report
+    def report_data(self, site_id: int, context: ReportContext) -> ReportData:
+        """What the site's report says, for the report dialog (safe off the GUI thread)."""
+        from core.report import site_report_data
 
-        return site_report(self.store, site_id, fmt, prepared_by=self.who)
+        return site_report_data(self.store, site_id, context)
+
+    def write_report(self, path: Path, data: ReportData, fmt: str) -> Path:
+        """Render the report (pdf, html, csv, inventory-csv or json) and write it atomically."""
+        if fmt == "pdf":
+            from gui.report_pdf import render_pdf
+
+            payload = render_pdf(data)
+        else:
+            from core.report import render_text
+
+            payload = render_text(data, fmt).encode("utf-8")
+        write_atomic(path, payload)
+        return path
 
     def dashboard(self, site_id: int,
                   assessment: SiteAssessment | None = None) -> DashboardData:
@@ -194,6 +210,30 @@ def row_of(device: DeviceAssessment) -> DeviceRow:
     return DeviceRow(device=device.device, name=name, tag=device.tag,
                      score=device.score_value, open_counts=device.open_counts,
                      assessment=device).with_haystack()
+
+
+def write_atomic(path: Path, payload: bytes) -> None:
+    """Write a temporary file beside `path`, flush it to disk, then rename it over `path`."""
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            if hasattr(os, "fchmod"):  # mkstemp makes it private; a report is an ordinary file
+                os.fchmod(out.fileno(), _mode_of(path))
+            out.write(payload)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _mode_of(path: Path) -> int:
+    """The permissions a replaced file had, else rw-r--r--."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        return 0o644
 
 
 def _user_name() -> str:

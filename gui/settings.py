@@ -9,6 +9,7 @@ from core.paths import data_dir
 DEFAULTS: dict[str, object] = {
     "last_site_id": 0,
     "last_interface": "",
+    "report_preparer": "",
 }
 
 
@@ -37,6 +38,15 @@ class Settings:
     @last_interface.setter
     def last_interface(self, value: str) -> None:
         self._qt.setValue("last_interface", value)
+
+    @property
+    def report_preparer(self) -> str:
+        """Who prepares reports (typed once in Site > Report; never the OS account name)."""
+        return str(self._qt.value("report_preparer", DEFAULTS["report_preparer"]) or "")
+
+    @report_preparer.setter
+    def report_preparer(self, value: str) -> None:
+        self._qt.setValue("report_preparer", value.strip())
 
     def sync(self) -> None:
         self._qt.sync()

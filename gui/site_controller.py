@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from core.errors import KnownError
 from core.files import write_private
 from core.models import Device, Interface, ScanResult, Site
+from core.report import ReportContext, ReportData
 from core.store import ConsentEnd, Deletion, ImportSummary
 from gui.models import DeviceRow
 from gui.scan_controller import Persist
@@ -47,6 +48,8 @@ class SiteController(QObject):
     row_changed = Signal(DeviceRow)  # one device changed on its page
     dashboard_ready = Signal(DashboardData)  # the current site's dashboard
     consent_changed = Signal(str)  # who authorised password checks ("" when withdrawn)
+    device_requested = Signal(str)  # MAC: show this device of the current site (an alert)
+    report_loaded = Signal(object)  # ReportData: the current site's report content
     report_saved = Signal(Path)  # where the report was written
     deleted = Signal(object)  # a core.store.Deletion: what went, and where its backup is
     exported = Signal(Path)  # where a site export was written
@@ -300,6 +303,15 @@ class SiteController(QObject):
         self.row_changed.emit(row)
         self.refresh_dashboard()
 
+    def open_device(self, site_name: str, mac: str) -> None:
+        """Show a device of the named site (switching to that site first when needed)."""
+        site = next((s for s in self.session.sites() if s.name == site_name), None)
+        if site is None:
+            return
+        if self.site is None or self.site.id != site.id:
+            self.reload_sites(site.id)
+        self.device_requested.emit(mac)
+
     # -- consent
     def record_consent(self, who: str, network: str, scope: str) -> None:
         if self.site is None or not who:
@@ -400,20 +412,26 @@ class SiteController(QObject):
         self.withdraw_consent()
 
     # -- the client report
-    def save_report(self, path: Path) -> None:
-        """Write the current site's report (html, or csv by the suffix) off the GUI thread."""
+    def load_report(self, context: ReportContext) -> None:
+        """Gather the current site's report content off the GUI thread (report_loaded)."""
         if self.site is None:
             return
-        fmt = "csv" if path.suffix.lower() == ".csv" else "html"
         site_id, session = self.site.id, self.session
 
+        def gather(context_: TaskContext) -> ReportData:
+            return session.report_data(site_id, context)
+
+        self.tasks.start(gather, on_result=self.report_loaded.emit, on_error=self.error.emit)
+
+    def save_report(self, path: Path, data: ReportData, fmt: str) -> None:
+        """Write the report in `fmt` to `path` off the GUI thread, atomically (report_saved)."""
+        session = self.session
+
         def write(context: TaskContext) -> Path:
-            write_private(path, session.site_report(site_id, fmt))
-            return path
+            return session.write_report(path, data, fmt)
 
         self.tasks.start(write, on_result=self._report_saved, on_error=self.error.emit)
 
     def _report_saved(self, path: Path) -> None:
         log.info("report saved")
         self.report_saved.emit(path)
-
