@@ -133,6 +133,19 @@ class Finding:
 
 
 @dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """One thing a fingerprint named (hardware, operating system or service), with its evidence."""
+
+    part: str  # "hw", "os" or "service"
+    vendor: str = ""
+    product: str = ""
+    version: str = ""  # firmware for hardware
+    device_type: str = ""  # "IP Camera", "Printer" ...
+    cpe: str = ""  # "cpe:/a:apache:http_server:2.4.49" when the fingerprint gives one
+    evidence: str = ""  # what matched: "http_header.server 'Apache/2.4.49 (Unix)'"
+
+
+@dataclass(frozen=True, slots=True)
 class Device:
     """Everything learnt about one device in one scan, keyed by MAC."""
 
@@ -149,6 +162,7 @@ class Device:
     findings: tuple[Finding, ...] = ()
     sources: tuple[str, ...] = ()  # "arp", "mdns", "ssdp", "self"
     is_self: bool = False
+    fingerprints: tuple[Fingerprint, ...] = ()  # from banners, headers, TXT and UPnP fields
 
     @property
     def ip(self) -> str:

@@ -28,6 +28,15 @@ class Observations:
     auth: dict[int, tuple[str, bool]] = field(default_factory=dict)  # port -> (scheme, over TLS)
     kinds: dict[int, str] = field(default_factory=dict)
     silent: set[int] = field(default_factory=set)  # ports that said nothing useful
+    texts: list[tuple[str, str]] = field(default_factory=list)  # (Recog matcher, text) seen
+
+    def note_http(self, response: http.HttpResponse) -> None:
+        """Keep the Server header, page title and WWW-Authenticate for fingerprinting."""
+        self.texts += [("http_header.server", v) for v in response.headers.get("server", [])]
+        self.texts += [("http_header.wwwauth", v)
+                       for v in response.headers.get("www-authenticate", [])]
+        if response.title:
+            self.texts.append(("html_title", response.title))
 
 
 def plan(device: Device, open_ports: tuple[int, ...]) -> dict[int, str]:
@@ -44,12 +53,14 @@ def plan(device: Device, open_ports: tuple[int, ...]) -> dict[int, str]:
 def probe_for(kind: str, ip: str, port: int, gate: Gate, open_ports: tuple[int, ...],
               seen: Observations) -> Callable[[], Awaitable[list[Finding]]]:
     """A zero-argument coroutine factory running the probe of `kind` on `port`."""
-    simple = {"ftp": banners.check_ftp, "vnc": vnc.check_vnc, "ssh": check_ssh}
-    if kind in simple:
-        return lambda: simple[kind](ip, port, gate)
+    if kind in ("ftp", "ssh"):
+        banner = banners.check_ftp if kind == "ftp" else check_ssh
+        return lambda: banner(ip, port, gate, seen.texts)
+    if kind == "vnc":
+        return lambda: vnc.check_vnc(ip, port, gate)
     if kind in ("telnet", "rtsp"):
         check = banners.check_telnet if kind == "telnet" else banners.check_rtsp
-        return lambda: check(ip, port, gate, seen.silent)
+        return lambda: check(ip, port, gate, seen.silent, seen.texts)
     if kind == "mqtt":
         return lambda: mqtt.check_mqtt(ip, port, gate, tls_port_open=8883 in open_ports)
     if kind == "http":
@@ -64,6 +75,7 @@ async def check_http(ip: str, port: int, gate: Gate, seen: Observations) -> list
     except NoAnswer as exc:
         return [finding("probe-no-answer", f"GET / on port {port}: {exc}", port)]
     _note_auth(seen, port, response, over_tls=False)
+    seen.note_http(response)
     return http.judge_plain(response, port)
 
 
@@ -76,7 +88,9 @@ async def check_tls(ip: str, port: int, gate: Gate, seen: Observations,
             der = ssl_object.getpeercert(binary_form=True)
             if not der:
                 return [finding("tls-handshake-failed", f"port {port}: no certificate", port)]
-            found = tls.judge(tls.cert_facts(der), version, port)
+            facts = tls.cert_facts(der)
+            seen.texts += [("x509.subject", facts.subject), ("x509.issuer", facts.issuer)]
+            found = tls.judge(facts, version, port)
             if with_http:
                 found += await _https_page(reader, writer, ip, port, gate, seen)
             return found
@@ -92,15 +106,19 @@ async def _https_page(reader: object, writer: object, ip: str, port: int, gate: 
     except NoAnswer as exc:
         return [finding("probe-no-answer", f"GET / over TLS on port {port}: {exc}", port)]
     _note_auth(seen, port, response, over_tls=True)
+    seen.note_http(response)
     return http.judge_tls(response, port)
 
 
-async def check_ssh(ip: str, port: int, gate: Gate) -> list[Finding]:
+async def check_ssh(ip: str, port: int, gate: Gate,
+                    texts: list[tuple[str, str]] | None = None) -> list[Finding]:
     """The version line, then (after key exchange) which login methods the server offers."""
     found: list[Finding] = []
     try:
         async with open_stream(ip, port, gate) as (reader, writer):
             ident = await ssh.read_ident(reader, gate.read_timeout)
+            if texts is not None:
+                texts.append(("ssh.banner", printable(ident)))
             found += [finding("service-banner", f"TCP {port} identifies as "
                              f"{printable(ident)!r}", port)]
             await send(writer, ssh.CLIENT_ID + b"\r\n", gate.read_timeout)

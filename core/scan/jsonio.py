@@ -12,6 +12,7 @@ from core.models import (
     Category,
     Device,
     Finding,
+    Fingerprint,
     MdnsService,
     ScanInfo,
     ScanResult,
@@ -85,6 +86,7 @@ def device_to_json(device: Device) -> dict[str, Any]:
         "findings": [finding_to_json(f) for f in device.findings],
         "sources": list(device.sources),
         "is_self": device.is_self,
+        "fingerprints": [_fingerprint_to_json(f) for f in device.fingerprints],
     }
 
 
@@ -145,6 +147,7 @@ def device_from_json(d: dict[str, Any]) -> Device:
         findings=tuple(finding_from_json(f) for f in d.get("findings", [])),
         sources=tuple(str(s) for s in d.get("sources", [])),
         is_self=bool(d.get("is_self", False)),
+        fingerprints=tuple(_fingerprint_from_json(f) for f in d.get("fingerprints") or []),
     )
 
 
@@ -159,6 +162,17 @@ def finding_from_json(f: dict[str, Any]) -> Finding:
         refs=tuple(str(r) for r in f.get("refs", [])),
         port=int(port) if port is not None else None,
     )
+
+
+_FINGERPRINT_KEYS = ("part", "vendor", "product", "version", "device_type", "cpe", "evidence")
+
+
+def _fingerprint_to_json(fingerprint: Fingerprint) -> dict[str, str]:
+    return {key: str(getattr(fingerprint, key)) for key in _FINGERPRINT_KEYS}
+
+
+def _fingerprint_from_json(f: dict[str, Any]) -> Fingerprint:
+    return Fingerprint(**{key: str(f.get(key, "")) for key in _FINGERPRINT_KEYS})
 
 
 def _upnp_to_json(upnp: UpnpInfo | None) -> dict[str, Any] | None:

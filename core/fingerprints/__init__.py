@@ -1,0 +1,1 @@
+"""Fingerprints: Recog matching of banners and the CISA known-exploited catalogue."""
