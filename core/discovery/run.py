@@ -8,7 +8,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from core import __version__
 from core.cancel import CancelToken
@@ -17,6 +17,7 @@ from core.discovery import arp_kernel, arp_raw, mdns, names, neighbours, netif, 
 from core.discovery.caps import Share
 from core.discovery.inventory import Inventory
 from core.errors import InterfaceError, KnownError, NeedsPrivilegesError
+from core.fingerprints.identify import fingerprint
 from core.models import (
     ArpEntry,
     ArpMode,
@@ -129,8 +130,8 @@ class _Scan:
                         started=started, finished=_now(), version=__version__,
                         mode_reason=reason, limits=self._caps_hit())
         self._progress(ScanPhase.DONE, 1.0, "Cancelled" if self.cancel.cancelled else "Done")
-        return ScanResult(info=info, devices=self.inventory.devices(),
-                          cancelled=self.cancel.cancelled)
+        devices = tuple(replace(d, fingerprints=fingerprint(d)) for d in self.inventory.devices())
+        return ScanResult(info=info, devices=devices, cancelled=self.cancel.cancelled)
 
     def _caps_hit(self) -> tuple[str, ...]:
         """Notes each responder over its share (on its device); scan-wide ceilings returned."""
