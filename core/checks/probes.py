@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -80,6 +81,18 @@ async def check_http(ip: str, port: int, gate: Gate, seen: Observations) -> list
 
 
 async def check_tls(ip: str, port: int, gate: Gate, seen: Observations,
+                    with_http: bool) -> list[Finding]:
+    """The best handshake (certificate, version, page) and, alongside, TLS 1.0/1.1 offered alone:
+    a device that agrees TLS 1.3 may still accept 1.0 from a client that offers nothing else."""
+    found, old = await asyncio.gather(_best_tls(ip, port, gate, seen, with_http),
+                                      tls.old_versions_accepted(ip, port, gate))
+    if old and not any(f.id in ("tls-old-protocol", "tls-handshake-failed") for f in found):
+        found.append(finding("tls-accepts-old-version", f"port {port}: a client offering only "
+                             f"{' or only '.join(old)} was accepted", port))
+    return found
+
+
+async def _best_tls(ip: str, port: int, gate: Gate, seen: Observations,
                     with_http: bool) -> list[Finding]:
     try:
         async with open_stream(ip, port, gate, tls=tls.permissive_context()) as (reader, writer):
