@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
 from core.checks.catalog import finding
 from core.checks.net import Gate, NoAnswer, first_line, open_stream, printable, read_some, send
 from core.models import Finding
 
+ANONYMOUS_PASSWORD = "iot-hygiene@"  # the convention: an e-mail-like word, not a secret
 IAC = 0xFF
 _SB, _SE = 0xFA, 0xF0
 _OPTION_VERBS = {0xFB: "WILL", 0xFC: "WONT", 0xFD: "DO", 0xFE: "DONT"}
@@ -32,16 +36,54 @@ async def check_telnet(ip: str, port: int, gate: Gate, silent: set[int],
 
 async def check_ftp(ip: str, port: int, gate: Gate,
                     texts: list[tuple[str, str]] | None = None) -> list[Finding]:
+    """The greeting, then on the same connection a login as the public 'anonymous' user (no
+    secret is guessed) that ends with QUIT at once: nothing is listed or fetched."""
+    banner = said = ""
     try:
-        async with open_stream(ip, port, gate) as (reader, _):
+        async with open_stream(ip, port, gate) as (reader, writer):
             banner = printable(await read_some(reader, gate.read_timeout, limit=512))
+            if banner.startswith("220"):
+                said = await _anonymous(reader, writer, gate.read_timeout)
     except NoAnswer as exc:
-        return [finding("probe-no-answer", f"TCP {port} (FTP) open; {exc}", port)]
+        if not banner:
+            return [finding("probe-no-answer", f"TCP {port} (FTP) open; {exc}", port)]
     if not banner.startswith("220"):
         return [finding("probe-no-answer", f"TCP {port} open but not FTP: {banner!r}", port)]
     if texts is not None:
-        texts.append(("ftp.banner", banner.splitlines()[0] if banner else banner))
-    return [finding("ftp-cleartext", f"TCP {port} greeting: {banner!r}", port)]
+        texts.append(("ftp.banner", banner))
+    found = [finding("ftp-cleartext", f"TCP {port} greeting: {banner!r}", port)]
+    if said:
+        found.append(finding("ftp-anonymous", f"TCP {port}: USER anonymous (password "
+                             f"{ANONYMOUS_PASSWORD!r}) answered {said!r}; nothing was listed "
+                             "or fetched, the session was closed with QUIT", port))
+    return found
+
+
+async def _anonymous(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                     timeout: float) -> str:
+    """The 230 reply line when the anonymous login works, else "" (a silent peer: "")."""
+    try:
+        code, said = await _ftp_command(reader, writer, "USER anonymous", timeout)
+        if code == "331":
+            code, said = await _ftp_command(reader, writer, f"PASS {ANONYMOUS_PASSWORD}",
+                                            timeout)
+    except NoAnswer:
+        return ""
+    if code != "230":
+        return ""
+    with contextlib.suppress(NoAnswer):
+        await send(writer, b"QUIT\r\n", timeout)
+    return said
+
+
+async def _ftp_command(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                       command: str, timeout: float) -> tuple[str, str]:
+    """Send one FTP command; the reply code of its last line and that line."""
+    await send(writer, command.encode() + b"\r\n", timeout)
+    reply = await read_some(reader, timeout, limit=512)
+    lines = [line for line in reply.decode("latin-1").splitlines() if line.strip()]
+    last = lines[-1] if lines else ""
+    return last[:3], printable(last.encode("latin-1"), 120)
 
 
 async def read_ssh_banner(ip: str, port: int, gate: Gate) -> str:

@@ -10,7 +10,7 @@ from core.checks.net import Gate
 from core.models import Device
 
 DEFAULT_PORTS: tuple[int, ...] = (
-    21, 22, 23, 80, 443, 445, 554, 631, 1883, 3389, 5000, 5001, 5555, 5900, 7547, 8008,
+    21, 22, 23, 80, 443, 445, 515, 554, 631, 1883, 3389, 5000, 5001, 5555, 5900, 7547, 8008,
     8080, 8443, 8883, 9100,
 )
 # Tried first, at once, with a short timeout: a host that answers none of them (no accept, no

@@ -6,6 +6,7 @@ import asyncio
 import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from core.checks import banners, http, mqtt, ssh, tls, vnc
 from core.checks.catalog import finding
@@ -14,12 +15,13 @@ from core.models import Device, Finding
 
 HTTP_PORTS = (80, 88, 5000, 8000, 8008, 8080, 8081)
 HTTPS_PORTS = (443, 4443, 5001, 8443)
-KIND_BY_PORT = {21: "ftp", 22: "ssh", 23: "telnet", 554: "rtsp", 1883: "mqtt", 5900: "vnc",
+KIND_BY_PORT = {21: "ftp", 22: "ssh", 23: "telnet", 515: "lpd", 554: "rtsp", 631: "ipp",
+                1883: "mqtt", 5900: "vnc",
                 8883: "tls", **dict.fromkeys(HTTP_PORTS, "http"),
                 **dict.fromkeys(HTTPS_PORTS, "https")}
 KIND_BY_SERVICE = {"_http.": "http", "_https.": "https", "_ssh.": "ssh", "_rfb.": "vnc",
                    "_mqtt.": "mqtt", "_rtsp.": "rtsp", "_ftp.": "ftp", "_telnet.": "telnet",
-                   "_secure-mqtt.": "tls"}
+                   "_secure-mqtt.": "tls", "_ipp.": "ipp", "_ipps.": "tls", "_printer.": "lpd"}
 
 
 @dataclass
@@ -48,7 +50,22 @@ def plan(device: Device, open_ports: tuple[int, ...]) -> dict[int, str]:
                      if service.type.startswith(prefix)), None)
         if kind and service.port in open_ports:
             kinds.setdefault(service.port, kind)
+    upnp = upnp_page(device)
+    if upnp and upnp[1] in open_ports:  # the SSDP LOCATION's web server gets the HTTP checks
+        kinds.setdefault(upnp[1], upnp[0])
     return kinds
+
+
+def upnp_page(device: Device) -> tuple[str, int] | None:
+    """("http" or "https", port) of the device's UPnP description (its SSDP LOCATION)."""
+    if not device.upnp or not device.upnp.location:
+        return None
+    try:
+        parts = urlsplit(device.upnp.location)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return None
+    return ("https" if parts.scheme == "https" else "http"), port
 
 
 def probe_for(kind: str, ip: str, port: int, gate: Gate, open_ports: tuple[int, ...],
@@ -66,6 +83,11 @@ def probe_for(kind: str, ip: str, port: int, gate: Gate, open_ports: tuple[int, 
         return lambda: mqtt.check_mqtt(ip, port, gate, tls_port_open=8883 in open_ports)
     if kind == "http":
         return lambda: check_http(ip, port, gate, seen)
+    if kind == "ipp":
+        return lambda: check_ipp(ip, port, gate, seen)
+    if kind == "lpd":
+        return lambda: _accepted("lpd-open", f"TCP {port} (LPD printing) accepted a connection; "
+                                 "nothing was sent", port)
     return lambda: check_tls(ip, port, gate, seen, with_http=kind == "https")
 
 
@@ -90,6 +112,22 @@ async def check_tls(ip: str, port: int, gate: Gate, seen: Observations,
         found.append(finding("tls-accepts-old-version", f"port {port}: a client offering only "
                              f"{' or only '.join(old)} was accepted", port))
     return found
+
+
+async def check_ipp(ip: str, port: int, gate: Gate, seen: Observations) -> list[Finding]:
+    """IPP is HTTP: a plain-HTTP answer on the IPP port means print jobs may travel unencrypted."""
+    try:
+        async with open_stream(ip, port, gate) as (reader, writer):
+            response = await http.fetch(reader, writer, ip, gate.read_timeout)
+    except NoAnswer as exc:
+        return [finding("service-banner", f"TCP {port} (IPP) open; plain HTTP got {exc}", port)]
+    seen.note_http(response)
+    return [finding("ipp-cleartext", f"GET / over plain HTTP on TCP {port} (IPP) answered "
+                    f"{http.describe(response)}", port)]
+
+
+async def _accepted(finding_id: str, evidence: str, port: int) -> list[Finding]:
+    return [finding(finding_id, evidence, port)]
 
 
 async def _best_tls(ip: str, port: int, gate: Gate, seen: Observations,

@@ -238,6 +238,8 @@ def fallback(kind: str, port: int, open_ports: tuple[int, ...], why: str) -> lis
         return [finding("vnc-open", accepted, port)]
     if kind == "rtsp":
         return [finding("rtsp-open", accepted, port)]
+    if kind == "lpd":
+        return [finding("lpd-open", accepted, port)]
     if kind == "mqtt" and 8883 not in open_ports:
         return [finding("mqtt-cleartext", f"TCP {port} (MQTT) open and TCP 8883 (MQTT over "
                         "TLS) not open", port)]
