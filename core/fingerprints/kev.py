@@ -137,8 +137,11 @@ def user_catalog_path() -> Path:
 def load_catalog() -> Catalog:
     """The newer of the bundled catalogue and a person's loaded one (a broken one is ignored)."""
     bundled = read_catalog(resource("kev", FILE_NAME))
-    loaded = user_catalog_path()
-    if not loaded.is_file():
+    try:
+        loaded = user_catalog_path()
+        if not loaded.is_file():
+            return bundled
+    except OSError:  # no data folder for this user (e.g. a service account): the bundled one
         return bundled
     try:
         mine = read_catalog(loaded)

@@ -200,6 +200,14 @@ def test_the_reader_refuses_a_wrong_count(tmp_path: Path) -> None:
         kev.read_catalog(path, {})
 
 
+def test_a_user_without_a_data_folder_gets_the_bundled_catalogue(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv("IOT_HYGIENE_DATA_DIR", str(blocker / "data"))  # cannot be created
+    assert kev.load_catalog().version == "2025.08.25"
+
+
 def test_a_loaded_newer_catalogue_is_preferred_and_a_bad_one_refused(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("IOT_HYGIENE_DATA_DIR", str(tmp_path / "data"))
