@@ -6,9 +6,8 @@ import asyncio
 import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
-from core.checks import banners, http, mqtt, ssh, tls, vnc
+from core.checks import banners, http, mqtt, ports, ssh, tls, vnc
 from core.checks.catalog import finding
 from core.checks.net import Gate, NoAnswer, open_stream, printable, send
 from core.models import Device, Finding
@@ -50,22 +49,10 @@ def plan(device: Device, open_ports: tuple[int, ...]) -> dict[int, str]:
                      if service.type.startswith(prefix)), None)
         if kind and service.port in open_ports:
             kinds.setdefault(service.port, kind)
-    upnp = upnp_page(device)
-    if upnp and upnp[1] in open_ports:  # the SSDP LOCATION's web server gets the HTTP checks
-        kinds.setdefault(upnp[1], upnp[0])
+    for scheme, port in ports.web_addresses(device):  # SSDP LOCATION, WS-Discovery XAddrs
+        if port in open_ports:
+            kinds.setdefault(port, scheme)
     return kinds
-
-
-def upnp_page(device: Device) -> tuple[str, int] | None:
-    """("http" or "https", port) of the device's UPnP description (its SSDP LOCATION)."""
-    if not device.upnp or not device.upnp.location:
-        return None
-    try:
-        parts = urlsplit(device.upnp.location)
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError:
-        return None
-    return ("https" if parts.scheme == "https" else "http"), port
 
 
 def probe_for(kind: str, ip: str, port: int, gate: Gate, open_ports: tuple[int, ...],

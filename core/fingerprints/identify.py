@@ -1,4 +1,4 @@
-"""Turn what a device said (banners, headers, TXT, UPnP fields) into Fingerprint records."""
+"""Turn what a device said (banners, headers, TXT, UPnP and WS-Discovery) into Fingerprints."""
 
 from __future__ import annotations
 
@@ -73,9 +73,18 @@ def from_upnp(device: Device) -> list[Fingerprint]:
     return [Fingerprint("hw", upnp.manufacturer, product, upnp.firmware, "", "", evidence)]
 
 
+def from_wsd(device: Device) -> list[Fingerprint]:
+    """The device as its WS-Discovery (ONVIF) scopes name it: manufacturer and model."""
+    wsd = device.wsd
+    if not wsd or not (wsd.manufacturer and wsd.model):
+        return []
+    evidence = f"wsd {wsd.manufacturer!r} {wsd.model!r}"
+    return [Fingerprint("hw", wsd.manufacturer, wsd.model, "", "", "", evidence)]
+
+
 def fingerprint(device: Device, texts: Iterable[tuple[str, str]] = ()) -> tuple[Fingerprint, ...]:
     """Everything identified about `device`, one record per (part, vendor, product, version)."""
-    found = from_upnp(device) + from_texts([*observed_texts(device), *texts])
+    found = from_upnp(device) + from_wsd(device) + from_texts([*observed_texts(device), *texts])
     unique: dict[tuple[str, str, str, str], Fingerprint] = {}
     for item in found:
         unique.setdefault((item.part, item.vendor.lower(), item.product.lower(),

@@ -12,7 +12,7 @@ import pytest
 from core.checks import banners, http, ports, probes
 from core.checks.net import Gate
 from core.checks.runner import fallback
-from core.models import Device, Finding, MdnsService, UpnpInfo
+from core.models import Device, Finding, MdnsService, UpnpInfo, WsdInfo
 from tests.core.test_checks_parsers import Handler, _certificate, _greeter, _serve
 
 
@@ -128,3 +128,11 @@ def test_every_advertised_web_port_and_printing_port_gets_a_probe() -> None:
     secure = Device(mac="02:00:00:00:00:03", upnp=UpnpInfo(location="https://10.0.0.3/d.xml"))
     assert probes.plan(secure, (443,)) == {443: "https"}
     assert [f.id for f in fallback("lpd", 515, (515,), "budget")] == ["lpd-open"]
+
+
+def test_ws_discovery_addresses_on_the_device_get_the_http_checks() -> None:
+    device = Device(mac="02:00:00:00:00:04", ips=("10.0.0.4",), wsd=WsdInfo(xaddrs=(
+        "http://10.0.0.4:8899/onvif/device_service", "http://10.0.0.99:81/elsewhere",
+        "https://10.0.0.4/onvif")))
+    assert {8899, 443} <= set(ports.ports_for(device)) and 81 not in ports.ports_for(device)
+    assert probes.plan(device, (8899, 443)) == {8899: "http", 443: "https"}

@@ -14,7 +14,7 @@ from core.errors import DataFileError
 from core.fingerprints import kev, recog
 from core.fingerprints.exposure import kev_findings
 from core.fingerprints.identify import fingerprint, from_texts
-from core.models import Device, Fingerprint, MdnsService, UpnpInfo
+from core.models import Device, Fingerprint, MdnsService, UpnpInfo, WsdInfo
 from core.scan.jsonio import device_from_json, device_to_json
 
 # Banners as real devices and daemons send them (recorded from the lab and from Recog examples).
@@ -251,3 +251,10 @@ def test_checks_put_fingerprints_and_kev_findings_on_the_device() -> None:
     checked = asyncio.run(main())
     assert any(f.cpe == "cpe:/a:apache:http_server:2.4.49" for f in checked.fingerprints)
     assert "known-exploited-vulnerability" in {f.id for f in checked.findings}
+
+
+def test_an_onvif_answer_is_a_hardware_fingerprint() -> None:
+    device = Device(mac="02:00:00:00:00:05", wsd=WsdInfo(manufacturer="Hikvision",
+                                                          model="DS-2CD2143G2-I"))
+    assert fingerprint(device) == (Fingerprint("hw", "Hikvision", "DS-2CD2143G2-I", "", "", "",
+                                               "wsd 'Hikvision' 'DS-2CD2143G2-I'"),)
