@@ -11,7 +11,7 @@ import pytest
 
 from core.checks import CheckOptions, run_checks
 from core.errors import DataFileError
-from core.fingerprints import kev, recog
+from core.fingerprints import kev, model_and_firmware, recog
 from core.fingerprints.exposure import kev_findings
 from core.fingerprints.identify import fingerprint, from_texts
 from core.models import Device, Fingerprint, MdnsService, UpnpInfo, WsdInfo
@@ -258,3 +258,15 @@ def test_an_onvif_answer_is_a_hardware_fingerprint() -> None:
                                                           model="DS-2CD2143G2-I"))
     assert fingerprint(device) == (Fingerprint("hw", "Hikvision", "DS-2CD2143G2-I", "", "", "",
                                                "wsd 'Hikvision' 'DS-2CD2143G2-I'"),)
+
+
+def test_model_and_firmware_prefer_discovery_then_fingerprints() -> None:
+    router = Device(mac="02:00:00:00:00:06", model="Archer C7", upnp=UpnpInfo(
+        location="http://10.0.0.6/d.xml", firmware="1.0.9"))
+    assert model_and_firmware(router) == ("Archer C7", "1.0.9")
+    mikrotik = Device(mac="02:00:00:00:00:07", fingerprints=tuple(from_texts(
+        [("telnet.banner", "MikroTik v6.40.4 (bugfix)\r\nLogin: ")])))
+    assert model_and_firmware(mikrotik) == ("", "RouterOS 6.40.4")
+    cisco = Device(mac="02:00:00:00:00:08", fingerprints=(Fingerprint("hw", "Cisco", "RV042"),))
+    assert model_and_firmware(cisco) == ("Cisco RV042", "")
+    assert model_and_firmware(Device(mac="02:00:00:00:00:09")) == ("", "")
