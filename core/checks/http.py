@@ -80,6 +80,12 @@ def parse_response(data: bytes) -> HttpResponse:
                         bool(_PASSWORD_FIELD.search(body)), words)
 
 
+def is_xml(response: HttpResponse) -> bool:
+    """True when the answer says it is XML (UPnP descriptions, SOAP and other APIs)."""
+    kind = response.header("content-type").split(";")[0].strip().lower()
+    return kind in ("text/xml", "application/xml") or kind.endswith("+xml")
+
+
 def admin_without_login(response: HttpResponse, port: int, scheme: str) -> list[Finding]:
     """A page that answers 200 with admin words, no password field and no login asked."""
     if (response.status != 200 or response.auth_schemes or response.asks_password
@@ -105,6 +111,9 @@ def judge_plain(response: HttpResponse, port: int) -> list[Finding]:
         return [finding("http-basic-cleartext", f"GET / on port {port}: {seen}", port)]
     if response.status >= 404 or response.status < 200:  # no page here (e.g. a cast API)
         return [finding("service-banner", f"port {port}: {seen}", port)]
+    if is_xml(response):  # a UPnP description or an API answers here, not a page for people
+        return [finding("service-banner", f"port {port}: {seen}; serves XML, not a web page",
+                        port)]
     return [finding("http-admin-cleartext", f"GET / on port {port}: {seen}; no redirect to HTTPS",
                     port), *admin_without_login(response, port, "HTTP")]
 

@@ -136,3 +136,9 @@ def test_ws_discovery_addresses_on_the_device_get_the_http_checks() -> None:
         "https://10.0.0.4/onvif")))
     assert {8899, 443} <= set(ports.ports_for(device)) and 81 not in ports.ports_for(device)
     assert probes.plan(device, (8899, 443)) == {8899: "http", 443: "https"}
+
+
+def test_an_xml_answer_is_no_admin_page() -> None:
+    upnp = http.parse_response(b"HTTP/1.1 200 OK\r\nContent-Type: text/xml; charset=utf-8\r\n\r\n"
+                               b"<root><device><friendlyName>Half")
+    assert [f.id for f in http.judge_plain(upnp, 49152)] == ["service-banner"]
