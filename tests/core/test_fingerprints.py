@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from core.checks import CheckOptions, run_checks
+from core.cli import main
 from core.errors import DataFileError
 from core.fingerprints import kev, model_and_firmware, recog
 from core.fingerprints.exposure import kev_findings
@@ -270,3 +271,17 @@ def test_model_and_firmware_prefer_discovery_then_fingerprints() -> None:
     cisco = Device(mac="02:00:00:00:00:08", fingerprints=(Fingerprint("hw", "Cisco", "RV042"),))
     assert model_and_firmware(cisco) == ("Cisco RV042", "")
     assert model_and_firmware(Device(mac="02:00:00:00:00:09")) == ("", "")
+
+
+def test_the_kev_command_shows_and_loads_a_catalogue(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["kev", "show"]) == 0
+    assert "KEV catalogue version 2025.08.25" in capsys.readouterr().out
+    newer = _write(tmp_path / "new.json", "2099.01.01", "2099-01-01T00:00:00Z", [VULN])
+    assert main(["kev", "update", str(newer)]) == 0
+    assert "Loaded: KEV catalogue version 2099.01.01" in capsys.readouterr().out
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"catalogVersion": "x"}')
+    assert main(["kev", "update", str(bad)]) == 1
+    assert "cisa.gov" in capsys.readouterr().err
+    kev.current_catalog.cache_clear()
