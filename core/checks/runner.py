@@ -94,7 +94,9 @@ async def _check_all(devices: list[Device], options: CheckOptions, cancel: Cance
         _, pending = await asyncio.wait(pending, timeout=CANCEL_POLL)
     for task in pending:
         task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
+    for outcome in await asyncio.gather(*tasks, return_exceptions=True):
+        if isinstance(outcome, Exception):  # a bug: the device keeps what discovery said
+            log.error("checks of a device failed", exc_info=outcome)
     return results
 
 
