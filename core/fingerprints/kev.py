@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +70,14 @@ class Catalog:
     vulnerabilities: tuple[Vulnerability, ...]
     ranges: Mapping[str, tuple[Range, ...]]
     path: Path
+    by_vendor: Mapping[tuple[str, ...], tuple[Vulnerability, ...]] = field(
+        default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        index: dict[tuple[str, ...], list[Vulnerability]] = {}
+        for vuln in self.vulnerabilities:
+            index.setdefault(words(vuln.vendor), []).append(vuln)
+        object.__setattr__(self, "by_vendor", {k: tuple(v) for k, v in index.items()})
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,16 +184,19 @@ def install_catalog(source: Path) -> Catalog:
     return read_catalog(target)
 
 
+@lru_cache(maxsize=8192)  # bounded: fingerprint names come from the network
 def words(name: str) -> tuple[str, ...]:
     """Lower-case words and numbers of a name: "DIR-859 Router" -> ("dir", "859", "router")."""
     return tuple(re.findall(r"[a-z0-9]+", name.lower()))
 
 
+@lru_cache(maxsize=8192)
 def model_words(name: str) -> tuple[str, ...]:
     """The words of a product name without generic device words."""
     return tuple(w for w in words(name) if w not in _GENERIC)
 
 
+@lru_cache(maxsize=4096)
 def product_names(vuln: Vulnerability) -> tuple[tuple[str, ...], ...]:
     """The models an entry names ("DCS-2530L and DCS-2670L Devices" names two); none if vague."""
     if any(v in f"{vuln.product.lower()} " for v in _VAGUE):
@@ -213,7 +224,9 @@ def find_matches(catalog: Catalog, fingerprints: Iterable[Fingerprint]) -> list[
     alone; entries whose known affected ranges exclude the fingerprint's version are left out."""
     found: dict[str, Match] = {}
     for fingerprint in fingerprints:
-        for vuln in catalog.vulnerabilities:
+        cpe = cpe_names(fingerprint.cpe) if fingerprint.cpe else None
+        vendors = {words(fingerprint.vendor), *((cpe[0],) if cpe else ())}
+        for vuln in (v for vendor in vendors for v in catalog.by_vendor.get(vendor, ())):
             match = _match(vuln, fingerprint, catalog.ranges.get(vuln.cve, ()))
             if match and (vuln.cve not in found or _better(match, found[vuln.cve])):
                 found[vuln.cve] = match
