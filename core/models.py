@@ -227,6 +227,7 @@ class ScanInfo:
     checks_run: bool = False
     consent: str = ""  # who authorised consent-gated checks, empty if nobody
     limits: tuple[str, ...] = ()  # scan-wide caps that were hit, in plain words
+    kev_catalog: str = ""  # the known-exploited catalogue the checks used, e.g. "2025.08.25"
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,6 +43,7 @@ def scan_to_json(result: ScanResult) -> dict[str, Any]:
             "cancelled": result.cancelled,
             "limits": list(info.limits),
             "limits_hit": limits_hit(result),
+            "kev_catalog": info.kev_catalog,
         },
         "devices": [device_to_json(d) for d in result.devices],
     }
@@ -120,6 +121,7 @@ def scan_from_json(doc: dict[str, Any]) -> ScanResult:
         checks_run=bool(scan.get("checks_run", False)),
         consent=str(scan.get("consent", "")),
         limits=tuple(str(t) for t in scan.get("limits", [])),
+        kev_catalog=str(scan.get("kev_catalog", "")),
     )
     devices = tuple(device_from_json(d) for d in doc.get("devices", []))
     return ScanResult(info=info, devices=devices, cancelled=bool(scan.get("cancelled", False)))

@@ -15,8 +15,17 @@ from core.errors import DataFileError
 from core.fingerprints import kev, model_and_firmware, recog
 from core.fingerprints.exposure import kev_findings
 from core.fingerprints.identify import fingerprint, from_texts
-from core.models import Device, Fingerprint, MdnsService, UpnpInfo, WsdInfo
-from core.scan.jsonio import device_from_json, device_to_json
+from core.models import (
+    ArpMode,
+    Device,
+    Fingerprint,
+    MdnsService,
+    ScanInfo,
+    ScanResult,
+    UpnpInfo,
+    WsdInfo,
+)
+from core.scan.jsonio import device_from_json, device_to_json, scan_from_json, scan_to_json
 
 # Banners as real devices and daemons send them (recorded from the lab and from Recog examples).
 RECORDED = [
@@ -285,3 +294,11 @@ def test_the_kev_command_shows_and_loads_a_catalogue(tmp_path: Path,
     assert main(["kev", "update", str(bad)]) == 1
     assert "cisa.gov" in capsys.readouterr().err
     kev.current_catalog.cache_clear()
+
+
+def test_the_scan_json_says_which_catalogue_was_used() -> None:
+    info = ScanInfo(interface="eth0", network="10.0.0.0/24", mode=ArpMode.KERNEL,
+                    started="2026-01-01T00:00:00Z", checks_run=True, kev_catalog="2025.08.25")
+    doc = scan_to_json(ScanResult(info=info))
+    assert doc["scan"]["kev_catalog"] == "2025.08.25"
+    assert scan_from_json(json.loads(json.dumps(doc))).info.kev_catalog == "2025.08.25"
