@@ -10,7 +10,7 @@ from core.models import Device, Fingerprint
 from core.text import clean_text
 
 PARTS = ("hw", "os", "service")
-MAX_TEXTS = 64  # texts matched per device: a chatty device cannot make matching slow
+MAX_TEXTS = 32  # texts matched per device: a chatty device cannot make matching slow
 _SSH_PREFIX = re.compile(r"^SSH-[0-9.]+-")
 _FTP_CODE = re.compile(r"^220[- ]")
 

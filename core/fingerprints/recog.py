@@ -36,7 +36,9 @@ _POSIX = {"alpha": "a-zA-Z", "digit": "0-9", "alnum": "a-zA-Z0-9", "upper": "A-Z
           "print": r"\x20-\x7e", "word": r"\w", "blank": r" \t", "cntrl": r"\x00-\x1f\x7f",
           "graph": r"\x21-\x7e"}
 _PLACEHOLDER = re.compile(r"\{([a-z0-9_.]+)\}")
-MAX_TEXT = 1024  # longest text matched: banners and headers are short, regexes may backtrack
+MAX_TEXT = 512  # longest text matched: banners and headers are short, regexes may backtrack
+MAX_SPACE_RUN = 8  # a run of blank lines is cut to this: some patterns are slow on 1,000 of them
+_LONG_SPACE = re.compile(rf"\s{{{MAX_SPACE_RUN + 1},}}")
 
 
 class Untranslatable(ValueError):
@@ -132,7 +134,7 @@ def database(key: str) -> Database:
 
 def match(key: str, text: str) -> tuple[Rule, dict[str, str]] | None:
     """The first fingerprint for `key` that matches `text`, with its parameters filled in."""
-    text = text[:MAX_TEXT]
+    text = _LONG_SPACE.sub(lambda m: m.group(0)[:MAX_SPACE_RUN], text[:MAX_TEXT])
     for rule in database(key).rules:
         found = rule.regex.search(text)
         if found:

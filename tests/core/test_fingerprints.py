@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ from core.models import (
     WsdInfo,
 )
 from core.scan.jsonio import device_from_json, device_to_json, scan_from_json, scan_to_json
+from tests.timing import within
 
 # Banners as real devices and daemons send them (recorded from the lab and from Recog examples).
 RECORDED = [
@@ -302,3 +304,14 @@ def test_the_scan_json_says_which_catalogue_was_used() -> None:
     doc = scan_to_json(ScanResult(info=info))
     assert doc["scan"]["kev_catalog"] == "2025.08.25"
     assert scan_from_json(json.loads(json.dumps(doc))).info.kev_catalog == "2025.08.25"
+
+
+def test_hostile_texts_are_matched_in_bounded_time() -> None:
+    hostile = ["\n" * 5000, "a" * 5000, "\r\n" * 2000, "1." * 3000]
+    started = time.monotonic()
+    for key in recog.DATABASES:
+        for text in hostile:
+            recog.match(key, text)
+    assert time.monotonic() - started < within(3.0)
+    many = [("http_header.server", f"x{i}") for i in range(1000)]
+    assert from_texts(many) == []  # only the first MAX_TEXTS are looked at, quickly
