@@ -120,6 +120,28 @@ class UpnpInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class WsdInfo:
+    """What a WS-Discovery ProbeMatch said (ONVIF cameras, printers, Windows machines)."""
+
+    xaddrs: tuple[str, ...] = ()  # service addresses, e.g. "http://10.0.0.5/onvif/device_service"
+    types: tuple[str, ...] = ()  # "dn:NetworkVideoTransmitter", "wsdp:Device" ...
+    scopes: tuple[str, ...] = ()
+    manufacturer: str = ""  # from ONVIF scopes (.../manufacturer/..., .../mfr/...)
+    model: str = ""  # from ONVIF scopes (.../hardware/..., .../model/...)
+    name: str = ""  # from ONVIF scopes (.../name/...)
+
+
+@dataclass(frozen=True, slots=True)
+class NetbiosInfo:
+    """A NetBIOS node status answer: the machine's names and workgroup (UDP 137)."""
+
+    name: str = ""  # the computer name (unique name, suffix 0x00)
+    workgroup: str = ""  # workgroup or domain (group name, suffix 0x00)
+    names: tuple[str, ...] = ()  # every name as "NAME<20>" (group names marked "<group>")
+    mac: str = ""  # the unit id the answer reports (may be zeros)
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One thing that makes a device less safe, with evidence, a fix and references."""
 
@@ -130,6 +152,19 @@ class Finding:
     fix: str = ""
     refs: tuple[str, ...] = ()
     port: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """One thing a fingerprint named (hardware, operating system or service), with its evidence."""
+
+    part: str  # "hw", "os" or "service"
+    vendor: str = ""
+    product: str = ""
+    version: str = ""  # firmware for hardware
+    device_type: str = ""  # "IP Camera", "Printer" ...
+    cpe: str = ""  # "cpe:/a:apache:http_server:2.4.49" when the fingerprint gives one
+    evidence: str = ""  # what matched: "http_header.server 'Apache/2.4.49 (Unix)'"
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +182,11 @@ class Device:
     upnp: UpnpInfo | None = None
     open_ports: tuple[int, ...] = ()
     findings: tuple[Finding, ...] = ()
-    sources: tuple[str, ...] = ()  # "arp", "mdns", "ssdp", "self"
+    sources: tuple[str, ...] = ()  # "arp", "mdns", "ssdp", "wsd", "netbios", "self"
     is_self: bool = False
+    fingerprints: tuple[Fingerprint, ...] = ()  # from banners, headers, TXT and UPnP fields
+    wsd: WsdInfo | None = None  # WS-Discovery answer
+    netbios: NetbiosInfo | None = None  # NetBIOS node status answer
 
     @property
     def ip(self) -> str:
@@ -164,6 +202,10 @@ class Device:
                 return service.name
         if self.hostnames:
             return self.hostnames[0].removesuffix(".").removesuffix(".local")
+        if self.wsd and self.wsd.name:
+            return self.wsd.name
+        if self.netbios and self.netbios.name:
+            return self.netbios.name
         if self.model:
             return self.model
         if self.mac_random:
@@ -185,6 +227,7 @@ class ScanInfo:
     checks_run: bool = False
     consent: str = ""  # who authorised consent-gated checks, empty if nobody
     limits: tuple[str, ...] = ()  # scan-wide caps that were hit, in plain words
+    kev_catalog: str = ""  # the known-exploited catalogue the checks used, e.g. "2025.08.25"
 
 
 @dataclass(frozen=True, slots=True)

@@ -128,6 +128,9 @@ def ask_export_path(parent: QWidget | None, title: str, suggested: str) -> Path 
 def ask_import_path(parent: QWidget | None, title: str) -> Path | None:
     """Which site export to import, or None when the user cancels."""
     path, _ = QFileDialog.getOpenFileName(parent, title, "", _tr(SITE_FILES))
+    return Path(path) if path else None
+
+
 def ask_report_path(parent: QWidget | None, title: str, suggested: Path,
                     file_filter: str) -> Path | None:
     """Where to save a report (starting at `suggested`), or None when the user cancels."""

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from core.assessment import DeviceAssessment, SiteAssessment, assess_one, assess_site
 from core.models import Device, ScanResult, Site, Tag
+from core.report import ReportContext, ReportData
 from core.store import (
     Changes,
     ConsentEnd,
@@ -19,7 +20,6 @@ from core.store import (
     ScanSummary,
     Store,
 )
-from core.report import ReportContext, ReportData
 from gui.models import DeviceRow, open_counts_of
 from gui.views import DashboardData, DeviceDetails, DeviceNotesFields, PasswordStatus
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from core.errors import KnownError
-from core.files import write_private
 from core.models import Device, Interface, ScanResult, Site
 from core.report import ReportContext, ReportData
 from core.store import ConsentEnd, Deletion, ImportSummary

@@ -64,6 +64,9 @@ async def run_consented(device: Device, options: CheckOptions, gate: Gate,
         if number:
             await asyncio.sleep(options.credential_pace)
         outcome = await _attempt(device.ip, target, login, gate)
+        if outcome and outcome.startswith(_DESCR):
+            seen.texts.append(("snmp.sys_description", outcome[len(_DESCR):]))
+            outcome = f"; sysDescr {outcome[len(_DESCR):][:80]!r}"
         if outcome is not None:
             # Never name the list, the login or how many were tried before it: with a list of
             # one login (or the attempt count), the working password could be inferred.
@@ -79,6 +82,9 @@ async def run_consented(device: Device, options: CheckOptions, gate: Gate,
                     f"{where}; none accepted; check {authority}")]
 
 
+_DESCR = "\0sysDescr:"  # marks the SNMP answer inside _attempt's result
+
+
 async def _attempt(ip: str, target: Target, login: DefaultLogin, gate: Gate) -> str | None:
     """None when refused (or no answer); otherwise extra evidence text (may be empty)."""
     try:
@@ -90,7 +96,7 @@ async def _attempt(ip: str, target: Target, login: DefaultLogin, gate: Gate) -> 
             ok = await logins.telnet_login(ip, target.port, login, gate)
         else:
             descr = await logins.snmp_login(ip, login, gate.read_timeout)
-            return f"; sysDescr {descr[:80]!r}" if descr else None
+            return f"{_DESCR}{descr}" if descr else None
     except (NoAnswer, OSError, ssl.SSLError, ValueError, TimeoutError):
         return None
     return "" if ok else None

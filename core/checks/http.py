@@ -13,6 +13,15 @@ from core.models import Finding
 
 MAX_RESPONSE = 16384
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
+_PASSWORD_FIELD = re.compile(rb"<input[^>]*type\s*=\s*[\"']?password|\blog ?in\b|\bsign ?in\b|"
+                             rb"\bpasswor[dt]\b|\bkennwort\b|\bmot de passe\b", re.IGNORECASE)
+# Words of pages that change a device: several of them on a page that asks no password.
+ADMIN_WORDS = ("settings", "configuration", "administration", "firmware", "reboot",
+               "factory reset", "wireless", "dhcp", "port forwarding", "user management",
+               "system status", "maintenance", "upgrade", "network setup", "device setup")
+_ADMIN = re.compile(rb"\b(" + b"|".join(w.encode() for w in ADMIN_WORDS) + rb")\b",
+                    re.IGNORECASE)
+MIN_ADMIN_WORDS = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +32,8 @@ class HttpResponse:
     status_line: str
     headers: dict[str, list[str]] = field(default_factory=dict)  # lower-case names
     title: str = ""
+    asks_password: bool = False  # a password field or login words in the page
+    admin_words: tuple[str, ...] = ()  # ADMIN_WORDS found in the page, lower case
 
     def header(self, name: str) -> str:
         values = self.headers.get(name.lower())
@@ -64,7 +75,30 @@ def parse_response(data: bytes) -> HttpResponse:
     title = ""
     if match:
         title = " ".join(html.unescape(match.group(1).decode("utf-8", "replace")).split())[:120]
-    return HttpResponse(int(parts[1]), status_line[:120], headers, printable(title.encode()))
+    words = tuple(dict.fromkeys(m.decode().lower() for m in _ADMIN.findall(body)))
+    return HttpResponse(int(parts[1]), status_line[:120], headers, printable(title.encode()),
+                        bool(_PASSWORD_FIELD.search(body)), words)
+
+
+def is_xml(response: HttpResponse) -> bool:
+    """True when the answer says it is XML (UPnP descriptions, SOAP and other APIs)."""
+    kind = response.header("content-type").split(";")[0].strip().lower()
+    return kind in ("text/xml", "application/xml") or kind.endswith("+xml")
+
+
+def admin_without_login(response: HttpResponse, port: int, scheme: str) -> list[Finding]:
+    """A page that answers 200 with admin words, no password field and no login asked."""
+    if (response.status != 200 or response.auth_schemes or response.asks_password
+            or len(response.admin_words) < MIN_ADMIN_WORDS):
+        return []
+    shown = ", ".join(response.admin_words[:5])
+    return [finding("http-admin-no-login", f"GET / over {scheme} on port {port} answered "
+                    f"{response.status_line!r}{_titled(response)} showing {shown}, with no "
+                    "password field and no login asked", port)]
+
+
+def _titled(response: HttpResponse) -> str:
+    return f" titled {response.title!r}" if response.title else ""
 
 
 def judge_plain(response: HttpResponse, port: int) -> list[Finding]:
@@ -77,8 +111,11 @@ def judge_plain(response: HttpResponse, port: int) -> list[Finding]:
         return [finding("http-basic-cleartext", f"GET / on port {port}: {seen}", port)]
     if response.status >= 404 or response.status < 200:  # no page here (e.g. a cast API)
         return [finding("service-banner", f"port {port}: {seen}", port)]
+    if is_xml(response):  # a UPnP description or an API answers here, not a page for people
+        return [finding("service-banner", f"port {port}: {seen}; serves XML, not a web page",
+                        port)]
     return [finding("http-admin-cleartext", f"GET / on port {port}: {seen}; no redirect to HTTPS",
-                    port)]
+                    port), *admin_without_login(response, port, "HTTP")]
 
 
 def judge_tls(response: HttpResponse, port: int) -> list[Finding]:
@@ -88,7 +125,7 @@ def judge_tls(response: HttpResponse, port: int) -> list[Finding]:
     if not response.header("strict-transport-security"):
         found.append(finding("http-no-hsts", f"GET / on port {port} over TLS: {seen}; "
                              "no Strict-Transport-Security header", port))
-    return found
+    return found + admin_without_login(response, port, "HTTPS")
 
 
 def describe(response: HttpResponse) -> str:

@@ -10,7 +10,7 @@ from core.checks.net import Gate
 from core.models import Device
 
 DEFAULT_PORTS: tuple[int, ...] = (
-    21, 22, 23, 80, 443, 445, 554, 631, 1883, 3389, 5000, 5001, 5555, 5900, 7547, 8008,
+    21, 22, 23, 80, 443, 445, 515, 554, 631, 1883, 3389, 5000, 5001, 5555, 5900, 7547, 8008,
     8080, 8443, 8883, 9100,
 )
 # Tried first, at once, with a short timeout: a host that answers none of them (no accept, no
@@ -29,14 +29,25 @@ def ports_for(device: Device, base: tuple[int, ...] = DEFAULT_PORTS) -> tuple[in
     """The curated list plus every port the device advertised over mDNS or UPnP."""
     ports = set(base)
     ports.update(s.port for s in device.services if 0 < s.port < 65536)
-    if device.upnp and device.upnp.location:
-        try:
-            port = urlsplit(device.upnp.location).port
-        except ValueError:
-            port = None
-        if port:
-            ports.add(port)
+    ports.update(port for _, port in web_addresses(device))
     return tuple(sorted(ports))
+
+
+def web_addresses(device: Device) -> list[tuple[str, int]]:
+    """("http" or "https", port) of every web address the device advertised: its UPnP
+    description (the SSDP LOCATION) and those of its WS-Discovery XAddrs on its own address."""
+    urls = [(device.upnp.location, True)] if device.upnp and device.upnp.location else []
+    urls += [(x, False) for x in device.wsd.xaddrs] if device.wsd else []
+    found = []
+    for url, own in urls:
+        try:
+            parts = urlsplit(url)
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError:
+            continue
+        if parts.scheme in ("http", "https") and (own or parts.hostname in device.ips):
+            found.append((parts.scheme, port))
+    return list(dict.fromkeys(found))
 
 
 def quick_ports(device: Device, ports: tuple[int, ...]) -> tuple[int, ...]:

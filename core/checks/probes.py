@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from core.checks import banners, http, mqtt, ssh, tls, vnc
+from core.checks import banners, http, mqtt, ports, ssh, tls, vnc
 from core.checks.catalog import finding
 from core.checks.net import Gate, NoAnswer, open_stream, printable, send
 from core.models import Device, Finding
 
 HTTP_PORTS = (80, 88, 5000, 8000, 8008, 8080, 8081)
 HTTPS_PORTS = (443, 4443, 5001, 8443)
-KIND_BY_PORT = {21: "ftp", 22: "ssh", 23: "telnet", 554: "rtsp", 1883: "mqtt", 5900: "vnc",
+KIND_BY_PORT = {21: "ftp", 22: "ssh", 23: "telnet", 515: "lpd", 554: "rtsp", 631: "ipp",
+                1883: "mqtt", 5900: "vnc",
                 8883: "tls", **dict.fromkeys(HTTP_PORTS, "http"),
                 **dict.fromkeys(HTTPS_PORTS, "https")}
 KIND_BY_SERVICE = {"_http.": "http", "_https.": "https", "_ssh.": "ssh", "_rfb.": "vnc",
                    "_mqtt.": "mqtt", "_rtsp.": "rtsp", "_ftp.": "ftp", "_telnet.": "telnet",
-                   "_secure-mqtt.": "tls"}
+                   "_secure-mqtt.": "tls", "_ipp.": "ipp", "_ipps.": "tls", "_printer.": "lpd"}
 
 
 @dataclass
@@ -28,6 +30,15 @@ class Observations:
     auth: dict[int, tuple[str, bool]] = field(default_factory=dict)  # port -> (scheme, over TLS)
     kinds: dict[int, str] = field(default_factory=dict)
     silent: set[int] = field(default_factory=set)  # ports that said nothing useful
+    texts: list[tuple[str, str]] = field(default_factory=list)  # (Recog matcher, text) seen
+
+    def note_http(self, response: http.HttpResponse) -> None:
+        """Keep the Server header, page title and WWW-Authenticate for fingerprinting."""
+        self.texts += [("http_header.server", v) for v in response.headers.get("server", [])]
+        self.texts += [("http_header.wwwauth", v)
+                       for v in response.headers.get("www-authenticate", [])]
+        if response.title:
+            self.texts.append(("html_title", response.title))
 
 
 def plan(device: Device, open_ports: tuple[int, ...]) -> dict[int, str]:
@@ -38,22 +49,32 @@ def plan(device: Device, open_ports: tuple[int, ...]) -> dict[int, str]:
                      if service.type.startswith(prefix)), None)
         if kind and service.port in open_ports:
             kinds.setdefault(service.port, kind)
+    for scheme, port in ports.web_addresses(device):  # SSDP LOCATION, WS-Discovery XAddrs
+        if port in open_ports:
+            kinds.setdefault(port, scheme)
     return kinds
 
 
 def probe_for(kind: str, ip: str, port: int, gate: Gate, open_ports: tuple[int, ...],
               seen: Observations) -> Callable[[], Awaitable[list[Finding]]]:
     """A zero-argument coroutine factory running the probe of `kind` on `port`."""
-    simple = {"ftp": banners.check_ftp, "vnc": vnc.check_vnc, "ssh": check_ssh}
-    if kind in simple:
-        return lambda: simple[kind](ip, port, gate)
+    if kind in ("ftp", "ssh"):
+        banner = banners.check_ftp if kind == "ftp" else check_ssh
+        return lambda: banner(ip, port, gate, seen.texts)
+    if kind == "vnc":
+        return lambda: vnc.check_vnc(ip, port, gate)
     if kind in ("telnet", "rtsp"):
         check = banners.check_telnet if kind == "telnet" else banners.check_rtsp
-        return lambda: check(ip, port, gate, seen.silent)
+        return lambda: check(ip, port, gate, seen.silent, seen.texts)
     if kind == "mqtt":
         return lambda: mqtt.check_mqtt(ip, port, gate, tls_port_open=8883 in open_ports)
     if kind == "http":
         return lambda: check_http(ip, port, gate, seen)
+    if kind == "ipp":
+        return lambda: check_ipp(ip, port, gate, seen)
+    if kind == "lpd":
+        return lambda: _accepted("lpd-open", f"TCP {port} (LPD printing) accepted a connection; "
+                                 "nothing was sent", port)
     return lambda: check_tls(ip, port, gate, seen, with_http=kind == "https")
 
 
@@ -64,10 +85,39 @@ async def check_http(ip: str, port: int, gate: Gate, seen: Observations) -> list
     except NoAnswer as exc:
         return [finding("probe-no-answer", f"GET / on port {port}: {exc}", port)]
     _note_auth(seen, port, response, over_tls=False)
+    seen.note_http(response)
     return http.judge_plain(response, port)
 
 
 async def check_tls(ip: str, port: int, gate: Gate, seen: Observations,
+                    with_http: bool) -> list[Finding]:
+    """The best handshake (certificate, version, page) and, alongside, TLS 1.0/1.1 offered alone:
+    a device that agrees TLS 1.3 may still accept 1.0 from a client that offers nothing else."""
+    found, old = await asyncio.gather(_best_tls(ip, port, gate, seen, with_http),
+                                      tls.old_versions_accepted(ip, port, gate))
+    if old and not any(f.id in ("tls-old-protocol", "tls-handshake-failed") for f in found):
+        found.append(finding("tls-accepts-old-version", f"port {port}: a client offering only "
+                             f"{' or only '.join(old)} was accepted", port))
+    return found
+
+
+async def check_ipp(ip: str, port: int, gate: Gate, seen: Observations) -> list[Finding]:
+    """IPP is HTTP: a plain-HTTP answer on the IPP port means print jobs may travel unencrypted."""
+    try:
+        async with open_stream(ip, port, gate) as (reader, writer):
+            response = await http.fetch(reader, writer, ip, gate.read_timeout)
+    except NoAnswer as exc:
+        return [finding("service-banner", f"TCP {port} (IPP) open; plain HTTP got {exc}", port)]
+    seen.note_http(response)
+    return [finding("ipp-cleartext", f"GET / over plain HTTP on TCP {port} (IPP) answered "
+                    f"{http.describe(response)}", port)]
+
+
+async def _accepted(finding_id: str, evidence: str, port: int) -> list[Finding]:
+    return [finding(finding_id, evidence, port)]
+
+
+async def _best_tls(ip: str, port: int, gate: Gate, seen: Observations,
                     with_http: bool) -> list[Finding]:
     try:
         async with open_stream(ip, port, gate, tls=tls.permissive_context()) as (reader, writer):
@@ -76,7 +126,9 @@ async def check_tls(ip: str, port: int, gate: Gate, seen: Observations,
             der = ssl_object.getpeercert(binary_form=True)
             if not der:
                 return [finding("tls-handshake-failed", f"port {port}: no certificate", port)]
-            found = tls.judge(tls.cert_facts(der), version, port)
+            facts = tls.cert_facts(der)
+            seen.texts += [("x509.subject", facts.subject), ("x509.issuer", facts.issuer)]
+            found = tls.judge(facts, version, port)
             if with_http:
                 found += await _https_page(reader, writer, ip, port, gate, seen)
             return found
@@ -92,15 +144,19 @@ async def _https_page(reader: object, writer: object, ip: str, port: int, gate: 
     except NoAnswer as exc:
         return [finding("probe-no-answer", f"GET / over TLS on port {port}: {exc}", port)]
     _note_auth(seen, port, response, over_tls=True)
+    seen.note_http(response)
     return http.judge_tls(response, port)
 
 
-async def check_ssh(ip: str, port: int, gate: Gate) -> list[Finding]:
+async def check_ssh(ip: str, port: int, gate: Gate,
+                    texts: list[tuple[str, str]] | None = None) -> list[Finding]:
     """The version line, then (after key exchange) which login methods the server offers."""
     found: list[Finding] = []
     try:
         async with open_stream(ip, port, gate) as (reader, writer):
             ident = await ssh.read_ident(reader, gate.read_timeout)
+            if texts is not None:
+                texts.append(("ssh.banner", printable(ident)))
             found += [finding("service-banner", f"TCP {port} identifies as "
                              f"{printable(ident)!r}", port)]
             await send(writer, ssh.CLIENT_ID + b"\r\n", gate.read_timeout)

@@ -14,6 +14,8 @@ from core.checks.budget import BudgetClock
 from core.checks.catalog import finding
 from core.checks.net import Gate
 from core.checks.options import CheckOptions
+from core.fingerprints.exposure import kev_findings
+from core.fingerprints.identify import fingerprint
 from core.models import Device, Finding, Progress, ScanPhase
 
 log = logging.getLogger(__name__)
@@ -52,6 +54,7 @@ class DeviceRun:
     pending: dict[int, str] = field(default_factory=dict)  # port -> probe kind not finished
     stage: str = "port scan"
     states: dict[int, ports.PortState] = field(default_factory=dict)  # as they become known
+    seen: probes.Observations = field(default_factory=probes.Observations)
 
 
 def run_checks(devices: Sequence[Device], options: CheckOptions,
@@ -91,7 +94,9 @@ async def _check_all(devices: list[Device], options: CheckOptions, cancel: Cance
         _, pending = await asyncio.wait(pending, timeout=CANCEL_POLL)
     for task in pending:
         task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
+    for outcome in await asyncio.gather(*tasks, return_exceptions=True):
+        if isinstance(outcome, Exception):  # a bug: the device keeps what discovery said
+            log.error("checks of a device failed", exc_info=outcome)
     return results
 
 
@@ -119,9 +124,11 @@ async def check_device(device: Device, options: CheckOptions,
             await asyncio.gather(work, return_exceptions=True)
     if not finished:
         run.findings += budget_hit(run, options.device_budget, device)
-    found = _ordered(run.findings)
+    prints = fingerprint(device, run.seen.texts)
+    found = _ordered(run.findings + kev_findings(prints))
     log.debug("checked %s: %d open ports, %d findings", device.ip, len(run.open_ports), len(found))
-    return replace(device, open_ports=run.open_ports, findings=(*device.findings, *found))
+    return replace(device, open_ports=run.open_ports, findings=(*device.findings, *found),
+                   fingerprints=prints)
 
 
 async def _within_budget(work: asyncio.Task[None], clock: BudgetClock) -> bool:
@@ -165,7 +172,8 @@ async def _run_all(device: Device, options: CheckOptions, gate: Gate, run: Devic
     run.findings.append(finding("open-ports", ports.summary(states, options.connect_timeout)))
     run.findings += advertised.check_advertised(device)
     run.findings += advertised.check_bare_ports(run.open_ports)
-    seen = probes.Observations(kinds=probes.plan(device, run.open_ports))
+    seen = run.seen
+    seen.kinds = probes.plan(device, run.open_ports)
     run.pending = dict(seen.kinds)
     run.stage = "service checks"
     held = gate.holding()
@@ -232,6 +240,8 @@ def fallback(kind: str, port: int, open_ports: tuple[int, ...], why: str) -> lis
         return [finding("vnc-open", accepted, port)]
     if kind == "rtsp":
         return [finding("rtsp-open", accepted, port)]
+    if kind == "lpd":
+        return [finding("lpd-open", accepted, port)]
     if kind == "mqtt" and 8883 not in open_ports:
         return [finding("mqtt-cleartext", f"TCP {port} (MQTT) open and TCP 8883 (MQTT over "
                         "TLS) not open", port)]

@@ -12,10 +12,13 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, rsa
 
 from core.checks.catalog import finding
+from core.checks.net import Gate, NoAnswer, open_stream
 from core.models import Finding
 
 OLD_PROTOCOLS = ("SSLv2", "SSLv3", "TLSv1", "TLSv1.1")
 WEAK_HASHES = ("sha1", "md5", "md2", "md4")
+OLD_OFFERS = ((ssl.TLSVersion.TLSv1, "TLSv1", "TLS 1.0"),
+              (ssl.TLSVersion.TLSv1_1, "TLSv1.1", "TLS 1.1"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +47,31 @@ def permissive_context() -> ssl.SSLContext:
         context.minimum_version = ssl.TLSVersion.TLSv1
     context.set_ciphers("ALL:@SECLEVEL=0")
     return context
+
+
+def only_version_context(version: ssl.TLSVersion) -> ssl.SSLContext:
+    """A client context that offers exactly `version` (old ones need OpenSSL security level 0)."""
+    context = permissive_context()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        context.minimum_version = version
+        context.maximum_version = version
+    context.set_ciphers("DEFAULT:@SECLEVEL=0")
+    return context
+
+
+async def old_versions_accepted(ip: str, port: int, gate: Gate) -> list[str]:
+    """Which of TLS 1.0 and 1.1 the server accepts when a client offers only that version."""
+    accepted = []
+    for version, name, shown in OLD_OFFERS:
+        try:
+            async with open_stream(ip, port, gate, tls=only_version_context(version)) as (_, w):
+                agreed = w.get_extra_info("ssl_object").version()
+        except (ssl.SSLError, NoAnswer, OSError, ValueError):
+            continue
+        if agreed == name:
+            accepted.append(shown)
+    return accepted
 
 
 def cert_facts(der: bytes) -> CertFacts:

@@ -25,6 +25,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "core.cli.scan_cmd",
     "core.cli.data_cmd",
     "core.cli.watch_cmd",
+    "core.cli.kev_cmd",
 )
 
 __all__ = ["EXIT_BUG", "EXIT_CANCELLED", "EXIT_ERROR", "EXIT_OK", "EXIT_USAGE", "build_parser",

@@ -17,6 +17,7 @@ from core.datafiles.sample import read_sample
 from core.discovery.identify_rules import RULE_FILES, read_rule_file
 from core.discovery.oui import VENDORS, read_vendor_table
 from core.errors import DataFileError
+from core.fingerprints import kev, recog
 from core.guidance.checklists import file_names, read_catalog, read_file
 from core.guidance.schema import Links
 
@@ -44,6 +45,27 @@ def check_data(root: Path) -> Iterator[Checked]:
     yield Checked(VENDORS, f"{_count(len(aliases), 'alias')}, {_count(len(suffixes), 'suffix')}")
     sample = read_sample(root / SAMPLE, catalogue, refs)
     yield Checked(SAMPLE, _count(len(sample.devices), "device"))
+    yield from _kev(root / "kev")
+    yield from _recog(root / "recog")
+
+
+def _kev(folder: Path) -> Iterator[Checked]:
+    if not folder.is_dir():
+        return
+    ranges = kev.read_ranges(folder / kev.RANGES_NAME)
+    yield Checked(f"{folder.name}/{kev.RANGES_NAME}", _count(len(ranges), "CVE"))
+    catalog = kev.read_catalog(folder / kev.FILE_NAME, ranges)
+    yield Checked(f"{folder.name}/{kev.FILE_NAME}", f"version {catalog.version}, "
+                  f"{len(catalog.vulnerabilities)} vulnerabilities")
+
+
+def _recog(folder: Path) -> Iterator[Checked]:
+    if not folder.is_dir():
+        return
+    for key, name in recog.DATABASES.items():
+        database = recog.read_database(folder / name, key)
+        yield Checked(f"{folder.name}/{name}", f"{_count(len(database.rules), 'fingerprint')}, "
+                      f"{database.skipped} that Python cannot run skipped")
 
 
 def _checklists(folder: Path, links: Links) -> Iterator[Checked]:

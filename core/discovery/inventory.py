@@ -1,4 +1,4 @@
-"""Merges ARP, mDNS, SSDP and name observations into one Device per MAC (thread-safe)."""
+"""Merges ARP, mDNS, SSDP, WS-Discovery, NetBIOS and names into one Device per MAC (thread-safe)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,21 @@ import threading
 from dataclasses import dataclass, field
 
 from core.discovery import identify, oui
-from core.models import ArpEntry, Device, Finding, Interface, MdnsService, UpnpInfo
+from core.models import (
+    ArpEntry,
+    Category,
+    Device,
+    Finding,
+    Interface,
+    MdnsService,
+    NetbiosInfo,
+    UpnpInfo,
+    WsdInfo,
+)
+
+# WS-Discovery types that say what a device is (ONVIF cameras, WSD printers and scanners).
+_WSD_CATEGORIES = (("networkvideotransmitter", Category.CAMERA), ("print", Category.PRINTER),
+                   ("scan", Category.PRINTER), ("computer", Category.COMPUTER))
 
 
 @dataclass
@@ -23,6 +37,8 @@ class _Record:
     hostnames: list[str] = field(default_factory=list)
     notes: list[Finding] = field(default_factory=list)  # e.g. a discovery cap this device hit
     is_self: bool = False
+    wsd: WsdInfo | None = None
+    netbios: NetbiosInfo | None = None
 
 
 class Inventory:
@@ -60,6 +76,20 @@ class Inventory:
             for record in records:
                 if record.upnp is None or (info.device_type and not record.upnp.device_type):
                     record.upnp = info
+            return [self._build(r) for r in records]
+
+    def add_wsd(self, ip: str, info: WsdInfo) -> list[Device]:
+        with self._lock:
+            records = self._records_for_ips((ip,), "wsd")
+            for record in records:
+                record.wsd = record.wsd or info
+            return [self._build(r) for r in records]
+
+    def add_netbios(self, ip: str, info: NetbiosInfo) -> list[Device]:
+        with self._lock:
+            records = self._records_for_ips((ip,), "netbios")
+            for record in records:
+                record.netbios = record.netbios or info
             return [self._build(r) for r in records]
 
     def add_hostname(self, ip: str, name: str) -> list[Device]:
@@ -123,12 +153,26 @@ class Inventory:
         facts = identify.Facts(vendor=vendor, services=services, upnp=record.upnp,
                                hostnames=hostnames)
         category, model = identify.identify(facts)
+        category, model = _from_wsd(record.wsd, category, model)
         return Device(
             mac=record.mac, ips=tuple(record.ips), mac_random=oui.is_random_mac(record.mac),
             vendor=vendor, hostnames=hostnames, category=category, model=model,
             services=services, upnp=record.upnp, sources=tuple(s for s in record.sources if s),
-            findings=tuple(record.notes), is_self=record.is_self,
+            findings=tuple(record.notes), is_self=record.is_self, wsd=record.wsd,
+            netbios=record.netbios,
         )
+
+
+def _from_wsd(wsd: WsdInfo | None, category: Category, model: str) -> tuple[Category, str]:
+    """Fill what the other sources left open from a WS-Discovery answer."""
+    if wsd is None:
+        return category, model
+    if category is Category.UNKNOWN:
+        types = " ".join(wsd.types).lower()
+        category = next((c for word, c in _WSD_CATEGORIES if word in types), category)
+    if not model and wsd.model:
+        model = " ".join(dict.fromkeys(filter(None, (wsd.manufacturer, wsd.model))))
+    return category, model
 
 
 def _absorb(record: _Record, pending: _Record) -> None:
@@ -136,6 +180,8 @@ def _absorb(record: _Record, pending: _Record) -> None:
         _add_unique(record.sources, source)
     record.services.update(pending.services)
     record.upnp = record.upnp or pending.upnp
+    record.wsd = record.wsd or pending.wsd
+    record.netbios = record.netbios or pending.netbios
     record.notes += [n for n in pending.notes if n not in record.notes]
     for name in pending.hostnames:
         _add_unique(record.hostnames, name)

@@ -8,15 +8,26 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from core import __version__
 from core.cancel import CancelToken
 from core.checks.catalog import finding
-from core.discovery import arp_kernel, arp_raw, mdns, names, neighbours, netif, ssdp
+from core.discovery import (
+    arp_kernel,
+    arp_raw,
+    mdns,
+    names,
+    neighbours,
+    netbios,
+    netif,
+    ssdp,
+    wsd,
+)
 from core.discovery.caps import Share
 from core.discovery.inventory import Inventory
 from core.errors import InterfaceError, KnownError, NeedsPrivilegesError
+from core.fingerprints.identify import fingerprint
 from core.models import (
     ArpEntry,
     ArpMode,
@@ -121,6 +132,9 @@ class _Scan:
                 self.iface.ipv4, self.network, self.deadline, self.cancel,
                 lambda ip, info: self._emit(self.inventory.add_upnp(ip, info)), self.ssdp_share),
                 optional=True),
+            self._thread("wsd", lambda: wsd.search(
+                self.iface.ipv4, self.network, self.deadline, self.cancel,
+                lambda ip, info: self._emit(self.inventory.add_wsd(ip, info))), optional=True),
         ]
         self._wait(workers)
         for error in self.errors:
@@ -129,8 +143,8 @@ class _Scan:
                         started=started, finished=_now(), version=__version__,
                         mode_reason=reason, limits=self._caps_hit())
         self._progress(ScanPhase.DONE, 1.0, "Cancelled" if self.cancel.cancelled else "Done")
-        return ScanResult(info=info, devices=self.inventory.devices(),
-                          cancelled=self.cancel.cancelled)
+        devices = tuple(replace(d, fingerprints=fingerprint(d)) for d in self.inventory.devices())
+        return ScanResult(info=info, devices=devices, cancelled=self.cancel.cancelled)
 
     def _caps_hit(self) -> tuple[str, ...]:
         """Notes each responder over its share (on its device); scan-wide ceilings returned."""
@@ -163,8 +177,12 @@ class _Scan:
             [e.ip for e in found], names_deadline, self.cancel,
             lambda ip, name: self._emit(self.inventory.add_hostname(ip, name)),
             resolvers, self.iface.ipv4), optional=True)
+        netbios_thread = self._thread("netbios", lambda: netbios.query(
+            [e.ip for e in found if e.ip != self.iface.ipv4], self.deadline, self.cancel,
+            lambda ip, info: self._emit(self.inventory.add_netbios(ip, info))), optional=True)
         self._resolve_late_addresses()
         names_thread.join()
+        netbios_thread.join()
 
     def _resolve_late_addresses(self) -> None:
         """Addresses heard only by mDNS/SSDP get one datagram, then the table gives their MAC."""
@@ -213,7 +231,7 @@ class _Scan:
             elapsed = time.monotonic() - self.start
             phase = ScanPhase.ARP if not self.arp_done.is_set() else ScanPhase.MDNS
             message = ("Looking for devices (ARP)" if phase is ScanPhase.ARP
-                       else "Listening for services (mDNS, UPnP) and names")
+                       else "Listening for services (mDNS, UPnP, WS-Discovery) and names")
             if not self.cancel.cancelled:
                 self._progress(phase, min(0.99, elapsed / self.timeout), message)
 

@@ -7,7 +7,8 @@ import html
 
 from core import __version__
 from core.assessment import AssessedFinding, DeviceAssessment
-from core.models import Severity
+from core.fingerprints import model_and_firmware
+from core.models import Device, Severity
 from core.report.content import ReportData
 from core.report.standards import appendix_rows
 from core.report.tables import score_text
@@ -94,12 +95,19 @@ def _inventory(data: ReportData) -> str:
                        ("Last seen", 7)))
     rows = "".join(_row_html((
         d.name + ("" if d.in_latest_scan else " (not in the latest scan)"),
-        d.device.category.value, d.device.vendor, d.device.model, d.device.ip,
+        d.device.category.value, d.device.vendor, _model(d.device), d.device.ip,
         d.mac + (" (private)" if d.device.mac_random else ""),
         _TAGS.get(d.tag.value, d.tag.value), d.record.owner,
         score_text(d) or "—", _counts(d.open_counts) or "none", d.record.last_seen[:10]))
         for d in data.devices)
     return _section("Devices", _grid(head, rows))
+
+
+def _model(device: Device) -> str:
+    """The model, with its firmware when known ("Archer C7, firmware 1.0.9")."""
+    model, firmware = model_and_firmware(device)
+    return f"{model}, firmware {firmware}" if model and firmware else model or (
+        f"firmware {firmware}" if firmware else "")
 
 
 def _findings(data: ReportData) -> str:

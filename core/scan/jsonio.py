@@ -12,11 +12,14 @@ from core.models import (
     Category,
     Device,
     Finding,
+    Fingerprint,
     MdnsService,
+    NetbiosInfo,
     ScanInfo,
     ScanResult,
     Severity,
     UpnpInfo,
+    WsdInfo,
 )
 
 SCHEMA_VERSION = 1
@@ -40,6 +43,7 @@ def scan_to_json(result: ScanResult) -> dict[str, Any]:
             "cancelled": result.cancelled,
             "limits": list(info.limits),
             "limits_hit": limits_hit(result),
+            "kev_catalog": info.kev_catalog,
         },
         "devices": [device_to_json(d) for d in result.devices],
     }
@@ -85,6 +89,9 @@ def device_to_json(device: Device) -> dict[str, Any]:
         "findings": [finding_to_json(f) for f in device.findings],
         "sources": list(device.sources),
         "is_self": device.is_self,
+        "fingerprints": [_fingerprint_to_json(f) for f in device.fingerprints],
+        "wsd": _wsd_to_json(device.wsd),
+        "netbios": _netbios_to_json(device.netbios),
     }
 
 
@@ -114,6 +121,7 @@ def scan_from_json(doc: dict[str, Any]) -> ScanResult:
         checks_run=bool(scan.get("checks_run", False)),
         consent=str(scan.get("consent", "")),
         limits=tuple(str(t) for t in scan.get("limits", [])),
+        kev_catalog=str(scan.get("kev_catalog", "")),
     )
     devices = tuple(device_from_json(d) for d in doc.get("devices", []))
     return ScanResult(info=info, devices=devices, cancelled=bool(scan.get("cancelled", False)))
@@ -145,6 +153,9 @@ def device_from_json(d: dict[str, Any]) -> Device:
         findings=tuple(finding_from_json(f) for f in d.get("findings", [])),
         sources=tuple(str(s) for s in d.get("sources", [])),
         is_self=bool(d.get("is_self", False)),
+        fingerprints=tuple(_fingerprint_from_json(f) for f in d.get("fingerprints") or []),
+        wsd=_wsd_from_json(d.get("wsd")),
+        netbios=_netbios_from_json(d.get("netbios")),
     )
 
 
@@ -159,6 +170,48 @@ def finding_from_json(f: dict[str, Any]) -> Finding:
         refs=tuple(str(r) for r in f.get("refs", [])),
         port=int(port) if port is not None else None,
     )
+
+
+_FINGERPRINT_KEYS = ("part", "vendor", "product", "version", "device_type", "cpe", "evidence")
+
+
+def _fingerprint_to_json(fingerprint: Fingerprint) -> dict[str, str]:
+    return {key: str(getattr(fingerprint, key)) for key in _FINGERPRINT_KEYS}
+
+
+def _fingerprint_from_json(f: dict[str, Any]) -> Fingerprint:
+    return Fingerprint(**{key: str(f.get(key, "")) for key in _FINGERPRINT_KEYS})
+
+
+def _wsd_to_json(wsd: WsdInfo | None) -> dict[str, Any] | None:
+    if wsd is None:
+        return None
+    return {"xaddrs": list(wsd.xaddrs), "types": list(wsd.types), "scopes": list(wsd.scopes),
+            "manufacturer": wsd.manufacturer, "model": wsd.model, "name": wsd.name}
+
+
+def _wsd_from_json(w: dict[str, Any] | None) -> WsdInfo | None:
+    if not w:
+        return None
+    return WsdInfo(xaddrs=tuple(str(x) for x in w.get("xaddrs", [])),
+                   types=tuple(str(t) for t in w.get("types", [])),
+                   scopes=tuple(str(s) for s in w.get("scopes", [])),
+                   manufacturer=str(w.get("manufacturer", "")), model=str(w.get("model", "")),
+                   name=str(w.get("name", "")))
+
+
+def _netbios_to_json(info: NetbiosInfo | None) -> dict[str, Any] | None:
+    if info is None:
+        return None
+    return {"name": info.name, "workgroup": info.workgroup, "names": list(info.names),
+            "mac": info.mac}
+
+
+def _netbios_from_json(n: dict[str, Any] | None) -> NetbiosInfo | None:
+    if not n:
+        return None
+    return NetbiosInfo(name=str(n.get("name", "")), workgroup=str(n.get("workgroup", "")),
+                       names=tuple(str(x) for x in n.get("names", [])), mac=str(n.get("mac", "")))
 
 
 def _upnp_to_json(upnp: UpnpInfo | None) -> dict[str, Any] | None:

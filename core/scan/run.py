@@ -8,6 +8,7 @@ from dataclasses import replace
 from core.cancel import CancelToken
 from core.checks import CheckOptions, bind_consent, run_checks
 from core.discovery.run import ScanRequest, run_discovery
+from core.fingerprints.kev import current_catalog
 from core.models import Device, Progress, ScanResult
 
 
@@ -29,5 +30,6 @@ def run_scan(request: ScanRequest, checks: CheckOptions | None = None,
     assert checks is not None
     devices = run_checks(found.devices, checks, cancel, on_progress, on_device)
     consent = checks.consent.describe() if checks.consent else ""
-    info = replace(found.info, checks_run=not cancel.cancelled, consent=consent)
+    info = replace(found.info, checks_run=not cancel.cancelled, consent=consent,
+                   kev_catalog=current_catalog().version)
     return replace(found, info=info, devices=devices, cancelled=cancel.cancelled)

@@ -13,7 +13,7 @@ from core.discovery.identify_rules import read_rules
 from core.errors import DataFileError
 from core.paths import resource
 
-FILES = 29  # references, findings, 10 checklists, 4 rule files, 11 credentials, vendors, sample
+FILES = 42  # 29 + kev (catalogue, affected ranges) + 11 Recog files
 
 
 @pytest.fixture
@@ -45,7 +45,8 @@ def test_the_bundled_data_passes_with_one_line_per_file(capsys: pytest.CaptureFi
     assert len(ok_lines) == FILES
     for name in ("references.toml", "findings.toml", "checklists/base.toml",
                  "identify/hostnames.toml", "credentials/generic.toml", "vendors.toml",
-                 "sample/office.json"):
+                 "sample/office.json", "kev/known_exploited_vulnerabilities.json",
+                 "kev/affected.toml", "recog/http_servers.xml"):
         assert any(line.startswith(f"ok  {name} (") for line in ok_lines), name
 
 

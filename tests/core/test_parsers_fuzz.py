@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from core.checks import banners, http, mqtt, snmp, ssh, vnc
 from core.checks.net import NoAnswer
-from core.discovery import mdns, names, ssdp, upnp_description
+from core.discovery import mdns, names, netbios, ssdp, upnp_description, wsd
+from core.fingerprints.identify import from_texts
 from core.models import UpnpInfo
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -116,3 +117,39 @@ def test_binary_protocol_answers(data: bytes, request_id: int) -> None:
     _value_or(ValueError, lambda: ssh.server_lists(data))
     ident, name = names.parse_ptr_answer(data)
     assert isinstance(ident, int) and isinstance(name, str)
+
+
+@FUZZ
+@given(WIRE)
+def test_netbios_status_never_raises(data: bytes) -> None:
+    info = netbios.parse_status(data)
+    if info is not None:
+        assert len(info.names) <= netbios.MAX_NAMES and _clean(info.name, 15)
+
+
+@FUZZ
+@given(WIRE)
+def test_netbios_status_with_a_real_header_never_raises(tail: bytes) -> None:
+    netbios.parse_status(b"\x00\x07\x84\x00\x00\x00\x00\x01\x00\x00\x00\x00" + tail)
+
+
+@FUZZ
+@given(WIRE, TEXT)
+def test_wsd_probe_matches_never_raise(data: bytes, scope: str) -> None:
+    wsd.parse_probe_matches(data)  # any bytes: a value or None, never an error
+    xml = (b'<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" '
+           b'xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery"><s:Body><d:ProbeMatches>'
+           b"<d:ProbeMatch><d:Scopes>" + scope.encode("utf-8", "replace").replace(b"<", b"")
+           .replace(b"&", b"") + b"</d:Scopes></d:ProbeMatch></d:ProbeMatches></s:Body>"
+           b"</s:Envelope>")
+    info = wsd.parse_probe_matches(xml)
+    if info is not None:
+        assert all(_clean(s, wsd.MAX_FIELD) for s in (info.name, info.model, info.manufacturer))
+
+
+@FUZZ
+@given(TEXT)
+def test_fingerprint_matching_never_raises(text: str) -> None:
+    for key in ("http_header.server", "ssh.banner", "telnet.banner", "snmp.sys_description"):
+        for found in from_texts([(key, text)]):
+            assert _clean(found.evidence, 400)
