@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
 
 from core.assessment import AssessedFinding
 from core.errors import KnownError
+from core.guidance import ITEM_FIELDS
 from core.models import Device, Severity, Tag
 from gui import dialogs
-from gui.checklist_wizard import ChecklistWizard
+from gui.checklist_wizard import ChecklistWizard, checklist_status
 from gui.device_notes import DeviceNotes
 from gui.finding_cards import FindingCard
 from gui.models import category_name, tag_name
@@ -40,6 +41,7 @@ class DevicePage(QWidget):
 
     back_requested = Signal()
     changed = Signal(str)  # the device's MAC, after anything about it was saved
+    next_device_requested = Signal(str)  # the MAC of the device the summary offers next
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,6 +49,9 @@ class DevicePage(QWidget):
         self.site_id = 0
         self.mac = ""
         self.details: DeviceDetails | None = None
+        self.opened_score: int | None = None
+        # Set by the window: the next device in the table's order as (mac, name), or None.
+        self.next_of: Callable[[str], tuple[str, str] | None] = lambda _mac: None
         self.back_button = QPushButton(self.tr("< Back to &devices"))
         self.back_button.clicked.connect(self.back_requested)
         self.name_label = plain_label(wrap=False)
@@ -64,6 +69,8 @@ class DevicePage(QWidget):
         self.findings_box = QVBoxLayout()
         self.wizard = ChecklistWizard()
         self.wizard.answered.connect(self._answered)
+        self.wizard.overview_requested.connect(self.back_requested)
+        self.wizard.next_device_requested.connect(self._next_device)
         self.facts = QTreeWidget()
         self.facts.setHeaderLabels([self.tr("Fact"), self.tr("Value")])
         self.facts.setColumnWidth(0, 220)
@@ -100,28 +107,67 @@ class DevicePage(QWidget):
 
     # -- showing a device
     def show_device(self, site_id: int, mac: str) -> None:
+        same = (site_id, mac) == (self.site_id, self.mac)
         self.site_id, self.mac = site_id, mac
-        self.refresh()
+        self.refresh(keep_place=same)
+        if not same and self.details is not None:
+            self.opened_score = self.details.score
 
-    def refresh(self) -> None:
+    def refresh(self, keep_place: bool = True) -> None:
         details = self.session.device_details(self.site_id, self.mac)
         self.details = details
         device = details.device
         self.name_label.setText(clean(details.name, 80))
+        self.name_label.setToolTip(clean(details.name, 500))
         self.subtitle_label.setText(self._subtitle(device))
-        self.score_label.setText(self.tr("Score {0} / 100").format(details.score)
-                                 if details.score is not None else "")
         self.tag_combo.setCurrentIndex(list(Tag).index(details.tag))
         self._fill_findings(details.findings)
-        counted = [line for line in details.score_lines if not line.startswith("+0 ")]
-        if counted:
+        if details.score is not None:
             self.findings_box.insertWidget(0, plain_label(self.tr("Why {0} / 100:\n{1}").format(
-                details.score, "\n".join(counted))))
-        self.wizard.set_items(details.items, details.answers,
-                              tuple(f.finding for f in details.findings if f.status == "open"),
-                              device.vendor, device.category)
+                details.score, "\n".join(details.score_lines))))
+        plan = details.assessment.plan
+        findings = tuple(f.finding for f in details.findings if f.status == "open")
+        if plan is not None:
+            self.wizard.set_plan(plan, details.answers, findings, device.vendor,
+                                 device.category, device.ip, self._tag_value(details),
+                                 keep_place=keep_place)
+        self._show_score(details)
         self._fill_facts(details)
         self.notes.show_details(self.site_id, self.mac, details)
+
+    def _show_score(self, details: DeviceDetails) -> None:
+        """The score with which set of questions is done, and the same numbers on the summary."""
+        if details.score is None:
+            self.score_label.setText("")
+            return
+        status = checklist_status(details.assessment.plan, self.wizard.answers)
+        self.score_label.setText(self.tr("Score {0} / 100").format(details.score)
+                                 + (f"   ·   {status}" if status else ""))
+        self.wizard.set_scores(self.opened_score if self.opened_score is not None
+                               else details.score, details.score)
+        following = self.next_of(self.mac)
+        self.wizard.set_next_device(following[1] if following else "")
+
+    @staticmethod
+    def _tag_value(details: DeviceDetails) -> str:
+        return "" if details.tag is Tag.UNKNOWN else details.tag.value
+
+    def _after_change(self, field_backed: bool) -> None:
+        """Fresh numbers after an answer; Notes & owner and the tag follow field-backed ones."""
+        details = self.session.device_details(self.site_id, self.mac)
+        self.details = details
+        if field_backed:
+            self.tag_combo.setCurrentIndex(list(Tag).index(details.tag))
+            self.notes.show_details(self.site_id, self.mac, details)
+            self.wizard.update_answers(details.answers, self._tag_value(details))
+        self._show_score(details)
+
+    def _next_device(self) -> None:
+        following = self.next_of(self.mac)
+        if following is None:
+            self.back_requested.emit()
+        else:
+            self.next_device_requested.emit(following[0])
 
     def _subtitle(self, device: Device) -> str:
         parts = [category_name(device.category)]
@@ -210,16 +256,22 @@ class DevicePage(QWidget):
     def _tag_chosen(self) -> None:
         tag = Tag(self.tag_combo.currentData())
         if self._guard(lambda: self.session.set_tag(self.site_id, self.mac, tag)):
+            self._after_change(field_backed=True)
             self.changed.emit(self.mac)
 
     def _answered(self, item_id: str, value: str) -> None:
         if self._guard(lambda: self.session.record_answer(self.site_id, self.mac, item_id,
                                                           value)):
+            self._after_change(field_backed=item_id in ITEM_FIELDS)
             self.changed.emit(self.mac)
 
     def _notes_saved(self, label: str) -> None:
         if self.details is not None:
             self.name_label.setText(clean(label or self.details.device.label, 80))
+        details = self.session.device_details(self.site_id, self.mac)
+        self.details = details
+        self.wizard.update_answers(details.answers, self._tag_value(details))
+        self._show_score(details)
         self.changed.emit(self.mac)
 
     def set_finding_status(self, finding_id: str, status: str, reason: str = "") -> None:

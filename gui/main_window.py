@@ -166,6 +166,8 @@ class MainWindow(QMainWindow):
         self.devices.device_activated.connect(self.open_device)
         self.dashboard.action_activated.connect(self.open_device)
         self.device_page.back_requested.connect(self.show_devices)
+        self.device_page.next_device_requested.connect(self.open_device)
+        self.device_page.next_of = self._next_device_of
         self.device_page.changed.connect(self.controller.device_changed)
 
     def _connect_controllers(self) -> None:
@@ -271,6 +273,11 @@ class MainWindow(QMainWindow):
             return
         self.right.setCurrentWidget(self.device_page)
         self.device_page.tabs.setFocus()
+
+    def _next_device_of(self, mac: str) -> tuple[str, str] | None:
+        row = self.devices.row_after(mac)
+        return (row.device.mac, row.display_name or row.device.ip or row.device.mac) \
+            if row is not None else None
 
     def show_devices(self) -> None:
         if self.right.currentWidget() is not self.devices:

@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 
 from core.assessment import DeviceAssessment, SiteAssessment, assess_one, assess_site
+from core.guidance import ITEM_FIELDS
 from core.models import Device, ScanResult, Site, Tag
 from core.store import ConsentEnd, Store
 from gui.models import DeviceRow, open_counts_of
@@ -105,6 +106,14 @@ class Session:
                                       who=self.who)
 
     def record_answer(self, site_id: int, mac: str, item_id: str, value: str) -> None:
+        """Save an answer; owner, dates and tag go to the device record (one truth per fact)."""
+        field_name = ITEM_FIELDS.get(item_id)
+        if field_name is not None:
+            unsure = value.strip().lower() == "unsure"
+            if field_name == "tag":
+                self.store.update_device(site_id, mac, tag=Tag.UNKNOWN if unsure else Tag(value))
+            else:
+                self.store.update_device(site_id, mac, **{field_name: "" if unsure else value})
         self.store.record_answer(site_id, mac, item_id, value, who=self.who)
 
     # -- secrets

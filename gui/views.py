@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from core.assessment import AssessedFinding, DeviceAssessment
 from core.guidance import ChecklistItem
 from core.models import Device, Severity, Tag
+from core.scoring import CHECKLIST_POINTS
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,15 @@ class DeviceDetails:
 
     @property
     def score_lines(self) -> tuple[str, ...]:
-        return tuple(f"{line.points:+d}  {line.text}" for line in self.assessment.score.explanation)
+        """The score's lines that count, plus one line that says what the checklist adds."""
+        score = self.assessment.score
+        counted = [f"{line.points:+d}  {line.text}" for line in score.explanation if line.points]
+        if score.checklist_points < CHECKLIST_POINTS and self.assessment.items:
+            progress = self.assessment.checklist
+            counted.append(
+                f"{score.checklist_points:+d}  Checklist: {progress.done} of {progress.total} "
+                f"steps done safely (answering it earns up to {CHECKLIST_POINTS} points)")
+        return tuple(counted)
 
 
 @dataclass(frozen=True)

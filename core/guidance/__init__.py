@@ -2,7 +2,13 @@
 
 from core.guidance.checklists import how_for, items_for, load_catalog
 from core.guidance.evidence import ChecklistProgress, Evidence, evidence_for, is_done, progress
-from core.guidance.lifecycle import answer_findings, parse_date, review_reminder, support_reminders
+from core.guidance.lifecycle import (
+    answer_findings,
+    date_answer,
+    parse_date,
+    review_reminder,
+    support_reminders,
+)
 from core.guidance.placement import (
     CONSUMER_ON_WORK,
     GUEST_ON_WORK,
@@ -10,6 +16,7 @@ from core.guidance.placement import (
     placement_findings,
 )
 from core.guidance.plan import ESSENTIALS, ChecklistPlan, checklist_plan
+from core.guidance.record_fields import ITEM_FIELDS, field_answer, with_record
 from core.guidance.schema import TRACKS, AnswerType, ChecklistItem, Track
 
 __all__ = [
@@ -17,6 +24,7 @@ __all__ = [
     "ESSENTIALS",
     "GUEST_ON_WORK",
     "HOME_ON_WORK",
+    "ITEM_FIELDS",
     "TRACKS",
     "AnswerType",
     "ChecklistItem",
@@ -26,7 +34,9 @@ __all__ = [
     "Track",
     "answer_findings",
     "checklist_plan",
+    "date_answer",
     "evidence_for",
+    "field_answer",
     "how_for",
     "is_done",
     "items_for",
@@ -36,4 +46,5 @@ __all__ = [
     "progress",
     "review_reminder",
     "support_reminders",
+    "with_record",
 ]
