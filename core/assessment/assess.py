@@ -74,7 +74,8 @@ def derived_findings(device: Device, record: DeviceRecord, site: Site,
     found = [f for f in dated if f is not None]
     seen = {f.id for f in found}
     found += [f for f in answer_findings(answers, today) if f.id not in seen]
-    return (*placement_findings(device, record.tag, site.work_networks), *found)
+    return (*placement_findings(device, record.tag, site.work_networks, site.network_roles),
+            *found)
 
 
 def _accepted_residue(findings: Iterable[AssessedFinding]) -> list[Finding]:

@@ -11,8 +11,11 @@ from core.guidance.lifecycle import (
 )
 from core.guidance.placement import (
     CONSUMER_ON_WORK,
+    GUEST_ON_HOME,
     GUEST_ON_WORK,
     HOME_ON_WORK,
+    ROLES,
+    WORK_ON_GUEST,
     placement_findings,
 )
 from core.guidance.plan import ESSENTIALS, ChecklistPlan, checklist_plan
@@ -22,10 +25,13 @@ from core.guidance.schema import TRACKS, AnswerType, ChecklistItem, Track
 __all__ = [
     "CONSUMER_ON_WORK",
     "ESSENTIALS",
+    "GUEST_ON_HOME",
     "GUEST_ON_WORK",
     "HOME_ON_WORK",
     "ITEM_FIELDS",
+    "ROLES",
     "TRACKS",
+    "WORK_ON_GUEST",
     "AnswerType",
     "ChecklistItem",
     "ChecklistPlan",

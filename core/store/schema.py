@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlite_utils import Database, Migrations
 
 MIGRATION_SET = "iot-hygiene"
@@ -116,5 +118,23 @@ def m004(db: Database) -> None:
     _set_version(db, 4)
 
 
-SCHEMA_VERSION = 4
+@migrations(name="m006_network_roles")
+def m006_network_roles(db: Database) -> None:
+    # Each network of a site has a role (work, home or guest), kept as a JSON object
+    # {"192.168.1.0/24": "work"}; work_networks stays, derived from the roles on every write.
+    db.execute("ALTER TABLE sites ADD COLUMN network_roles TEXT NOT NULL DEFAULT '{}'")
+    rows = db.execute("SELECT id, work_networks FROM sites").fetchall()
+    for site_id, work in rows:
+        roles = dict.fromkeys(json.loads(work or "[]"), "work")
+        db.execute("UPDATE sites SET network_roles = ? WHERE id = ?",
+                   (json.dumps(roles, sort_keys=True), site_id))
+    _set_version(db, _number("m006_network_roles"))
+
+
+def _number(name: str) -> int:
+    """A migration's place in the list (its user_version), whichever others were merged before."""
+    return 1 + [m.name for m in migrations._migrations].index(name)
+
+
 KNOWN_MIGRATIONS = tuple(m.name for m in migrations._migrations)
+SCHEMA_VERSION = len(KNOWN_MIGRATIONS)
