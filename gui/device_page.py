@@ -282,6 +282,9 @@ class DevicePage(QWidget):
 
     def accept_risk(self, finding_id: str) -> None:
         reason = dialogs.ask_text(self, self.tr("Accept the risk"), self.tr(
-            "Why is it acceptable to leave this as it is? (Kept with the finding.)"))
+            "Why is it acceptable to leave this as it is? (Kept with the finding.)"),
+            blank=self.tr("Accepting a risk needs a reason, so the finding stays open. "
+                          "Write why it is acceptable, for example: \"Only used in the lab, "
+                          "replaced in March\"."))
         if reason:
             self.set_finding_status(finding_id, "accepted", reason)

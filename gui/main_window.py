@@ -32,6 +32,7 @@ from gui.dashboard import DashboardPanel
 from gui.device_page import DevicePage
 from gui.devices_panel import DevicesPanel
 from gui.models import DeviceRow, DeviceTableModel
+from gui.network_roles import NetworksDialog, NewSiteDialog
 from gui.scan_bar import ScanBar
 from gui.scan_controller import ScanController, ScanOutcome
 from gui.scan_service import EngineScanService, ScanService
@@ -135,6 +136,7 @@ class MainWindow(QMainWindow):
                 (self.tr("&New site…"), QKeySequence(QKeySequence.StandardKey.New),
                  self.new_site),
                 (self.tr("&Rename site…"), None, self.rename_site),
+                (self.tr("Net&works…"), None, self.edit_networks),
                 (self.tr("Open the &sample office"), None, self.open_sample),
                 (self.tr("&Scan now"), QKeySequence("F5"), self.start_scan),
                 (self.tr("Save &report…"), QKeySequence("Ctrl+R"), self.save_report),
@@ -223,16 +225,27 @@ class MainWindow(QMainWindow):
         self.table_model.upsert_many(rows, keep_sorted=False)  # sorted once the scan ends
 
     def new_site(self) -> None:
-        name = dialogs.ask_text(self, self.tr("New site"),
-                                self.tr("Name of the site (office, client):"))
-        if name:
-            self.controller.create_site(name)
+        interface = self.scan_bar.interface
+        dialog = NewSiteDialog(interface.network if interface else "", self)
+        if dialogs.run_modal(dialog) == QDialog.DialogCode.Accepted and dialog.site_name:
+            self.controller.create_site(dialog.site_name, dialog.network, dialog.role)
+
+    def edit_networks(self) -> None:
+        site = self.controller.site
+        if site is None:
+            dialogs.tell(self, self.tr("Networks"), self.tr(
+                "There is no site yet: create one with Site > New site first."))
+            return
+        dialog = NetworksDialog(site.name, site.network_roles, site.networks, self)
+        if dialogs.run_modal(dialog) == QDialog.DialogCode.Accepted:
+            self.controller.set_network_roles(dialog.roles)
 
     def rename_site(self) -> None:
         site = self.controller.site
         if site is None:
             return
-        name = dialogs.ask_text(self, self.tr("Rename site"), self.tr("New name:"), site.name)
+        name = dialogs.ask_text(self, self.tr("Rename site"), self.tr("New name:"), site.name,
+                                blank=self.tr("A site needs a name: the name was not changed."))
         if name:
             self.controller.rename_site(name)
 
@@ -250,7 +263,8 @@ class MainWindow(QMainWindow):
         interface = None if welcome.wants_sample else welcome.interface
         if interface is not None:
             self.scan_bar.set_interfaces(self.scan_service.interfaces(), interface.name)
-        self.controller.finish_first_run(welcome.site_name, interface, welcome.wants_sample)
+        self.controller.finish_first_run(welcome.site_name, interface, welcome.wants_sample,
+                                         welcome.role)
 
     def authorise_checks(self) -> None:
         """Ask who authorises default-password checks on this network, for the next scan."""

@@ -37,9 +37,17 @@ class Session:
     def site(self, site_id: int) -> Site:
         return self.store.site(site_id)
 
-    def create_site(self, name: str, network: str = "") -> Site:
+    def create_site(self, name: str, network: str = "", role: str = "work") -> Site:
+        """A new site; its network (if any) gets the role chosen for it: work, home or guest."""
         networks = (network,) if network else ()
-        return self.store.create_site(name, networks=networks, work_networks=networks)
+        return self.store.create_site(name, networks=networks,
+                                      network_roles=dict.fromkeys(networks, role))
+
+    def set_network_roles(self, site_id: int, roles: dict[str, str]) -> Site:
+        """Each network's role (work, home or guest); new networks join the site's list."""
+        site = self.store.site(site_id)
+        return self.store.update_site(site_id, networks=(*site.networks, *roles),
+                                      network_roles=roles)
 
     def rename_site(self, site_id: int, name: str) -> Site:
         return self.store.rename_site(site_id, name)
