@@ -50,6 +50,7 @@ class DevicePage(QWidget):
         self.mac = ""
         self.details: DeviceDetails | None = None
         self.opened_score: int | None = None
+        self.why_label = plain_label()
         # Set by the window: the next device in the table's order as (mac, name), or None.
         self.next_of: Callable[[str], tuple[str, str] | None] = lambda _mac: None
         self.back_button = QPushButton(self.tr("< Back to &devices"))
@@ -123,8 +124,13 @@ class DevicePage(QWidget):
         self.tag_combo.setCurrentIndex(list(Tag).index(details.tag))
         self._fill_findings(details.findings)
         if details.score is not None:
-            self.findings_box.insertWidget(0, plain_label(self.tr("Why {0} / 100:\n{1}").format(
-                details.score, "\n".join(details.score_lines))))
+            why = self.tr("Why {0} / 100:\n{1}").format(details.score,
+                                                         "\n".join(details.score_lines))
+            gains = details.gain_lines()
+            if gains:
+                why += "\n\n" + self.tr("What raises it most:\n{0}").format("\n".join(gains))
+            self.why_label = plain_label(why)
+            self.findings_box.insertWidget(0, self.why_label)
         plan = details.assessment.plan
         findings = tuple(f.finding for f in details.findings if f.status == "open")
         if plan is not None:

@@ -85,6 +85,12 @@ class DeviceDetails:
                 f"steps done safely (answering it earns up to {CHECKLIST_POINTS} points)")
         return tuple(counted)
 
+    def gain_lines(self, limit: int | None = 5) -> tuple[str, ...]:
+        """What would raise the score most: the very steps and points the next best actions use."""
+        gains = sorted((g for g in self.assessment.gains if g.points > 0),
+                       key=lambda g: -g.points)
+        return tuple(f"+{g.points}  {g.step.text}" for g in gains[:limit])
+
 
 @dataclass(frozen=True)
 class DeviceNotesFields:

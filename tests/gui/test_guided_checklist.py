@@ -151,3 +151,35 @@ def test_owner_is_one_value_in_checklist_and_notes(qtbot: QtBot, make_window: Wi
     wizard.go(ids.index("pl-tagged"))
     assert "Work" in wizard.answer_label.text()
     assert page.details is not None and page.details.answers["pl-tagged"] == "yes"
+
+
+def test_device_page_and_next_best_actions_show_the_same_points(
+        qtbot: QtBot, make_window: WindowFactory, db_path: Path) -> None:
+    window = _open(qtbot, make_window, db_path)
+    truth = window.session.assess(1)
+    assert truth.actions
+    for action in truth.actions:
+        window.open_device(action.key)
+        page = window.device_page
+        assert page.details is not None
+        line = f"+{action.points}  {action.text}"
+        assert line in page.details.gain_lines(limit=None)
+        assert f"Score {page.details.score} / 100" in page.score_label.text()
+    first = truth.actions[0]
+    window.open_device(first.key)
+    assert f"+{first.points}  {first.text}" in window.device_page.why_label.text()
+    dashboard = window.session.dashboard(1, truth)
+    assert any(f"(+{first.points})" in text for text in dashboard.actions)
+
+
+def test_a_device_with_no_problems_and_no_answers_says_why_it_is_not_100(
+        qtbot: QtBot, make_window: WindowFactory, db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        site = store.create_site("Quiet", networks=("192.0.2.0/24",))
+        store.save_scan(site.id, scan("2026-02-01T10:00:00Z", device(CAM, "192.0.2.5")))
+    window = make_window()
+    settle(qtbot, window)
+    window.open_device(CAM)
+    text = window.device_page.why_label.text()
+    assert "Why 60 / 100" in text
+    assert "+0  Checklist: 0 of" in text and "up to 40 points" in text
