@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QProgressBar,
     QPushButton,
@@ -399,6 +400,12 @@ class ChecklistWizard(QWidget):
         elif kind == "text":
             self.text_edit.setText(typed)
         self.answer_label.setText(self._answer_words(current, pre_answer, is_tag))
+        self._relayout()
+
+    def _relayout(self) -> None:
+        """Hidden answer widgets must not keep the page (and the window) wide."""
+        for layout in self.question_page.findChildren(QLayout):
+            layout.invalidate()
 
     def _answer_words(self, current: str, pre_answer: object, is_tag: bool) -> str:
         if is_tag and self._tag:
@@ -430,6 +437,7 @@ class ChecklistWizard(QWidget):
             label.setText("")
         self.back_button.setEnabled(False)
         self.next_button.setEnabled(False)
+        self._relayout()
 
     # -- the finish line
     def _show_summary(self, stage: str) -> None:

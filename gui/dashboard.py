@@ -60,6 +60,7 @@ class DashboardPanel(QScrollArea):
         self.changes_label = _label()
         self.placement_label = _label()
         self.actions_list = QListWidget()
+        self.actions_list.setAccessibleName(self.tr("Next best actions"))
         self.actions_list.setWordWrap(True)
         self.actions_list.setFrameShape(QFrame.Shape.NoFrame)
         self.actions_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -121,7 +122,9 @@ class DashboardPanel(QScrollArea):
             item.setData(Qt.ItemDataRole.UserRole, mac)
             self.actions_list.addItem(item)
         if not data.actions:
-            self.actions_list.addItem(QListWidgetItem(self.tr("Nothing urgent.")))
+            self.actions_list.addItem(QListWidgetItem(
+                self.tr("Nothing to do yet: scan the network first.") if data.score is None
+                else self.tr("Nothing urgent.")))
         self.actions_list.setFixedHeight(self._list_height())
 
     def _list_height(self) -> int:

@@ -55,6 +55,7 @@ class DeviceNotes(QWidget):
         self.saved_label = plain_label(wrap=False)
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit.setAccessibleName(self.tr("Device admin password"))
         self.password_edit.setPlaceholderText(self.tr("Device admin password"))
         self.store_password_button = QPushButton(self.tr("Store in the &keychain"))
         self.store_password_button.clicked.connect(self.store_password)

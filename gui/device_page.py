@@ -29,7 +29,7 @@ from gui.device_notes import DeviceNotes
 from gui.finding_cards import FindingCard
 from gui.models import category_name, tag_name
 from gui.text import clean
-from gui.widgets import plain_label
+from gui.widgets import ElidedLabel, plain_label
 
 if TYPE_CHECKING:
     from gui.session import Session
@@ -55,12 +55,12 @@ class DevicePage(QWidget):
         self.next_of: Callable[[str], tuple[str, str] | None] = lambda _mac: None
         self.back_button = QPushButton(self.tr("< Back to &devices"))
         self.back_button.clicked.connect(self.back_requested)
-        self.name_label = plain_label(wrap=False)
+        self.name_label = ElidedLabel()
         font = self.name_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.5)
         font.setBold(True)
         self.name_label.setFont(font)
-        self.subtitle_label = plain_label(wrap=False)
+        self.subtitle_label = ElidedLabel()
         self.score_label = plain_label(wrap=False)
         self.tag_combo = QComboBox()
         for tag in Tag:
@@ -76,6 +76,7 @@ class DevicePage(QWidget):
         self.facts.setHeaderLabels([self.tr("Fact"), self.tr("Value")])
         self.facts.setColumnWidth(0, 220)
         self.facts.setUniformRowHeights(True)
+        self.facts.setAccessibleName(self.tr("Device details"))
         self.notes = DeviceNotes(session)
         self.notes.saved.connect(self._notes_saved)
         self._build()
@@ -118,8 +119,7 @@ class DevicePage(QWidget):
         details = self.session.device_details(self.site_id, self.mac)
         self.details = details
         device = details.device
-        self.name_label.setText(clean(details.name, 80))
-        self.name_label.setToolTip(clean(details.name, 500))
+        self.name_label.setText(clean(details.name, 300))
         self.subtitle_label.setText(self._subtitle(device))
         self.tag_combo.setCurrentIndex(list(Tag).index(details.tag))
         self._fill_findings(details.findings)
@@ -273,7 +273,7 @@ class DevicePage(QWidget):
 
     def _notes_saved(self, label: str) -> None:
         if self.details is not None:
-            self.name_label.setText(clean(label or self.details.device.label, 80))
+            self.name_label.setText(clean(label or self.details.device.label, 300))
         details = self.session.device_details(self.site_id, self.mac)
         self.details = details
         self.wizard.update_answers(details.answers, self._tag_value(details))

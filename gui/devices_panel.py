@@ -87,6 +87,7 @@ class DevicesPanel(QWidget):
 
     def _table(self) -> QTableView:
         table = QTableView()
+        table.setAccessibleName(self.tr("Devices"))
         table.setModel(self.proxy)
         table.setSortingEnabled(True)
         table.sortByColumn(Column.ISSUES, Qt.SortOrder.DescendingOrder)  # worst first

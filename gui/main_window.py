@@ -69,6 +69,8 @@ class MainWindow(QMainWindow):
         self.title_label = _title_label(self.tr("IoT Hygiene"))
         self.site_combo = QComboBox()
         self.site_combo.setMinimumContentsLength(24)
+        self.site_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)  # long names elide
         self.new_site_button = QPushButton(self.tr("New site…"))
         self.rename_site_button = QPushButton(self.tr("Rename…"))
         self.scan_bar = ScanBar()
