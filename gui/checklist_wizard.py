@@ -454,9 +454,8 @@ class ChecklistWizard(QWidget):
         lines += self._group(self.tr("Still to fix ({0}):"), still_open)
         lines += self._group(self.tr("Skipped or not known ({0}):"), skipped)
         settled = list(plan.by_evidence) if plan else []
-        if settled:
-            lines.append(self.tr("Answered by the scan's evidence, not asked: {0}.").format(
-                len(settled)))
+        lines += self._group(self.tr("Answered by the scan's evidence, not asked ({0}):"),
+                             settled)
         lines.append(self._score_change())
         self.summary_label.setText("\n".join(line for line in lines if line))
         unanswered_more = [i for i in more if not self._answers.get(i.id)]
