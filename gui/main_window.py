@@ -228,7 +228,8 @@ class MainWindow(QMainWindow):
 
     def new_site(self) -> None:
         interface = self.scan_bar.interface
-        dialog = NewSiteDialog(interface.network if interface else "", self)
+        dialog = NewSiteDialog(interface.network if interface else "", self,
+                               taken=[site.name for site in self.session.sites()])
         if dialogs.run_modal(dialog) == QDialog.DialogCode.Accepted and dialog.site_name:
             self.controller.create_site(dialog.site_name, dialog.network, dialog.role)
 
@@ -272,6 +273,9 @@ class MainWindow(QMainWindow):
         """Ask who authorises default-password checks on this network, for the next scan."""
         interface, site = self.scan_bar.interface, self.controller.site
         if site is None or interface is None:
+            dialogs.tell(self, self.tr("Authorise password checks"), self.tr(
+                "Choose a site and a connected network first: the authorisation is for one "
+                "network of one site."))
             return
         dialog = ConsentDialog(site.name, interface.network, self)
         if dialogs.run_modal(dialog) == QDialog.DialogCode.Accepted and dialog.who:

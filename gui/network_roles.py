@@ -52,9 +52,11 @@ class RoleCombo(QComboBox):
 class NewSiteDialog(QDialog):
     """Site > New site: a name, the network and its role (the same choices as the welcome)."""
 
-    def __init__(self, network: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, network: str = "", parent: QWidget | None = None,
+                 taken: Sequence[str] = ()) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("New site"))
+        self.taken = {name.casefold() for name in taken}
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText(self.tr("e.g. Acme Dental, main office"))
         self.name_edit.setAccessibleName(self.tr("Site name"))
@@ -93,6 +95,8 @@ class NewSiteDialog(QDialog):
 
     def _accept_if_valid(self) -> None:
         problem = site_problem(self.site_name, self.network)
+        if not problem and self.site_name.casefold() in self.taken:
+            problem = f"A site called {self.site_name!r} already exists. Choose another name."
         self.problem_label.setText(self.tr(problem))
         if not problem:
             self.accept()

@@ -133,3 +133,10 @@ def test_blank_rename_explains_itself(qtbot: QtBot, make_window: WindowFactory,
     modal.then(blank)
     window.rename_site()
     assert isinstance(modal.seen[-1], QMessageBox) and "needs a name" in modal.seen[-1].text()
+
+
+def test_authorise_without_a_site_explains_itself(qtbot: QtBot, make_window: WindowFactory,
+                                                   modal: ModalScript) -> None:
+    window = make_window()
+    window.authorise_checks()
+    assert isinstance(modal.seen[-1], QMessageBox) and "first" in modal.seen[-1].text()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QInputDialog
 from pytestqt.qtbot import QtBot
 
 from gui.main_window import SAMPLE_SITE_NAME
@@ -49,8 +49,9 @@ def test_create_rename_and_switch_sites(qtbot: QtBot, make_window: WindowFactory
     assert window.site.name == SAMPLE_SITE_NAME and window.table_model.rowCount() == 12
     modal.then(_new_site("acme dental, main street"))  # names ignore case: refused
     window.new_site()
-    assert isinstance(modal.seen[-1], QMessageBox)  # a friendly error box came next
-    assert "already exists" in modal.seen[-1].text()
+    dialog = modal.seen[-1]
+    assert isinstance(dialog, NewSiteDialog) and "already exists" in dialog.problem_label.text()
+    assert dialog.name_edit.text() == "acme dental, main street", "what was typed is kept"
     assert len(window.session.sites()) == 2
 
 
