@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 from core.assessment import DeviceAssessment, SiteAssessment, assess_one, assess_site
-from core.guidance import ITEM_FIELDS
+from core.guidance import ITEM_FIELDS, date_answer
 from core.models import Device, ScanResult, Site, Tag
 from core.store import ConsentEnd, Store
 from gui.models import DeviceRow, open_counts_of
@@ -117,11 +117,9 @@ class Session:
         """Save an answer; owner, dates and tag go to the device record (one truth per fact)."""
         field_name = ITEM_FIELDS.get(item_id)
         if field_name is not None:
-            unsure = value.strip().lower() == "unsure"
-            if field_name == "tag":
-                self.store.update_device(site_id, mac, tag=Tag.UNKNOWN if unsure else Tag(value))
-            else:
-                self.store.update_device(site_id, mac, **{field_name: "" if unsure else value})
+            stored = _field_value(field_name, value)
+            if stored is not None:
+                self.store.update_device(site_id, mac, **{field_name: stored})
         self.store.record_answer(site_id, mac, item_id, value, who=self.who)
 
     # -- secrets
@@ -160,6 +158,18 @@ def row_of(device: DeviceAssessment) -> DeviceRow:
     return DeviceRow(device=device.device, name=name, tag=device.tag,
                      score=device.score_value, open_counts=device.open_counts,
                      assessment=device).with_haystack()
+
+
+def _field_value(field_name: str, value: str) -> object | None:
+    """What a checklist answer writes to the device record's field (None: leave it as it is)."""
+    text = value.strip()
+    unsure = text.lower() == "unsure"
+    if field_name == "tag":
+        tags = {tag.value: tag for tag in Tag}
+        return Tag.UNKNOWN if unsure else tags.get(text.lower())
+    if field_name in ("support_end", "review_date"):
+        return "" if unsure else date_answer(text)
+    return "" if unsure else text
 
 
 def _user_name() -> str:

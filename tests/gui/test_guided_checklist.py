@@ -11,6 +11,7 @@ from core.guidance import ITEM_FIELDS, AnswerType
 from core.models import Severity, Tag
 from core.store import Store
 from gui.main_window import MainWindow
+from gui.session import Session
 from tests.fixtures.db.builders import device, finding, scan
 from tests.gui.conftest import WindowFactory, settle
 
@@ -183,3 +184,19 @@ def test_a_device_with_no_problems_and_no_answers_says_why_it_is_not_100(
     text = window.device_page.why_label.text()
     assert "Why 60 / 100" in text
     assert "+0  Checklist: 0 of" in text and "up to 40 points" in text
+
+
+def test_odd_answers_to_field_backed_items_never_break_the_record(db_path: Path) -> None:
+    _site(db_path)
+    session = Session.open(db_path)
+    try:
+        session.record_answer(1, CAM, "pl-tagged", "yes")  # a script answering yes to all
+        session.record_answer(1, CAM, "upd-support-end", "yes")
+        session.record_answer(1, CAM, "gov-review-date", "2029")
+        record = session.store.device(1, CAM)
+        assert (record.tag, record.support_end, record.review_date) == (
+            Tag.UNKNOWN, "", "2029-12-31")
+        session.record_answer(1, CAM, "pl-tagged", "guest")
+        assert session.store.device(1, CAM).tag is Tag.GUEST
+    finally:
+        session.close()
