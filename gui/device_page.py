@@ -111,6 +111,8 @@ class DevicePage(QWidget):
     def show_device(self, site_id: int, mac: str) -> None:
         same = (site_id, mac) == (self.site_id, self.mac)
         self.site_id, self.mac = site_id, mac
+        if not same:
+            self.opened_score = None  # the summary's score change starts from this visit
         self.refresh(keep_place=same)
         if not same and self.details is not None:
             self.opened_score = self.details.score

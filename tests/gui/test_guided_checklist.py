@@ -99,6 +99,9 @@ def test_essentials_then_more_to_the_finish_summary(qtbot: QtBot, make_window: W
     wizard.next_device_button.click()
     assert page.mac == PRN
     assert wizard.current_item is not None and not wizard.finished
+    assert page.details is not None
+    assert wizard._scores == (page.details.score, page.details.score), "a fresh start"
+    assert not wizard.next_device_button.text().endswith(PRN)
 
 
 def test_date_question_accepts_i_dont_know_and_a_typed_year(
