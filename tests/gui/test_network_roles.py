@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -10,7 +12,7 @@ from core.models import Tag
 from core.store import Store
 from gui.network_roles import NetworksDialog, NewSiteDialog
 from gui.welcome import WelcomeDialog
-from tests.fixtures.db.builders import device, scan
+from tests.fixtures.db.builders import device, finding, scan
 from tests.gui.conftest import ModalScript, WindowFactory, settle
 
 MAC = "f4:f5:d8:00:00:03"
@@ -140,3 +142,32 @@ def test_authorise_without_a_site_explains_itself(qtbot: QtBot, make_window: Win
     window = make_window()
     window.authorise_checks()
     assert isinstance(modal.seen[-1], QMessageBox) and "first" in modal.seen[-1].text()
+
+
+def test_never_scanned_site_and_empty_reason_say_what_to_do(
+        qtbot: QtBot, make_window: WindowFactory, modal: ModalScript, db_path: Path) -> None:
+    window = make_window()
+    window.controller.create_site("Shop")
+    settle(qtbot, window)
+    texts = [window.dashboard.actions_list.item(n).text()
+             for n in range(window.dashboard.actions_list.count())]
+    assert texts and "Nothing urgent" not in " ".join(texts) and "scan" in texts[0].lower()
+    assert "admin rights" in window.scan_bar.mode_combo.itemText(0)
+    assert "admin rights" in window.scan_bar.mode_combo.itemText(1)
+
+    with Store.open(db_path) as store:
+        store.save_scan(1, scan("2026-02-01T10:00:00Z", device(
+            MAC, "192.0.2.7", findings=(finding("telnet-open", port=23),))))
+    window = make_window()
+    window.open_device(MAC)
+
+    def blank(dialog: QDialog) -> int:
+        assert isinstance(dialog, QInputDialog)
+        dialog.setTextValue("  ")
+        return int(QDialog.DialogCode.Accepted)
+
+    modal.then(blank)
+    window.device_page.accept_risk("telnet-open")
+    assert isinstance(modal.seen[-1], QMessageBox) and "reason" in modal.seen[-1].text()
+    with Store.open(db_path) as store:
+        assert store.findings(1, MAC)[0].status.value == "open"
