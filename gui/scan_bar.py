@@ -50,11 +50,15 @@ class ScanBar(QWidget):
         self.mode_combo = QComboBox()
         self.mode_combo.setSizeAdjustPolicy(  # the list shows the whole text
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.mode_combo.setMinimumContentsLength(22)
-        self.mode_combo.addItem(self.tr("Standard: finds most devices, needs no admin rights"),
-                                False)
-        self.mode_combo.addItem(self.tr("Deep: also finds quiet devices, needs admin rights"),
-                                True)
+        self.mode_combo.setMinimumContentsLength(30)
+        self.mode_combo.addItem(self.tr("Standard (no admin rights needed)"), False)
+        self.mode_combo.addItem(self.tr("Deep (needs admin rights)"), True)
+        for index, tip in enumerate((
+                self.tr("Finds the devices that answer or announce themselves; works for any "
+                        "user."),
+                self.tr("Also finds devices that stay quiet, by asking every address "
+                        "directly; the computer only allows that with admin rights."))):
+            self.mode_combo.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
         self.scan_button = QPushButton(self.tr("&Scan"))
         self.scan_button.setDefault(True)
         self.scan_button.clicked.connect(self.scan_requested)
