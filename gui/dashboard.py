@@ -110,9 +110,13 @@ class DashboardPanel(QScrollArea):
         counts = dict(data.severity_counts)
         for severity, label in self.severity_labels.items():
             label.setText(f"{counts.get(severity, 0)}  {severity_name(severity).lower()}")
-        self.checklist_bar.setValue(data.checklist_percent)
-        self.checklist_label.setText(self.tr("{0} of {1} questions answered ({2} %)").format(
-            data.checklist_answered, data.checklist_total, data.checklist_percent))
+        self.checklist_bar.setValue(data.essentials_percent)
+        self.checklist_label.setText(self.tr(
+            "Essentials: {0} of {1} answered ({2} %)\nAll questions, optional ones too: "
+            "{3} of {4}").format(data.essentials_answered, data.essentials_total,
+                                 data.essentials_percent, data.checklist_answered,
+                                 data.checklist_total) if data.essentials_total else
+            self.tr("No questions yet: scan the network first."))
         self.changes_label.setText("\n".join(data.changes) or self.tr("Nothing to compare yet."))
         self.placement_label.setText("\n".join(data.placement))
         self.actions_list.clear()

@@ -121,10 +121,17 @@ class DashboardData:
     severity_counts: tuple[tuple[Severity, int], ...] = ()
     checklist_answered: int = 0
     checklist_total: int = 0
+    essentials_answered: int = 0  # the questions each device asks first, answered by people
+    essentials_total: int = 0
     changes: tuple[str, ...] = ()
     placement: tuple[str, ...] = ()
     actions: tuple[str, ...] = ()
     action_macs: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def essentials_percent(self) -> int:
+        return round(100 * self.essentials_answered / self.essentials_total) \
+            if self.essentials_total else 0
 
     @property
     def checklist_percent(self) -> int:

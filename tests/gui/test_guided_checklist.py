@@ -86,6 +86,10 @@ def test_essentials_then_more_to_the_finish_summary(qtbot: QtBot, make_window: W
     assert f"{opened} →" in wizard.summary_label.text()
     assert "Essentials done" in page.score_label.text()
     assert wizard.more_button.isVisible() and "optional" in wizard.more_button.text()
+    board = window.session.dashboard(1)
+    assert board.essentials_answered == len(plan.essentials) < board.essentials_total
+    settle(qtbot, window)
+    assert f"Essentials: {len(plan.essentials)} of" in window.dashboard.checklist_label.text()
     assert wizard.next_device_button.isVisible()  # the printer comes next in the table
 
     wizard.more_button.click()
