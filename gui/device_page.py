@@ -126,12 +126,7 @@ class DevicePage(QWidget):
         self.tag_combo.setCurrentIndex(list(Tag).index(details.tag))
         self._fill_findings(details.findings)
         if details.score is not None:
-            why = self.tr("Why {0} / 100:\n{1}").format(details.score,
-                                                         "\n".join(details.score_lines))
-            gains = details.gain_lines()
-            if gains:
-                why += "\n\n" + self.tr("What raises it most:\n{0}").format("\n".join(gains))
-            self.why_label = plain_label(why)
+            self.why_label = plain_label(self._why(details))
             self.findings_box.insertWidget(0, self.why_label)
         plan = details.assessment.plan
         findings = tuple(f.finding for f in details.findings if f.status == "open")
@@ -148,6 +143,7 @@ class DevicePage(QWidget):
         if details.score is None:
             self.score_label.setText("")
             return
+        self.why_label.setText(self._why(details))
         status = checklist_status(details.assessment.plan, self.wizard.answers)
         self.score_label.setText(self.tr("Score {0} / 100").format(details.score)
                                  + (f"   ·   {status}" if status else ""))
@@ -155,6 +151,15 @@ class DevicePage(QWidget):
                                else details.score, details.score)
         following = self.next_of(self.mac)
         self.wizard.set_next_device(following[1] if following else "")
+
+    def _why(self, details: DeviceDetails) -> str:
+        """The score's lines and what would raise it most (the next best actions' numbers)."""
+        why = self.tr("Why {0} / 100:\n{1}").format(details.score,
+                                                     "\n".join(details.score_lines))
+        gains = details.gain_lines()
+        if gains:
+            why += "\n\n" + self.tr("What raises it most:\n{0}").format("\n".join(gains))
+        return why
 
     @staticmethod
     def _tag_value(details: DeviceDetails) -> str:

@@ -84,6 +84,7 @@ def test_essentials_then_more_to_the_finish_summary(qtbot: QtBot, make_window: W
     assert "since you opened this device" in wizard.summary_label.text()
     assert page.details is not None and opened is not None and page.details.score > opened
     assert f"{opened} →" in wizard.summary_label.text()
+    assert f"Why {page.details.score} / 100" in page.why_label.text(), "the Why lines follow"
     assert "Essentials done" in page.score_label.text()
     assert wizard.more_button.isVisible() and "optional" in wizard.more_button.text()
     board = window.session.dashboard(1)
