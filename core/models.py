@@ -258,3 +258,14 @@ class Site:
     client: str = ""
     networks: tuple[str, ...] = ()
     work_networks: tuple[str, ...] = field(default_factory=tuple)
+    guest_networks: tuple[str, ...] = field(default_factory=tuple)
+    home_networks: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def network_roles(self) -> dict[str, str]:
+        """Each network with a role: "work", "home" or "guest" (work wins a clash)."""
+        roles: dict[str, str] = {}
+        for role, networks in (("guest", self.guest_networks), ("home", self.home_networks),
+                               ("work", self.work_networks)):
+            roles.update(dict.fromkeys(networks, role))
+        return roles

@@ -60,6 +60,7 @@ class DashboardPanel(QScrollArea):
         self.changes_label = _label()
         self.placement_label = _label()
         self.actions_list = QListWidget()
+        self.actions_list.setAccessibleName(self.tr("Next best actions"))
         self.actions_list.setWordWrap(True)
         self.actions_list.setFrameShape(QFrame.Shape.NoFrame)
         self.actions_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -109,9 +110,13 @@ class DashboardPanel(QScrollArea):
         counts = dict(data.severity_counts)
         for severity, label in self.severity_labels.items():
             label.setText(f"{counts.get(severity, 0)}  {severity_name(severity).lower()}")
-        self.checklist_bar.setValue(data.checklist_percent)
-        self.checklist_label.setText(self.tr("{0} of {1} questions answered ({2} %)").format(
-            data.checklist_answered, data.checklist_total, data.checklist_percent))
+        self.checklist_bar.setValue(data.essentials_percent)
+        self.checklist_label.setText(self.tr(
+            "Essentials: {0} of {1} answered ({2} %)\nAll questions, optional ones too: "
+            "{3} of {4}").format(data.essentials_answered, data.essentials_total,
+                                 data.essentials_percent, data.checklist_answered,
+                                 data.checklist_total) if data.essentials_total else
+            self.tr("No questions yet: scan the network first."))
         self.changes_label.setText("\n".join(data.changes) or self.tr("Nothing to compare yet."))
         self.placement_label.setText("\n".join(data.placement))
         self.actions_list.clear()
@@ -121,7 +126,9 @@ class DashboardPanel(QScrollArea):
             item.setData(Qt.ItemDataRole.UserRole, mac)
             self.actions_list.addItem(item)
         if not data.actions:
-            self.actions_list.addItem(QListWidgetItem(self.tr("Nothing urgent.")))
+            self.actions_list.addItem(QListWidgetItem(
+                self.tr("Nothing to do yet: scan the network first.") if data.score is None
+                else self.tr("Nothing urgent.")))
         self.actions_list.setFixedHeight(self._list_height())
 
     def _list_height(self) -> int:

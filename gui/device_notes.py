@@ -68,6 +68,7 @@ class DeviceNotes(QWidget):
         self.support_edit.dateChanged.connect(self._edited)
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit.setAccessibleName(self.tr("Device admin password"))
         self.password_edit.setPlaceholderText(self.tr("Device admin password"))
         self.store_password_button = QPushButton(self.tr("Store in the ke&ychain"))
         self.store_password_button.clicked.connect(self.store_password)

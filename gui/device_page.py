@@ -21,14 +21,15 @@ from PySide6.QtWidgets import (
 
 from core.assessment import AssessedFinding
 from core.errors import KnownError
-from core.models import Device, Finding, Severity, Tag
+from core.guidance import ITEM_FIELDS
+from core.models import Device, Severity, Tag
 from gui import dialogs
-from gui.checklist_wizard import ChecklistWizard
+from gui.checklist_wizard import ChecklistWizard, checklist_status
 from gui.device_notes import DeviceNotes
 from gui.finding_cards import FindingCard
 from gui.models import category_name, tag_name
 from gui.text import clean
-from gui.widgets import plain_label
+from gui.widgets import ElidedLabel, plain_label
 
 if TYPE_CHECKING:
     from gui.session import Session
@@ -40,6 +41,7 @@ class DevicePage(QWidget):
 
     back_requested = Signal()
     changed = Signal(str)  # the device's MAC, after anything about it was saved
+    next_device_requested = Signal(str)  # the MAC of the device the summary offers next
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,14 +49,18 @@ class DevicePage(QWidget):
         self.site_id = 0
         self.mac = ""
         self.details: DeviceDetails | None = None
+        self.opened_score: int | None = None
+        self.why_label = plain_label()
+        # Set by the window: the next device in the table's order as (mac, name), or None.
+        self.next_of: Callable[[str], tuple[str, str] | None] = lambda _mac: None
         self.back_button = QPushButton(self.tr("< Back to &devices"))
         self.back_button.clicked.connect(self.back_requested)
-        self.name_label = plain_label(wrap=False)
+        self.name_label = ElidedLabel()
         font = self.name_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.5)
         font.setBold(True)
         self.name_label.setFont(font)
-        self.subtitle_label = plain_label(wrap=False)
+        self.subtitle_label = ElidedLabel()
         self.score_label = plain_label(wrap=False)
         self.tag_combo = QComboBox()
         for tag in Tag:
@@ -64,10 +70,13 @@ class DevicePage(QWidget):
         self.findings_box = QVBoxLayout()
         self.wizard = ChecklistWizard()
         self.wizard.answered.connect(self._answered)
+        self.wizard.overview_requested.connect(self.back_requested)
+        self.wizard.next_device_requested.connect(self._next_device)
         self.facts = QTreeWidget()
         self.facts.setHeaderLabels([self.tr("Fact"), self.tr("Value")])
         self.facts.setColumnWidth(0, 220)
         self.facts.setUniformRowHeights(True)
+        self.facts.setAccessibleName(self.tr("Device details"))
         self.notes = DeviceNotes(session)
         self.notes.saved.connect(self._notes_saved)
         self._build()
@@ -102,20 +111,22 @@ class DevicePage(QWidget):
     def show_device(self, site_id: int, mac: str) -> None:
         """Show this device (the one shown before keeps its unsaved notes: they are saved)."""
         self.notes.flush()
+        same = (site_id, mac) == (self.site_id, self.mac)
         self.site_id, self.mac = site_id, mac
-        self.refresh()
+        if not same:
+            self.opened_score = None  # the summary's score change starts from this visit
+        self.refresh(keep_place=same)
+        if not same and self.details is not None:
+            self.opened_score = self.details.score
 
-    def refresh(self) -> None:
+    def refresh(self, keep_place: bool = True) -> None:
         """Show the device afresh from the store (unsaved notes are saved first)."""
         self.notes.flush()
         details = self.session.device_details(self.site_id, self.mac)
-        self._show_assessment(details)
-        device = details.device
-        self.wizard.set_items(details.items, details.answers, _open_findings(details),
-                              device.vendor, device.category)
+        self._show_assessment(details, keep_place)
         self.notes.show_details(self.site_id, self.mac, details)
 
-    def reassess(self) -> None:
+    def reassess(self, field_backed: bool = False) -> None:
         """After a change on this page: reassess the device (one device, quick) and update the
         header, score, "Why", findings and their count; the checklist and notes keep their
         place."""
@@ -124,28 +135,67 @@ class DevicePage(QWidget):
         except KnownError as exc:
             dialogs.show_known_error(self, exc)
             return
-        self._show_assessment(details)
-        self.wizard.set_findings(_open_findings(details))
+        self._show_assessment(details, keep_place=True)
+        if field_backed:  # owner, dates and tag live on the record: Notes & owner shows them too
+            self.notes.show_details(self.site_id, self.mac, details)
 
     def leave(self) -> bool:
         """Save what the notes tab holds before the page shows something else; False when that
         failed (the user was told, and the typed text is still on the page)."""
         return self.notes.flush()
 
-    def _show_assessment(self, details: DeviceDetails) -> None:
+    def _show_assessment(self, details: DeviceDetails, keep_place: bool) -> None:
         self.details = details
         device = details.device
-        self.name_label.setText(clean(details.name, 80))
+        self.name_label.setText(clean(details.name, 300))
         self.subtitle_label.setText(self._subtitle(device))
-        self.score_label.setText(self.tr("Score {0} / 100").format(details.score)
-                                 if details.score is not None else "")
         self.tag_combo.setCurrentIndex(list(Tag).index(details.tag))
         self._fill_findings(details.findings)
-        counted = [line for line in details.score_lines if not line.startswith("+0 ")]
-        if counted:
-            self.findings_box.insertWidget(0, plain_label(self.tr("Why {0} / 100:\n{1}").format(
-                details.score, "\n".join(counted))))
+        if details.score is not None:
+            self.why_label = plain_label(self._why(details))
+            self.findings_box.insertWidget(0, self.why_label)
+        plan = details.assessment.plan
+        findings = tuple(f.finding for f in details.findings if f.status == "open")
+        if plan is not None:
+            self.wizard.set_plan(plan, details.answers, findings, device.vendor,
+                                 device.category, device.ip, self._tag_value(details),
+                                 keep_place=keep_place)
+        self._show_score(details)
         self._fill_facts(details)
+
+    def _show_score(self, details: DeviceDetails) -> None:
+        """The score with which set of questions is done, and the same numbers on the summary."""
+        if details.score is None:
+            self.score_label.setText("")
+            return
+        self.why_label.setText(self._why(details))
+        status = checklist_status(details.assessment.plan, self.wizard.answers)
+        self.score_label.setText(self.tr("Score {0} / 100").format(details.score)
+                                 + (f"   ·   {status}" if status else ""))
+        self.wizard.set_scores(self.opened_score if self.opened_score is not None
+                               else details.score, details.score)
+        following = self.next_of(self.mac)
+        self.wizard.set_next_device(following[1] if following else "")
+
+    def _why(self, details: DeviceDetails) -> str:
+        """The score's lines and what would raise it most (the next best actions' numbers)."""
+        why = self.tr("Why {0} / 100:\n{1}").format(details.score,
+                                                     "\n".join(details.score_lines))
+        gains = details.gain_lines()
+        if gains:
+            why += "\n\n" + self.tr("What raises it most:\n{0}").format("\n".join(gains))
+        return why
+
+    @staticmethod
+    def _tag_value(details: DeviceDetails) -> str:
+        return "" if details.tag is Tag.UNKNOWN else details.tag.value
+
+    def _next_device(self) -> None:
+        following = self.next_of(self.mac)
+        if following is None:
+            self.back_requested.emit()
+        else:
+            self.next_device_requested.emit(following[0])
 
     def _subtitle(self, device: Device) -> str:
         parts = [category_name(device.category)]
@@ -234,17 +284,19 @@ class DevicePage(QWidget):
     def _tag_chosen(self) -> None:
         tag = Tag(self.tag_combo.currentData())
         if self._guard(lambda: self.session.set_tag(self.site_id, self.mac, tag)):
-            self.reassess()
+            self.reassess(field_backed=True)
             self.changed.emit(self.mac)
 
     def _answered(self, item_id: str, value: str) -> None:
         if self._guard(lambda: self.session.record_answer(self.site_id, self.mac, item_id,
                                                           value)):
-            self.reassess()
+            self.reassess(field_backed=item_id in ITEM_FIELDS)
             self.changed.emit(self.mac)
 
     def _notes_saved(self, label: str) -> None:
         self.reassess()
+        if self.details is not None:  # the owner is also a checklist answer: show it there too
+            self.wizard.update_answers(self.details.answers, self._tag_value(self.details))
         self.changed.emit(self.mac)
 
     def set_finding_status(self, finding_id: str, status: str, reason: str = "") -> None:
@@ -255,10 +307,9 @@ class DevicePage(QWidget):
 
     def accept_risk(self, finding_id: str) -> None:
         reason = dialogs.ask_text(self, self.tr("Accept the risk"), self.tr(
-            "Why is it acceptable to leave this as it is? (Kept with the finding.)"))
+            "Why is it acceptable to leave this as it is? (Kept with the finding.)"),
+            blank=self.tr("Accepting a risk needs a reason, so the finding stays open. "
+                          "Write why it is acceptable, for example: \"Only used in the lab, "
+                          "replaced in March\"."))
         if reason:
             self.set_finding_status(finding_id, "accepted", reason)
-
-
-def _open_findings(details: DeviceDetails) -> tuple[Finding, ...]:
-    return tuple(f.finding for f in details.findings if f.status == "open")

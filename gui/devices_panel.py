@@ -87,6 +87,7 @@ class DevicesPanel(QWidget):
 
     def _table(self) -> QTableView:
         table = QTableView()
+        table.setAccessibleName(self.tr("Devices"))
         table.setModel(self.proxy)
         table.setSortingEnabled(True)
         table.sortByColumn(Column.ISSUES, Qt.SortOrder.DescendingOrder)  # worst first
@@ -129,6 +130,15 @@ class DevicesPanel(QWidget):
         index = self.table.currentIndex()
         row = index.data(ROW_ROLE) if index.isValid() else None
         return row.device.mac if isinstance(row, DeviceRow) else None
+
+    def row_after(self, mac: str) -> DeviceRow | None:
+        """The device after `mac` in the table's current order (None after the last one)."""
+        rows = [self.proxy.index(n, 0).data(ROW_ROLE) for n in range(self.proxy.rowCount())]
+        macs = [row.device.mac for row in rows if isinstance(row, DeviceRow)]
+        if mac not in macs or macs.index(mac) + 1 >= len(macs):
+            return None
+        following = rows[macs.index(mac) + 1]
+        return following if isinstance(following, DeviceRow) else None
 
     def _activate(self, index: QModelIndex) -> None:
         row = index.data(ROW_ROLE)

@@ -144,8 +144,23 @@ def ask_open_path(parent: QWidget | None, title: str, file_filter: str) -> Path 
     return Path(path) if path else None
 
 
-def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
-    """One line of text from the user, or None when they cancel or leave it blank."""
+def tell(parent: QWidget | None, title: str, text: str) -> None:
+    """A plain information message with one OK button."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Information)
+    box.setWindowTitle(title)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(text)
+    box.addButton(QMessageBox.StandardButton.Ok)
+    run_modal(box)
+
+
+def ask_text(parent: QWidget | None, title: str, label: str, text: str = "",
+             blank: str = "") -> str | None:
+    """One line of text from the user, or None when they cancel or leave it blank.
+
+    With `blank`, an accepted empty answer is not silent: `blank` says why nothing happened.
+    """
     dialog = QInputDialog(parent)
     dialog.setWindowTitle(title)
     dialog.setLabelText(label)
@@ -153,6 +168,8 @@ def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> 
     if run_modal(dialog) != QDialog.DialogCode.Accepted:
         return None
     value = dialog.textValue().strip()
+    if not value and blank:
+        tell(parent, title, blank)
     return value or None
 
 

@@ -33,6 +33,7 @@ from gui.dashboard import DashboardPanel
 from gui.device_page import DevicePage
 from gui.devices_panel import DevicesPanel
 from gui.models import DeviceRow, DeviceTableModel
+from gui.network_roles import NetworksDialog, NewSiteDialog
 from gui.scan_bar import ScanBar
 from gui.scan_controller import ScanController, ScanOutcome
 from gui.scan_service import EngineScanService, ScanService
@@ -72,6 +73,8 @@ class MainWindow(QMainWindow):
         self.title_label = _title_label(self.tr("IoT Hygiene"))
         self.site_combo = QComboBox()
         self.site_combo.setMinimumContentsLength(24)
+        self.site_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)  # long names elide
         self.new_site_button = QPushButton(self.tr("New site…"))
         self.rename_site_button = QPushButton(self.tr("Rename…"))
         self.scan_bar = ScanBar()
@@ -142,6 +145,7 @@ class MainWindow(QMainWindow):
                 (self.tr("&New site…"), QKeySequence(QKeySequence.StandardKey.New),
                  self.new_site),
                 (self.tr("&Rename site…"), None, self.rename_site),
+                (self.tr("Ne&tworks…"), None, self.edit_networks),
                 (self.tr("Open the &sample office"), None, self.open_sample),
                 (self.tr("S&can now"), QKeySequence("F5"), self.start_scan),
                 (self.tr("Re&port…"), QKeySequence("Ctrl+R"), self.open_report),
@@ -186,6 +190,8 @@ class MainWindow(QMainWindow):
         self.devices.device_activated.connect(self.open_device)
         self.dashboard.action_activated.connect(self.open_device)
         self.device_page.back_requested.connect(self.show_devices)
+        self.device_page.next_device_requested.connect(self.open_device)
+        self.device_page.next_of = self._next_device_of
         self.device_page.changed.connect(self.controller.device_changed)
         self.device_table.selectionModel().currentChanged.connect(self._sync_device_actions)
 
@@ -255,16 +261,28 @@ class MainWindow(QMainWindow):
         self.table_model.upsert_many(rows, keep_sorted=False)  # sorted once the scan ends
 
     def new_site(self) -> None:
-        name = dialogs.ask_text(self, self.tr("New site"),
-                                self.tr("Name of the site (office, client):"))
-        if name:
-            self.controller.create_site(name)
+        interface = self.scan_bar.interface
+        dialog = NewSiteDialog(interface.network if interface else "", self,
+                               taken=[site.name for site in self.session.sites()])
+        if dialogs.run_modal(dialog) == QDialog.DialogCode.Accepted and dialog.site_name:
+            self.controller.create_site(dialog.site_name, dialog.network, dialog.role)
+
+    def edit_networks(self) -> None:
+        site = self.controller.site
+        if site is None:
+            dialogs.tell(self, self.tr("Networks"), self.tr(
+                "There is no site yet: create one with Site > New site first."))
+            return
+        dialog = NetworksDialog(site.name, site.network_roles, site.networks, self)
+        if dialogs.run_modal(dialog) == QDialog.DialogCode.Accepted:
+            self.controller.set_network_roles(dialog.roles)
 
     def rename_site(self) -> None:
         site = self.controller.site
         if site is None:
             return
-        name = dialogs.ask_text(self, self.tr("Rename site"), self.tr("New name:"), site.name)
+        name = dialogs.ask_text(self, self.tr("Rename site"), self.tr("New name:"), site.name,
+                                blank=self.tr("A site needs a name: the name was not changed."))
         if name:
             self.controller.rename_site(name)
 
@@ -305,12 +323,16 @@ class MainWindow(QMainWindow):
         interface = None if welcome.wants_sample else welcome.interface
         if interface is not None:
             self.scan_bar.set_interfaces(self.scan_service.interfaces(), interface.name)
-        self.controller.finish_first_run(welcome.site_name, interface, welcome.wants_sample)
+        self.controller.finish_first_run(welcome.site_name, interface, welcome.wants_sample,
+                                         welcome.role)
 
     def authorise_checks(self) -> None:
         """Ask who authorises default-password checks on this network, for the next scan."""
         interface, site = self.scan_bar.interface, self.controller.site
         if site is None or interface is None:
+            dialogs.tell(self, self.tr("Authorise password checks"), self.tr(
+                "Choose a site and a connected network first: the authorisation is for one "
+                "network of one site."))
             return
         dialog = ConsentDialog(site.name, interface.network, self)
         if dialogs.run_modal(dialog) == QDialog.DialogCode.Accepted and dialog.who:
@@ -336,6 +358,11 @@ class MainWindow(QMainWindow):
             return
         self.right.setCurrentWidget(self.device_page)
         self.device_page.tabs.setFocus()
+
+    def _next_device_of(self, mac: str) -> tuple[str, str] | None:
+        row = self.devices.row_after(mac)
+        return (row.device.mac, row.display_name or row.device.ip or row.device.mac) \
+            if row is not None else None
 
     def show_devices(self) -> None:
         """Back to the table (Back, Esc); notes typed on the device page are saved first, and

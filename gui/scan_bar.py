@@ -48,8 +48,17 @@ class ScanBar(QWidget):
         self.interface_combo.setToolTip(self.tr("The network to scan"))
         self.interface_combo.currentIndexChanged.connect(self._on_interface)
         self.mode_combo = QComboBox()
-        self.mode_combo.addItem(self.tr("Standard (no admin rights)"), False)
-        self.mode_combo.addItem(self.tr("Deep (admin)"), True)
+        self.mode_combo.setSizeAdjustPolicy(  # the list shows the whole text
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.mode_combo.setMinimumContentsLength(30)
+        self.mode_combo.addItem(self.tr("Standard (no admin rights needed)"), False)
+        self.mode_combo.addItem(self.tr("Deep (needs admin rights)"), True)
+        for index, tip in enumerate((
+                self.tr("Finds the devices that answer or announce themselves; works for any "
+                        "user."),
+                self.tr("Also finds devices that stay quiet, by asking every address "
+                        "directly; the computer only allows that with admin rights."))):
+            self.mode_combo.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
         self.scan_button = QPushButton(self.tr("Sc&an"))
         self.scan_button.setDefault(True)
         self.scan_button.clicked.connect(self.scan_requested)
@@ -114,7 +123,8 @@ class ScanBar(QWidget):
         deep_item = model.item(1) if isinstance(model, QStandardItemModel) else None
         if deep_item is not None:
             deep_item.setEnabled(allowed)
-        tip = self.tr("Deep mode sends raw ARP and needs admin rights.")
+        tip = self.tr("Deep mode asks every address directly, so devices that stay quiet are "
+                      "found too; the computer only allows that with admin rights.")
         if not allowed:
             self.mode_combo.setCurrentIndex(0)
             tip += " " + (reason or self.tr("Not available: the app runs without admin rights."))

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from core.assessment import DeviceAssessment, SiteAssessment, assess_one, assess_site
+from core.guidance import ITEM_FIELDS, date_answer
 from core.models import Device, ScanResult, Site, Tag
 from core.report import ReportContext, ReportData
 from core.store import (
@@ -51,9 +52,17 @@ class Session:
         """The saved site called `name` (any case); NotFoundError names the known ones."""
         return self.store.site_by_name(name)
 
-    def create_site(self, name: str, network: str = "") -> Site:
+    def create_site(self, name: str, network: str = "", role: str = "work") -> Site:
+        """A new site; its network (if any) gets the role chosen for it: work, home or guest."""
         networks = (network,) if network else ()
-        return self.store.create_site(name, networks=networks, work_networks=networks)
+        return self.store.create_site(name, networks=networks,
+                                      network_roles=dict.fromkeys(networks, role))
+
+    def set_network_roles(self, site_id: int, roles: dict[str, str]) -> Site:
+        """Each network's role (work, home or guest); new networks join the site's list."""
+        site = self.store.site(site_id)
+        return self.store.update_site(site_id, networks=(*site.networks, *roles),
+                                      network_roles=roles)
 
     def rename_site(self, site_id: int, name: str) -> Site:
         return self.store.rename_site(site_id, name)
@@ -159,6 +168,12 @@ class Session:
                                       who=self.who)
 
     def record_answer(self, site_id: int, mac: str, item_id: str, value: str) -> None:
+        """Save an answer; owner, dates and tag go to the device record (one truth per fact)."""
+        field_name = ITEM_FIELDS.get(item_id)
+        if field_name is not None:
+            stored = _field_value(field_name, value)
+            if stored is not None:
+                self.store.update_device(site_id, mac, **{field_name: stored})
         self.store.record_answer(site_id, mac, item_id, value, who=self.who)
 
     # -- secrets
@@ -234,6 +249,18 @@ def _mode_of(path: Path) -> int:
         return path.stat().st_mode & 0o777
     except OSError:
         return 0o644
+
+
+def _field_value(field_name: str, value: str) -> object | None:
+    """What a checklist answer writes to the device record's field (None: leave it as it is)."""
+    text = value.strip()
+    unsure = text.lower() == "unsure"
+    if field_name == "tag":
+        tags = {tag.value: tag for tag in Tag}
+        return Tag.UNKNOWN if unsure else tags.get(text.lower())
+    if field_name in ("support_end", "review_date"):
+        return "" if unsure else date_answer(text)
+    return "" if unsure else text
 
 
 def _user_name() -> str:

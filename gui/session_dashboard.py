@@ -10,6 +10,7 @@ from core.assessment import DeviceAssessment, SiteAssessment
 from core.guidance import CONSUMER_ON_WORK, GUEST_ON_WORK, HOME_ON_WORK
 from core.models import Severity, Tag
 from core.store import Store
+from gui.checklist_wizard import user_answered
 from gui.models import tag_name
 from gui.text import clean, isolate
 from gui.views import DashboardData
@@ -37,6 +38,9 @@ def build_dashboard(store: Store, site: SiteAssessment) -> DashboardData:
         score=site.score.value, explanation=tuple(explanation),
         severity_counts=tuple((s, counts.get(s, 0)) for s in _SHOWN_SEVERITIES),
         checklist_answered=site.checklist_answered, checklist_total=site.checklist_total,
+        essentials_answered=sum(user_answered(d.answers, d.plan.essentials)
+                                for d in site.devices if d.plan is not None),
+        essentials_total=sum(len(d.plan.essentials) for d in site.devices if d.plan is not None),
         changes=_changes(store, site.site.id), placement=_placement(site.devices),
         actions=tuple(f"{clean(a.text, 90)} — {isolate(a.device, 40)} (+{a.points})"
                       for a in site.actions),

@@ -115,9 +115,20 @@ class SiteController(QObject):
             self.settings.last_site_id = site.id
         self.refresh()
 
-    def create_site(self, name: str, network: str = "") -> None:
+    def create_site(self, name: str, network: str = "", role: str = "work") -> None:
         try:
-            site = self.session.create_site(name, network)
+            site = self.session.create_site(name, network, role)
+        except KnownError as exc:
+            self.error.emit(exc)
+            return
+        self.reload_sites(site.id)
+
+    def set_network_roles(self, roles: dict[str, str]) -> None:
+        """Site > Networks…: the roles decide placement findings, so the site is reassessed."""
+        if self.site is None:
+            return
+        try:
+            site = self.session.set_network_roles(self.site.id, roles)
         except KnownError as exc:
             self.error.emit(exc)
             return
@@ -203,14 +214,14 @@ class SiteController(QObject):
         return not self.session.sites()
 
     def finish_first_run(self, site_name: str, interface: Interface | None,
-                         wants_sample: bool = False) -> None:
+                         wants_sample: bool = False, role: str = "work") -> None:
         """The welcome's answer: open the sample, or a first site on the chosen network."""
         if wants_sample:
             self.open_sample()
             return
         if interface is not None:
             self.settings.last_interface = interface.name
-        self.create_site(site_name, interface.network if interface else "")
+        self.create_site(site_name, interface.network if interface else "", role)
 
     def open_sample(self) -> None:
         """Open (creating it once) the sample office site filled from the bundled recording."""

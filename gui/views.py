@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from core.assessment import AssessedFinding, DeviceAssessment
 from core.guidance import ChecklistItem
 from core.models import Device, Severity, Tag
+from core.scoring import CHECKLIST_POINTS
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,21 @@ class DeviceDetails:
 
     @property
     def score_lines(self) -> tuple[str, ...]:
-        return tuple(f"{line.points:+d}  {line.text}" for line in self.assessment.score.explanation)
+        """The score's lines that count, plus one line that says what the checklist adds."""
+        score = self.assessment.score
+        counted = [f"{line.points:+d}  {line.text}" for line in score.explanation if line.points]
+        if score.checklist_points < CHECKLIST_POINTS and self.assessment.items:
+            progress = self.assessment.checklist
+            counted.append(
+                f"{score.checklist_points:+d}  Checklist: {progress.done} of {progress.total} "
+                f"steps done safely (answering it earns up to {CHECKLIST_POINTS} points)")
+        return tuple(counted)
+
+    def gain_lines(self, limit: int | None = 5) -> tuple[str, ...]:
+        """What would raise the score most: the very steps and points the next best actions use."""
+        gains = sorted((g for g in self.assessment.gains if g.points > 0),
+                       key=lambda g: -g.points)
+        return tuple(f"+{g.points}  {g.step.text}" for g in gains[:limit])
 
 
 @dataclass(frozen=True)
@@ -106,10 +121,17 @@ class DashboardData:
     severity_counts: tuple[tuple[Severity, int], ...] = ()
     checklist_answered: int = 0
     checklist_total: int = 0
+    essentials_answered: int = 0  # the questions each device asks first, answered by people
+    essentials_total: int = 0
     changes: tuple[str, ...] = ()
     placement: tuple[str, ...] = ()
     actions: tuple[str, ...] = ()
     action_macs: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def essentials_percent(self) -> int:
+        return round(100 * self.essentials_answered / self.essentials_total) \
+            if self.essentials_total else 0
 
     @property
     def checklist_percent(self) -> int:

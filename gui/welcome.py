@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.models import Interface
+from gui.network_roles import RoleCombo
 from gui.scan_bar import interface_text
 
 INTRO = (
@@ -43,6 +44,7 @@ class WelcomeDialog(QDialog):
         self.site_edit.setPlaceholderText(self.tr("e.g. Acme Dental, main office"))
         self.site_edit.textChanged.connect(self._update_ok)
         self.network_group = QButtonGroup(self)
+        self.role_combo = RoleCombo()
         self.buttons = QDialogButtonBox()
         self.ok_button = self.buttons.addButton(self.tr("Set up this site"),
                                                 QDialogButtonBox.ButtonRole.AcceptRole)
@@ -82,6 +84,11 @@ class WelcomeDialog(QDialog):
             self.network_group.addButton(radio, number)
             layout.addWidget(radio)
         self.network_group.idToggled.connect(self._update_ok)
+        role_form = QFormLayout()
+        role_label = QLabel(self.tr("What is this network &for?"))
+        role_label.setBuddy(self.role_combo)
+        role_form.addRow(role_label, self.role_combo)
+        layout.addLayout(role_form)
         if not self.interfaces:
             empty = QLabel(self.tr("No connected network was found. Connect to the office "
                                    "network, or explore the sample office."))
@@ -93,6 +100,11 @@ class WelcomeDialog(QDialog):
     @property
     def site_name(self) -> str:
         return " ".join(self.site_edit.text().split())
+
+    @property
+    def role(self) -> str:
+        """The chosen network's role: work, home or guest."""
+        return self.role_combo.role
 
     @property
     def interface(self) -> Interface | None:

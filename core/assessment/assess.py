@@ -17,6 +17,7 @@ from core.guidance import (
     progress,
     review_reminder,
     support_reminders,
+    with_record,
 )
 from core.models import Device, Finding, Severity, Site
 from core.scoring import device_score, gains, next_best_actions, site_score
@@ -32,7 +33,7 @@ def assess_device(record: DeviceRecord, stored: Iterable[FindingRecord],
                   in_latest_scan: bool = True) -> DeviceAssessment:
     """One device: its stored findings with their status plus the derived ones, scored."""
     device = record.latest or Device(mac=record.mac)
-    answers = MappingProxyType(dict(answers))
+    answers = MappingProxyType(with_record(answers, record_fields(record)))
     findings = (*_stored(stored), *_derived(device, record, site, answers, today))
     items = () if device.is_self else items_for(device.category, device.vendor)
     open_findings = (*(a.finding for a in findings if a.is_open), *_accepted_residue(findings))
@@ -43,6 +44,12 @@ def assess_device(record: DeviceRecord, stored: Iterable[FindingRecord],
         score=device_score(open_findings, items, answers, steps), in_latest_scan=in_latest_scan,
         gains=steps, plan=checklist_plan(items, open_findings, answers),
         score_findings=open_findings)
+
+
+def record_fields(record: DeviceRecord) -> dict[str, str]:
+    """The record's fields that answer checklist items (see core.guidance.ITEM_FIELDS)."""
+    return {"owner": record.owner, "location": record.location, "support_end": record.support_end,
+            "review_date": record.review_date, "tag": record.tag.value}
 
 
 def summarise(site: Site, devices: Sequence[DeviceAssessment], today: dt.date,
@@ -67,7 +74,8 @@ def derived_findings(device: Device, record: DeviceRecord, site: Site,
     found = [f for f in dated if f is not None]
     seen = {f.id for f in found}
     found += [f for f in answer_findings(answers, today) if f.id not in seen]
-    return (*placement_findings(device, record.tag, site.work_networks), *found)
+    return (*placement_findings(device, record.tag, site.work_networks, site.network_roles),
+            *found)
 
 
 def _accepted_residue(findings: Iterable[AssessedFinding]) -> list[Finding]:

@@ -25,6 +25,10 @@ def register(subparsers: Any) -> None:
     score.add_argument("--site", default="", metavar="NAME", help="score this saved site")
     score.add_argument("--work-network", action="append", default=[], metavar="CIDR",
                        help="with a scan JSON file: a network the site uses for work")
+    score.add_argument("--guest-network", action="append", default=[], metavar="CIDR",
+                       help="with a scan JSON file: a network for guests' devices")
+    score.add_argument("--home-network", action="append", default=[], metavar="CIDR",
+                       help="with a scan JSON file: a network for home (personal) devices")
     score.add_argument("--actions", type=int, default=5, help="how many next actions to list")
     score.set_defaults(func=run_score)
 
@@ -68,5 +72,6 @@ def _assessment(args: argparse.Namespace) -> SiteAssessment:
         with Store.open(args.db or None) as store:
             return assess_site(store, store.site_by_name(args.site).id, action_limit=limit)
     result = read_scan_file(args.scan_json)
-    site = Site(id=0, name=args.site, work_networks=tuple(args.work_network))
+    site = Site(id=0, name=args.site, work_networks=tuple(args.work_network),
+                guest_networks=tuple(args.guest_network), home_networks=tuple(args.home_network))
     return assess_scan(result, site, action_limit=limit)

@@ -27,6 +27,8 @@ def register(subparsers: Any) -> None:
     add.add_argument("--notes", default="")
     add.add_argument("--network", action="append", default=[], metavar="CIDR")
     add.add_argument("--work-network", action="append", default=[], metavar="CIDR")
+    add.add_argument("--guest-network", action="append", default=[], metavar="CIDR")
+    add.add_argument("--home-network", action="append", default=[], metavar="CIDR")
     add.set_defaults(func=cmd_site_add)
     for name, func, text in (("devices", cmd_devices, "list a site's devices"),
                              ("history", cmd_history, "list a site's scans"),
@@ -72,7 +74,11 @@ def cmd_sites(args: argparse.Namespace) -> int:
 def cmd_site_add(args: argparse.Namespace) -> int:
     with _open(args) as store:
         site = store.create_site(args.name, client=args.client, notes=args.notes,
-                                 networks=args.network, work_networks=args.work_network)
+                                 networks=[*args.network, *args.work_network,
+                                           *args.guest_network, *args.home_network],
+                                 work_networks=args.work_network,
+                                 network_roles={**dict.fromkeys(args.home_network, "home"),
+                                                **dict.fromkeys(args.guest_network, "guest")})
     print(f"Added site {_clean(site.name)} (id {site.id}).")
     return 0
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 
 from core.datafiles.findings import entry
 from core.models import Finding
@@ -23,6 +24,26 @@ def parse_date(text: str | None) -> date | None:
         return date.fromisoformat((text or "").strip()[:10]) if text else None
     except ValueError:
         return None
+
+
+def date_answer(text: str | None) -> str | None:
+    """A typed date answer as an ISO date: "2027" is 31 Dec 2027, "2027-03" the month's last day.
+
+    A full date (2027-03-31, 31/03/2027 or 31.03.2027) stays that date; None for anything else.
+    """
+    words = (text or "").strip()
+    if re.fullmatch(r"\d{4}", words):
+        return f"{words}-12-31"
+    month = re.fullmatch(r"(\d{4})-(\d{1,2})", words)
+    if month and 1 <= int(month[2]) <= 12:
+        year, number = int(month[1]), int(month[2])
+        following = date(year + number // 12, number % 12 + 1, 1)
+        return (following - timedelta(days=1)).isoformat()
+    european = re.fullmatch(r"(\d{1,2})[./](\d{1,2})[./](\d{4})", words)
+    if european:
+        words = f"{european[3]}-{int(european[2]):02d}-{int(european[1]):02d}"
+    parsed = parse_date(words) if len(words) == 10 else None
+    return parsed.isoformat() if parsed else None
 
 
 def support_reminders(support_end: date | None, today: date) -> Finding | None:

@@ -36,13 +36,19 @@ class ChecklistPlan:
 def checklist_plan(items: Sequence[ChecklistItem], findings: Sequence[Finding] = (),
                    answers: Mapping[str, str] | None = None,
                    limit: int = ESSENTIALS) -> ChecklistPlan:
-    """Essentials chosen by what the scan found on this device first, then by weight."""
+    """Essentials chosen by what the scan found on this device (worst first), then by weight."""
     answers = answers or {}
     settled = tuple(i for i in items if _settled(i, findings))
     open_items = [(n, i) for n, i in enumerate(items) if i not in settled]
-    present = {f.id for f in findings}
-    ranked = sorted(open_items, key=lambda pair: (not present & set(pair[1].finding_ids),
-                                                  -pair[1].weight, pair[0]))
+    worst: dict[str, int] = {}
+    for finding in findings:
+        worst[finding.id] = max(worst.get(finding.id, -1), finding.severity.rank)
+
+    def urgency(item: ChecklistItem) -> int:
+        """The worst severity the scan found among the item's findings (-1: none found)."""
+        return max((worst[fid] for fid in item.finding_ids if fid in worst), default=-1)
+
+    ranked = sorted(open_items, key=lambda pair: (-urgency(pair[1]), -pair[1].weight, pair[0]))
     chosen = {item.id for _, item in ranked[:max(0, limit)]}
     essentials = tuple(i for _, i in ranked if i.id in chosen)
     more = tuple(i for _, i in open_items if i.id not in chosen)

@@ -108,7 +108,8 @@ def _site(site: dict[str, Any]) -> dict[str, Any]:
             "client": _text(site.get("client"), "site client", NAME),
             "notes": _text(site.get("notes"), "site notes", TEXT),
             "networks": _networks(site.get("networks"), "site networks"),
-            "work_networks": _networks(site.get("work_networks"), "site work networks")}
+            "work_networks": _networks(site.get("work_networks"), "site work networks"),
+            "network_roles": _roles(site.get("network_roles"), "site network roles")}
 
 
 def _device_row(d: Any, where: str) -> dict[str, Any]:
@@ -343,6 +344,22 @@ def _uid(value: Any, where: str) -> str:
     if not _UID.match(text):
         raise BadValue(f"{where} is not an identifier")
     return text
+
+
+def _roles(value: Any, where: str) -> dict[str, str]:
+    """Network -> work, home or guest (exports before network roles have none: {})."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or len(value) > 256:
+        raise BadValue(f"{where} must map networks to work, home or guest")
+    networks = _networks(list(value), where)
+    roles = {}
+    for network, role in zip(networks, value.values(), strict=False):
+        if role not in ("work", "home", "guest"):
+            raise BadValue(f"{where}: {network} has role {str(role)[:20]!r}, not work, home "
+                           "or guest")
+        roles[network] = role
+    return roles
 
 
 def _networks(value: Any, where: str) -> list[str]:

@@ -73,18 +73,24 @@ def _site_name(conn: sqlite3.Connection, site_id: int) -> str:
 
 def _merge_site_row(db: Database, site: dict[str, Any]) -> tuple[int, bool]:
     name = clean_name(site["name"])
-    row = db.conn.execute("SELECT id, networks, work_networks, client, notes FROM sites "
-                          "WHERE name = ? COLLATE NOCASE", (name,)).fetchone()
+    row = db.conn.execute("SELECT id, networks, work_networks, client, notes, network_roles "
+                          "FROM sites WHERE name = ? COLLATE NOCASE", (name,)).fetchone()
     networks = clean_networks(site["networks"])
     work = clean_networks(site["work_networks"])
+    roles = {**site.get("network_roles", {}), **dict.fromkeys(work, "work")}
     if row is None:
         return insert_row(db, "sites", {
             "name": name, "client": site["client"],
             "notes": site["notes"], "networks": dumps(networks),
-            "work_networks": dumps(work), "created": ""}), True
+            "work_networks": dumps(work), "network_roles": json.dumps(roles, sort_keys=True),
+            "created": ""}), True
+    known = {**dict.fromkeys(json.loads(row[2] or "[]"), "work"),
+             **json.loads(row[5] or "{}")}
+    merged = {**roles, **known}  # what this file already says wins over the import
     db.table("sites").update(row[0], {
         "networks": dumps(clean_networks([*json.loads(row[1] or "[]"), *networks])),
-        "work_networks": dumps(clean_networks([*json.loads(row[2] or "[]"), *work])),
+        "work_networks": dumps(clean_networks(n for n, r in merged.items() if r == "work")),
+        "network_roles": json.dumps(merged, sort_keys=True),
         "client": row[3] or site["client"],
         "notes": row[4] or site["notes"],
     })

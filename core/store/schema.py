@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlite_utils import Database, Migrations
 
 MIGRATION_SET = "iot-hygiene"
@@ -121,6 +123,20 @@ def m005(db: Database) -> None:
     # A person's "keep it counted": a device the latest scan missed still counts in the score.
     db.execute("ALTER TABLE devices ADD COLUMN kept INTEGER NOT NULL DEFAULT 0")
     _set_version(db, 5)
+
+
+@migrations(name="m006_network_roles")
+def m006_network_roles(db: Database) -> None:
+    # Each network of a site has a role (work, home or guest), kept as a JSON object
+    # {"192.168.1.0/24": "work"}; work_networks stays, derived from the roles on every write.
+    db.execute("ALTER TABLE sites ADD COLUMN network_roles TEXT NOT NULL DEFAULT '{}'")
+    rows = db.execute("SELECT id, work_networks FROM sites").fetchall()
+    for site_id, work in rows:
+        roles = dict.fromkeys(json.loads(work or "[]"), "work")
+        db.execute("UPDATE sites SET network_roles = ? WHERE id = ?",
+                   (json.dumps(roles, sort_keys=True), site_id))
+    _set_version(db, 6)
+
 
 
 KNOWN_MIGRATIONS = tuple(m.name for m in migrations._migrations)

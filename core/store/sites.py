@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
 from core.errors import DuplicateNameError, InvalidInputError, NotFoundError
@@ -13,7 +13,8 @@ from core.models import Site
 from core.store.base import UNCHANGED, StoreBase, insert_row, now_iso
 from core.store.codec import dumps
 
-_SITE_SQL = "SELECT id, name, notes, client, networks, work_networks FROM sites"
+_SITE_SQL = "SELECT id, name, notes, client, networks, work_networks, network_roles FROM sites"
+ROLES = ("work", "home", "guest")
 
 
 def clean_networks(networks: Iterable[str]) -> tuple[str, ...]:
@@ -35,22 +36,51 @@ def clean_name(name: str) -> str:
     return cleaned
 
 
+def clean_roles(roles: Mapping[str, str]) -> dict[str, str]:
+    """Validated networks, each with a role: work, home or guest."""
+    cleaned: dict[str, str] = {}
+    for network, role in roles.items():
+        if role not in ROLES:
+            raise InvalidInputError(f"{role!r} is not a network role.",
+                                    "Choose work, home or guest.")
+        (canonical,) = clean_networks((network,))
+        cleaned[canonical] = role
+    return cleaned
+
+
 def site_from_row(row: sqlite3.Row | tuple[Any, ...]) -> Site:
+    roles: dict[str, str] = json.loads(row[6] or "{}") if len(row) > 6 else {}
+    work = tuple(json.loads(row[5] or "[]"))
+    if roles:
+        work = tuple(n for n, r in roles.items() if r == "work")
     return Site(id=int(row[0]), name=row[1], notes=row[2] or "", client=row[3] or "",
-                networks=tuple(json.loads(row[4] or "[]")),
-                work_networks=tuple(json.loads(row[5] or "[]")))
+                networks=tuple(json.loads(row[4] or "[]")), work_networks=work,
+                guest_networks=tuple(n for n, r in roles.items() if r == "guest"),
+                home_networks=tuple(n for n, r in roles.items() if r == "home"))
+
+
+def _role_columns(roles: Mapping[str, str]) -> dict[str, str]:
+    """The roles column and the work_networks column derived from it."""
+    return {"network_roles": json.dumps(roles, sort_keys=True),
+            "work_networks": dumps(tuple(n for n, r in roles.items() if r == "work"))}
 
 
 class SitesMixin(StoreBase):
     """Site methods of Store."""
 
     def create_site(self, name: str, client: str = "", notes: str = "",
-                    networks: Iterable[str] = (), work_networks: Iterable[str] = ()) -> Site:
-        """A new site; DuplicateNameError if the name is taken (names ignore case)."""
+                    networks: Iterable[str] = (), work_networks: Iterable[str] = (),
+                    network_roles: Mapping[str, str] | None = None) -> Site:
+        """A new site; DuplicateNameError if the name is taken (names ignore case).
+
+        `network_roles` maps networks to work, home or guest; `work_networks` are work too.
+        """
         name = clean_name(name)
+        roles = clean_roles({**(network_roles or {}),
+                             **dict.fromkeys(clean_networks(work_networks), "work")})
         row = {"name": name, "client": client, "notes": notes,
                "networks": dumps(clean_networks(networks)),
-               "work_networks": dumps(clean_networks(work_networks)), "created": now_iso()}
+               **_role_columns(roles), "created": now_iso()}
         with self._write() as db:
             self._refuse_taken(db.conn, name, None)
             site_id = insert_row(db, "sites", row)
@@ -83,24 +113,44 @@ class SitesMixin(StoreBase):
 
     def update_site(self, site_id: int, *, name: object = UNCHANGED, client: object = UNCHANGED,
                     notes: object = UNCHANGED, networks: object = UNCHANGED,
-                    work_networks: object = UNCHANGED) -> Site:
-        """Change the given fields only (UNCHANGED leaves a field as it is)."""
+                    work_networks: object = UNCHANGED,
+                    network_roles: object = UNCHANGED) -> Site:
+        """Change the given fields only (UNCHANGED leaves a field as it is).
+
+        New `work_networks` replace the work roles and keep the home and guest ones; new
+        `network_roles` replace every role.
+        """
         changes: dict[str, Any] = {}
         if name is not UNCHANGED:
             changes["name"] = clean_name(str(name))
         for field, value in (("client", client), ("notes", notes)):
             if value is not UNCHANGED:
                 changes[field] = str(value)
-        for field, value in (("networks", networks), ("work_networks", work_networks)):
-            if value is not UNCHANGED:
-                changes[field] = dumps(clean_networks(cast(Iterable[str], value)))
+        if networks is not UNCHANGED:
+            changes["networks"] = dumps(clean_networks(cast(Iterable[str], networks)))
         with self._write() as db:
             self._site_exists(db.conn, site_id)
+            if network_roles is not UNCHANGED or work_networks is not UNCHANGED:
+                changes.update(self._new_roles(db.conn, site_id, work_networks, network_roles))
             if "name" in changes:
                 self._refuse_taken(db.conn, changes["name"], site_id)
             if changes:
                 db.table("sites").update(site_id, changes)
         return self.site(site_id)
+
+    @staticmethod
+    def _new_roles(conn: sqlite3.Connection, site_id: int, work_networks: object,
+                   network_roles: object) -> dict[str, str]:
+        row = conn.execute("SELECT network_roles FROM sites WHERE id = ?", (site_id,)).fetchone()
+        if network_roles is not UNCHANGED:
+            roles = clean_roles(cast(Mapping[str, str], network_roles))
+        else:
+            roles = dict(json.loads(row[0] or "{}"))
+        if work_networks is not UNCHANGED:
+            work = clean_networks(cast(Iterable[str], work_networks))
+            roles = {**{n: r for n, r in roles.items() if r != "work"},
+                     **dict.fromkeys(work, "work")}
+        return _role_columns(roles)
 
     @staticmethod
     def _refuse_taken(conn: sqlite3.Connection, name: str, own_id: int | None) -> None:

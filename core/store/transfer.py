@@ -44,10 +44,11 @@ class TransferMixin(StoreBase):
     def export_document(self, site_id: int) -> dict[str, Any]:
         with self._read() as conn:
             self._site_exists(conn, site_id)
-            site = _dicts(conn, "SELECT name, client, notes, networks, work_networks FROM sites "
-                                "WHERE id = ?", (site_id,))[0]
+            site = _dicts(conn, "SELECT name, client, notes, networks, work_networks, "
+                                "network_roles FROM sites WHERE id = ?", (site_id,))[0]
             for key in ("networks", "work_networks"):
                 site[key] = json.loads(site[key] or "[]")
+            site["network_roles"] = json.loads(site["network_roles"] or "{}")
             return {
                 "format": EXPORT_FORMAT, "version": EXPORT_VERSION, "app_version": __version__,
                 "exported_at": now_iso(), "site": site,

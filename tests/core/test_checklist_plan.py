@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from core.guidance import ESSENTIALS, checklist_plan, how_for, items_for
-from core.models import Category
+from core.models import Category, Severity
 from tests.fixtures.db.builders import finding
 
 
@@ -25,6 +25,14 @@ def test_what_the_scan_found_leads_the_essentials() -> None:
     telnet = checklist_plan(items, (finding("telnet-open", port=23),))
     assert telnet.essentials[0].id == "enc-no-telnet-ftp"
     assert quiet.essentials[0].id != "enc-no-telnet-ftp"
+
+
+def test_the_worst_finding_leads_when_several_were_found() -> None:
+    items = items_for(Category.CAMERA)
+    found = (finding("http-admin-cleartext", Severity.MEDIUM, port=80),
+             finding("telnet-open", port=23))
+    plan = checklist_plan(items, found)
+    assert [i.id for i in plan.essentials[:2]] == ["enc-no-telnet-ftp", "enc-admin-https"]
 
 
 def test_progress_says_when_the_essentials_are_done() -> None:

@@ -142,6 +142,9 @@ def test_every_finding_cites_known_clauses() -> None:
     mine = [f for f in today_findings if f] + [
         f for tag in (Tag.HOME, Tag.GUEST, Tag.UNKNOWN)
         for f in placement.placement_findings(device, tag, ("10.0.0.0/8",))
+    ] + [
+        f for tag, role in ((Tag.WORK, "guest"), (Tag.GUEST, "home"))
+        for f in placement.placement_findings(device, tag, (), {"10.0.0.0/8": role})
     ]  # fmt: skip
     assert {f.id for f in mine} == set(placement.FINDING_IDS) | set(lifecycle.FINDING_IDS)
     refs = [(f.id, r) for f in mine for r in f.refs]

@@ -174,3 +174,22 @@ def test_a_file_where_the_folder_should_be_is_a_plain_store_error(tmp_path: Path
     with pytest.raises(StoreError) as caught:
         Store.open(blocker / "db.sqlite3")
     assert "Cannot use the database" in caught.value.message
+
+
+def test_m006_network_roles_keeps_work_networks_as_work(tmp_path: Path) -> None:
+    from sqlite_utils import Database
+
+    from core.store.schema import migrations
+
+    path = tmp_path / "before-roles.sqlite3"
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        migrations.apply(Database(conn, execute_plugins=False),
+                         stop_before="m006_network_roles")
+        conn.execute("INSERT INTO sites (name, networks, work_networks, created) VALUES "
+                     "('Old office', '[\"192.0.2.0/24\", \"10.0.0.0/8\"]', "
+                     "'[\"192.0.2.0/24\"]', '')")
+    with Store.open(path) as store:
+        site = store.site_by_name("Old office")
+        assert store.schema_version == SCHEMA_VERSION
+    assert site.network_roles == {"192.0.2.0/24": "work"}
+    assert site.work_networks == ("192.0.2.0/24",) and site.networks[1] == "10.0.0.0/8"

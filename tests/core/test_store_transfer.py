@@ -129,3 +129,15 @@ def test_keep_it_counted_travels_with_the_site(tmp_path: Path) -> None:
     with Store.open(tmp_path / "b.sqlite3") as target:
         imported = target.import_site(exported)
         assert target.device(imported.site_id, "aa:00:00:00:00:01").kept
+
+
+def test_network_roles_travel_with_the_export(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "a.sqlite3") as source:
+        site = source.create_site("Roles", networks=("10.0.0.0/24", "10.0.1.0/24"),
+                                  work_networks=("10.0.0.0/24",),
+                                  network_roles={"10.0.1.0/24": "guest"})
+        exported = source.export_site(site.id, tmp_path / "roles.json")
+    with Store.open(tmp_path / "b.sqlite3") as target:
+        target.import_site(exported)
+        copied = target.site_by_name("Roles")
+    assert copied.network_roles == {"10.0.0.0/24": "work", "10.0.1.0/24": "guest"}

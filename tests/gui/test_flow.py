@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QLabel
 from pytestqt.qtbot import QtBot
 
 from core.models import Tag
@@ -48,7 +48,7 @@ def test_first_run_scan_checklist_and_restart(qtbot: QtBot, make_window: WindowF
     window.open_device(CAMERA_MAC)
     page = window.device_page
     assert window.right.currentWidget() is page
-    assert "Telnet" in " ".join(label.text() for label in page.findChildren(type(page.name_label)))
+    assert "Telnet" in " ".join(label.text() for label in page.findChildren(QLabel))
     first_items = [item.id for item in page.wizard._items[:3]]
     assert len(first_items) == 3
     page.wizard.answer("yes")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QInputDialog
 from pytestqt.qtbot import QtBot
 
 from gui.main_window import SAMPLE_SITE_NAME
+from gui.network_roles import NewSiteDialog
 from tests.gui.conftest import ModalScript, WindowFactory, settle
 
 
@@ -18,12 +19,21 @@ def _type_name(name: str) -> object:
     return answer
 
 
+def _new_site(name: str) -> object:
+    def answer(dialog: QDialog) -> int:
+        assert isinstance(dialog, NewSiteDialog)
+        dialog.name_edit.setText(name)
+        dialog.ok_button.click()
+        return int(dialog.result())
+    return answer
+
+
 def test_create_rename_and_switch_sites(qtbot: QtBot, make_window: WindowFactory,
                                         modal: ModalScript) -> None:
     window = make_window()
     window.open_sample()
     settle(qtbot, window)
-    modal.then(_type_name("Acme Dental"))
+    modal.then(_new_site("Acme Dental"))
     window.new_site()
     settle(qtbot, window)
     assert window.site is not None and window.site.name == "Acme Dental"
@@ -37,10 +47,11 @@ def test_create_rename_and_switch_sites(qtbot: QtBot, make_window: WindowFactory
     window.site_combo.activated.emit(window.site_combo.currentIndex())
     settle(qtbot, window)
     assert window.site.name == SAMPLE_SITE_NAME and window.table_model.rowCount() == 12
-    modal.then(_type_name("acme dental, main street"))  # names ignore case: refused
+    modal.then(_new_site("acme dental, main street"))  # names ignore case: refused
     window.new_site()
-    assert isinstance(modal.seen[-1], QMessageBox)  # a friendly error box came next
-    assert "already exists" in modal.seen[-1].text()
+    dialog = modal.seen[-1]
+    assert isinstance(dialog, NewSiteDialog) and "already exists" in dialog.problem_label.text()
+    assert dialog.name_edit.text() == "acme dental, main street", "what was typed is kept"
     assert len(window.session.sites()) == 2
 
 

@@ -15,6 +15,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
+from core.guidance import ITEM_FIELDS
 from core.models import Tag
 from gui import dialogs
 from gui.main_window import MainWindow
@@ -52,7 +53,8 @@ def main() -> int:
     report["tag_after_restart"] = row.tag.value if row else None
     again.open_device(args.open_mac)
     details = again.device_page.details
-    report["answers_after_restart"] = dict(details.answers) if details else {}
+    report["answers_after_restart"] = {  # the tag set later answers "have you marked it?"
+        k: v for k, v in (details.answers if details else {}).items() if k not in ITEM_FIELDS}
     again.shutdown()
     again.session.close()
     print(json.dumps(report))
@@ -110,6 +112,8 @@ def _answer(window: MainWindow, mac: str) -> dict[str, Any]:
     wizard = page.wizard
     given = {}
     for value in ("yes", "no", "unsure"):
+        while wizard.current_item.id in ITEM_FIELDS and not wizard.finished:
+            wizard.next_button.click()  # owner, dates and tag are the record's: not this test's
         item = wizard.current_item
         wizard.answer(value)
         given[item.id] = value

@@ -189,7 +189,7 @@ def _truth(window: MainWindow) -> dict[str, Any]:
         fresh = session.device_details(site.id, page.mac)
         shown = page.details
         report["page"] = {
-            "score_shown": page.score_label.text(),
+            "score_shown": page.score_label.text().split("   ·   ")[0],  # then checklist status
             "score_saved": f"Score {fresh.score} / 100" if fresh.score is not None else "",
             "tab_shown": page.tabs.tabText(0),
             "tab_saved": page.tr("&Findings ({0} open)").format(sum(
