@@ -1,4 +1,5 @@
-"""The `iot-hygiene` entry point: headless subcommands go to core.cli, no arguments open the app."""
+"""The entry points: `iot-hygiene` (subcommands go to core.cli, no arguments open the app),
+`iot-hygiene-app` (always the window) and `iot-hygiene --self-test`."""
 
 from __future__ import annotations
 
@@ -11,15 +12,46 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     multiprocessing.freeze_support()  # the scan's child process in a frozen (PyInstaller) build
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["--self-test"]:
+        from gui.self_test import run_self_test
+
+        return run_self_test()
+    if args and args[0] == "scan":
+        warn_if_root()
     if args and args[0] not in ("--gui",):
         from core.cli import main as cli_main
 
         if args[0] == "report":
             _install_pdf_renderer()
         return cli_main(args)
+    warn_if_root()
     from gui.app import run
 
     return run(args[1:])
+
+
+def app_main() -> int:
+    """The `iot-hygiene-app` gui-script: always the window (arguments go to Qt)."""
+    import multiprocessing
+
+    multiprocessing.freeze_support()
+    warn_if_root()
+    from gui.app import run
+
+    return run(sys.argv[1:])
+
+
+ROOT_NOTE = ("IoT Hygiene does not need to run as root: the deep (raw ARP) scan uses its small "
+             "helper program, which alone gets the right to send raw frames "
+             "(see packaging/README.md). Run it as your normal user.")
+
+
+def warn_if_root() -> None:
+    """Say once on stderr that root is not needed (the window's own note is a TODO in gui/)."""
+    import os
+
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and not os.environ.get("IOT_HYGIENE_QUIET"):
+        print(ROOT_NOTE, file=sys.stderr)
 
 
 def _install_pdf_renderer() -> None:
