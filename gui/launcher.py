@@ -1,5 +1,4 @@
-"""The entry points: `iot-hygiene` (subcommands go to core.cli, no arguments open the app),
-`iot-hygiene-app` (always the window) and `iot-hygiene --self-test`."""
+"""Entry points: `iot-hygiene` (CLI, or the app without arguments), the app, --self-test."""
 
 from __future__ import annotations
 

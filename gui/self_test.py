@@ -1,10 +1,9 @@
-"""`iot-hygiene --self-test`: prove an installed copy works, without the network or user data.
+"""`iot-hygiene --self-test`: prove an installed copy works, without the network or user data."""
 
-Opens the main window offscreen on a throw-away database, loads the sample office, shows one
-device's page, renders the client report as HTML and as PDF, then exits 0 — or prints the step
-that failed and exits 1. Nothing is scanned (the sample is a recording) and the user's data
-folder, log folder, settings and keychain are never touched: all point into a temporary folder.
-"""
+# Opens the main window offscreen on a throw-away database, loads the sample office, shows one
+# device's page, renders the client report as HTML and as PDF, then exits 0 — or prints the step
+# that failed and exits 1. Nothing is scanned (the sample is a recording) and the user's data
+# folder, log folder, settings and keychain are never touched: all point into a temporary folder.
 
 from __future__ import annotations
 
