@@ -22,7 +22,11 @@ class SelfTestError(Exception):
     """A step of the self-test failed; the message says which and why."""
 
 
-def run_self_test(out: Callable[[str], None] = print) -> int:
+def _say(line: str) -> None:
+    print(line, flush=True)  # a watcher times each step as it is printed
+
+
+def run_self_test(out: Callable[[str], None] = _say) -> int:
     """Run every step; 0 when all passed, 1 with the reason printed otherwise."""
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="iot-hygiene-self-test-") as folder:
