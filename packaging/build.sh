@@ -2,7 +2,8 @@
 # Builds the Linux release: PyInstaller one-folder bundle, tarball and .deb, in dist/.
 #   packaging/build.sh            bundle + tarball + .deb
 #   packaging/build.sh bundle     the bundle only (dist/iot-hygiene/)
-# Uses its own build venv (BUILD_VENV, default build/venv-bundle), never the developer's .venv.
+# Uses its own build venv (BUILD_VENV, default build/venv-bundle), never the developer's .venv;
+# BUILD_DIR and DIST_DIR move build/ and dist/ (the slow test builds into a temporary folder).
 # Needs: python3 (3.11+) with venv, dpkg-deb, and rsvg-convert (librsvg2-bin) or Qt for the PNG
 # icons; appstreamcli (appstream) validates the metainfo when present.
 set -euo pipefail
@@ -13,8 +14,8 @@ WHAT="${1:-all}"
 VERSION="$(sed -n 's/^__version__ = "\(.*\)"/\1/p' core/__init__.py)"
 ARCH="$(dpkg --print-architecture 2>/dev/null || uname -m)"
 APP_ID="org.iothygiene.IoTHygiene"
-BUILD="$ROOT/build"
-DIST="$ROOT/dist"
+BUILD="${BUILD_DIR:-$ROOT/build}"
+DIST="${DIST_DIR:-$ROOT/dist}"
 BUILD_VENV="${BUILD_VENV:-$BUILD/venv-bundle}"
 STARTED=$(date +%s)
 
