@@ -170,11 +170,11 @@ def raw_permitted() -> tuple[bool, str]:
     try:
         probe = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(_ETH_P_ARP))
     except PermissionError:
-        return False, "the deep-scan helper has no CAP_NET_RAW"
+        return False, "the deep-scan helper is not running as root and has no CAP_NET_RAW"
     except OSError as error:
         return False, f"raw sockets unavailable ({error.strerror})"
     probe.close()
-    return True, "the deep-scan helper may send raw ARP (CAP_NET_RAW)"
+    return True, "raw sockets permitted to the deep-scan helper (root or CAP_NET_RAW)"
 
 
 def drop_privileges() -> None:
