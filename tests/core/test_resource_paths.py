@@ -27,6 +27,6 @@ def test_a_frozen_bundle_uses_the_folder_it_unpacked(monkeypatch: pytest.MonkeyP
 def test_the_wheel_maps_resources_to_one_data_package() -> None:
     setup = (ROOT / "setup.py").read_text(encoding="utf-8")
     assert 'DATA = "iot_hygiene_resources"' in setup
-    assert 'package_dir={DATA: "resources"}' in setup
+    assert 'DATA: "resources"' in setup
     assert paths.RESOURCE_PACKAGE == "iot_hygiene_resources"
     assert (ROOT / "resources" / "__init__.py").is_file()  # a real package: files() is a Path

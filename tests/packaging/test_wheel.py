@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 import time
 import zipfile
@@ -29,7 +30,10 @@ def installed() -> Iterator[Path]:
     names = zipfile.ZipFile(wheel).namelist()
     assert "iot_hygiene_resources/findings.toml" in names
     assert "iot_hygiene_resources/sample/office.json" in names
-    assert not [n for n in names if n.startswith(("tests/", "bench/", "resources/"))]
+    # No generic top-level packages: core and gui live under iot_hygiene/_app/.
+    assert {n.split("/")[0] for n in names if not n.startswith("iot_hygiene-")} == {
+        "iot_hygiene", "iot_hygiene_resources"}
+    assert "iot_hygiene/_app/core/arp_helper.py" in names
     run([sys.executable, "-m", "venv", str(folder / "venv")], cwd=folder)
     run([str(folder / "venv" / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)],
         cwd=folder)
@@ -49,6 +53,9 @@ def test_the_installed_commands_run_from_outside_the_checkout(installed: Path) -
     assert "self-test passed" in test.stdout
     check = run([str(installed / "iot-hygiene-arp-helper"), "--check"], cwd=installed)
     assert '"event":"check"' in check.stdout
+    generic = subprocess.run([str(installed / "python"), "-c", "import core"], cwd=installed,
+                             capture_output=True, text=True, timeout=60, check=False)
+    assert generic.returncode != 0  # nothing called `core` lands in site-packages
 
 
 @pytest.mark.lab
