@@ -23,10 +23,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args[0] == "report":
             _install_pdf_renderer()
         return cli_main(args)
-    warn_if_root()
-    from gui.app import run
-
-    return run(args[1:])
+    return _run_window(args[1:])
 
 
 def app_main() -> int:
@@ -34,10 +31,33 @@ def app_main() -> int:
     import multiprocessing
 
     multiprocessing.freeze_support()
+    return _run_window(sys.argv[1:])
+
+
+def _run_window(qt_args: list[str]) -> int:
     warn_if_root()
     from gui.app import run
 
-    return run(sys.argv[1:])
+    if _is_root():  # the window says so too, once it shows (gui.app.run reuses this QApplication)
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
+        QTimer.singleShot(0, show_root_note)
+        assert app is not None
+    return run(qt_args)
+
+
+def show_root_note() -> None:
+    """Put the root note in every main window's status bar.
+
+    TODO(gui): a proper banner in the main window once the controller refactor has landed.
+    """
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QMainWindow):
+            widget.statusBar().showMessage(ROOT_NOTE)
 
 
 ROOT_NOTE = ("IoT Hygiene does not need to run as root: the deep (raw ARP) scan uses its small "
@@ -45,11 +65,17 @@ ROOT_NOTE = ("IoT Hygiene does not need to run as root: the deep (raw ARP) scan 
              "(see packaging/README.md). Run it as your normal user.")
 
 
-def warn_if_root() -> None:
-    """Say once on stderr that root is not needed (the window's own note is a TODO in gui/)."""
+def _is_root() -> bool:
     import os
 
-    if hasattr(os, "geteuid") and os.geteuid() == 0 and not os.environ.get("IOT_HYGIENE_QUIET"):
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def warn_if_root() -> None:
+    """Say once on stderr that root is not needed (IOT_HYGIENE_QUIET=1 silences it)."""
+    import os
+
+    if _is_root() and not os.environ.get("IOT_HYGIENE_QUIET"):
         print(ROOT_NOTE, file=sys.stderr)
 
 

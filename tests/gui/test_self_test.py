@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from gui import self_test
 
@@ -34,3 +35,15 @@ def test_a_failed_step_exits_1_with_the_reason(monkeypatch: pytest.MonkeyPatch) 
     lines: list[str] = []
     assert self_test.run_self_test(lines.append) == 1
     assert lines == ["self-test FAILED: the sample office did not load within 30 s"]
+
+
+def test_started_as_root_the_window_says_root_is_not_needed(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QMainWindow
+
+    from gui import launcher
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    launcher.show_root_note()
+    assert "does not need to run as root" in window.statusBar().currentMessage()
