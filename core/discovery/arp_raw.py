@@ -40,8 +40,10 @@ def helper_command() -> list[str]:
         command = shlex.split(override)
     else:
         exe = HELPER_NAME + (".exe" if sys.platform == "win32" else "")
-        here = Path(sys.executable).parent
-        if (here / exe).is_file():  # a frozen bundle's, or an installed console script
+        frozen = bool(getattr(sys, "frozen", False))
+        # A bundle's helper sits beside the real executable (/usr/bin/iot-hygiene is a link).
+        here = (Path(sys.executable).resolve() if frozen else Path(sys.executable)).parent
+        if frozen or (here / exe).is_file():  # a bundle's, or an installed console script
             command = [str(here / exe)]
         else:  # a source checkout: the file itself, isolated (-I: no script dir, no PYTHON*)
             command = [sys.executable, "-I", str(Path(arp_helper.__file__).resolve())]

@@ -6,6 +6,7 @@ import ast
 import ipaddress
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,22 @@ def test_a_frame_parser_keeps_only_unicast_replies() -> None:
              + b"\x02\x00\x00\x00\x00\x10" + bytes([10, 0, 0, 16]) + b"\x00" * 10)
     assert arp_helper.parse_arp_reply(frame) == ("10.0.0.16", "02:00:00:00:00:10")
     assert arp_helper.parse_arp_reply(frame[:20]) is None
+
+
+def test_a_bundle_finds_its_helper_beside_the_real_executable(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "opt").mkdir()
+    app = tmp_path / "opt" / "iot-hygiene"
+    app.write_text("")
+    (tmp_path / "opt" / "iot-hygiene-arp-helper").write_text("")
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "iot-hygiene").symlink_to(app)  # like the .deb's /usr/bin link
+    monkeypatch.delenv("IOT_HYGIENE_ARP_HELPER", raising=False)
+    monkeypatch.delenv("IOT_HYGIENE_ARP_PKEXEC", raising=False)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "bin" / "iot-hygiene"))
+    assert arp_raw.helper_command() == [str(tmp_path / "opt" / "iot-hygiene-arp-helper")]
+    monkeypatch.setenv("IOT_HYGIENE_ARP_PKEXEC", "1")
+    assert arp_raw.helper_command()[0] == "pkexec"
+    monkeypatch.setenv("IOT_HYGIENE_ARP_HELPER", "/x/helper --flag")
+    assert arp_raw.helper_command() == ["pkexec", "/x/helper", "--flag"]
