@@ -15,7 +15,8 @@ import pytest
 from tests.lab.office import Office
 from tests.packaging.helpers import public_tmp, run, scan_office
 
-pytestmark = pytest.mark.slow
+# The module's build runs in the first test's set-up: far longer than the default timeout.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 ROOT = Path(__file__).resolve().parents[2]
 
 
