@@ -191,6 +191,10 @@ def drop_privileges() -> None:
     data = bytes(24)  # two empty {effective, permitted, inheritable} sets
     if libc.capset(ctypes.c_char_p(header), ctypes.c_char_p(data)) != 0:
         raise OSError(ctypes.get_errno(), "capset failed")
+    status = Path("/proc/self/status").read_text()
+    if any(line.split()[1].strip("0") for line in status.splitlines()
+           if line.startswith(("CapEff:", "CapPrm:"))):
+        raise OSError("capabilities still held after capset")
 
 
 def _clean_environment() -> None:
