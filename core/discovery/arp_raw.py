@@ -69,7 +69,9 @@ def raw_permitted() -> tuple[bool, str]:
         result = (bool(answer.get("permitted")), str(answer.get("why") or proc.stderr.strip()
                                                      or "the deep-scan helper did not answer"))
     except (OSError, subprocess.TimeoutExpired, ValueError) as error:
-        result = (False, f"the deep-scan helper cannot start ({error})")
+        root = hasattr(os, "geteuid") and os.geteuid() == 0
+        result = (False, f"the deep-scan helper cannot start ({error})"
+                  + ("" if root else "; not running as root"))
     _checked = (now, result)
     return result
 
