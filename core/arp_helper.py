@@ -217,6 +217,8 @@ def sweep(sock: Any, attached: Attached, network: ipaddress.IPv4Network, deadlin
     found: dict[str, str] = {}
 
     def heard(ip: str, mac: str) -> None:
+        if mac == attached.mac or ip == attached.ip:
+            return  # this machine's own replies to others, seen going out on the socket
         if ip not in found and ipaddress.IPv4Address(ip) in network:
             found[ip] = mac
             on_host(ip, mac)
