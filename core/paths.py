@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -10,7 +11,26 @@ import platformdirs
 from core.files import own_private_dir
 
 APP_NAME = "iot-hygiene"
-RESOURCES_DIR = Path(__file__).resolve().parent.parent / "resources"
+RESOURCE_PACKAGE = "iot_hygiene_resources"  # resources/ as installed from the wheel
+
+
+def _locate_resources() -> Path:
+    """The data folder: a PyInstaller bundle's, a source checkout's, or the installed package's."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if getattr(sys, "frozen", False) and bundle:
+        return Path(bundle) / "resources"
+    checkout = Path(__file__).resolve().parent.parent / "resources"
+    if (checkout / "findings.toml").is_file():
+        return checkout
+    from importlib.resources import files
+
+    installed = files(RESOURCE_PACKAGE)  # a real folder: wheels are always unpacked
+    if not isinstance(installed, Path):
+        raise RuntimeError(f"{RESOURCE_PACKAGE} is not a folder on disk ({installed!r})")
+    return installed
+
+
+RESOURCES_DIR = _locate_resources()
 
 
 def data_dir() -> Path:
