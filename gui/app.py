@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from core.logs import LOG_FILE_NAME, close_logging, setup_logging
 from core.paths import log_dir
+from gui.garbage import GuiThreadGarbageCollector
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
@@ -139,6 +140,7 @@ def run(argv: Sequence[str] = ()) -> int:
     app.setApplicationName("IoT Hygiene")
     app.setOrganizationName("IoT Hygiene")
     app.setApplicationDisplayName("IoT Hygiene")
+    collector = GuiThreadGarbageCollector(app)
     log.info("starting; log file %s", log_path)
     window = open_window(options)
     if window is None:
@@ -146,5 +148,6 @@ def run(argv: Sequence[str] = ()) -> int:
     code = int(app.exec())
     window.shutdown()
     window.session.close()
+    collector.stop()
     close_logging()
     return code

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -12,6 +13,9 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from core.cancel import CancelToken
 
 log = logging.getLogger(__name__)
+
+
+RETIRED_KEPT = 256  # long after their deleteLater has run; older ones are let go here
 
 
 class TaskSignals(QObject):
@@ -94,6 +98,7 @@ class TaskHandle:
         self.signals = signals
         self.cancel_token = cancel
         self.running = True
+        self.runnable: QRunnable | None = None  # the task's, kept until it is retired
         signals.finished.connect(self._mark_finished)
 
     def cancel(self) -> None:
@@ -111,6 +116,12 @@ class TaskRunner(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
         self._active: set[TaskHandle] = set()
+        # Finished tasks' signals and runnables. Python must never drop the last reference to
+        # one of these Qt objects on a worker thread: PySide then schedules its deletion for
+        # the GUI thread, and a runnable the pool already deleted (autoDelete) is deleted again
+        # there: a segfault in the event loop. Runnables are not auto-deleted, and both are
+        # released here, on the GUI thread, long after their work returned.
+        self._retired: deque[tuple[TaskSignals, QRunnable | None]] = deque(maxlen=RETIRED_KEPT)
 
     def start(
         self,
@@ -145,7 +156,10 @@ class TaskRunner(QObject):
                 signal.connect(slot)
         signals.finished.connect(lambda: self._forget(handle))
         self._active.add(handle)
-        self._pool.start(_Runnable(work, context, signals))
+        runnable = _Runnable(work, context, signals)
+        runnable.setAutoDelete(False)
+        handle.runnable = runnable
+        self._pool.start(runnable)
         return handle
 
     @property
@@ -160,4 +174,5 @@ class TaskRunner(QObject):
 
     def _forget(self, handle: TaskHandle) -> None:
         self._active.discard(handle)
+        self._retired.append((handle.signals, handle.runnable))
         handle.signals.deleteLater()

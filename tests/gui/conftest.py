@@ -6,10 +6,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from gui import dialogs
+from gui.garbage import GuiThreadGarbageCollector
 from gui.main_window import MainWindow
 from gui.scan_service import ReplayScanService
 from gui.session import Session
@@ -90,3 +91,11 @@ def _models_under_tester(monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.gui.model_tester import watch_models
 
     watch_models(monkeypatch)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _gui_thread_garbage_collection(qapp: QApplication) -> Iterator[None]:
+    """As in the app: Python garbage is collected on the GUI thread only (gui/garbage.py)."""
+    collector = GuiThreadGarbageCollector(qapp)
+    yield
+    collector.stop()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 from core.guidance import ITEM_FIELDS
 from core.models import Tag
 from gui import dialogs
+from gui.garbage import GuiThreadGarbageCollector
 from gui.main_window import MainWindow
 from gui.scan_service import EngineScanService
 from gui.session import Session
@@ -32,6 +33,7 @@ def main() -> int:
     parser.add_argument("--screenshots", type=Path, help="also save live-*.png here")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([sys.argv[0]])
+    GuiThreadGarbageCollector(app)  # as the app does: garbage collected on the GUI thread
     report: dict[str, Any] = {}
     window = MainWindow(Session.open(args.db), EngineScanService())
     window.resize(1366, 768)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from core.models import Severity, Tag
 from gui import dialogs
+from gui.garbage import GuiThreadGarbageCollector
 from gui.main_window import MainWindow
 from gui.models import Column, DeviceRow, DeviceTableModel
 from gui.scan_service import EngineScanService
@@ -40,6 +41,7 @@ def main() -> int:
                         help="how many times to bring a new device up and rescan")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([sys.argv[0]])
+    GuiThreadGarbageCollector(app)  # as the app does: garbage collected on the GUI thread
     window = MainWindow(Session.open(args.db), EngineScanService())
     window.resize(1366, 768)
     window.show()
