@@ -23,6 +23,6 @@ data_packages = [DATA, *(f"{DATA}.{name}" for name in data_folders)]
 setup(
     packages=["iot_hygiene", *(f"{PRIVATE}.{name}" for name in code), *data_packages],
     package_dir={f"{PRIVATE}.core": "core", f"{PRIVATE}.gui": "gui", DATA: "resources"},
-    package_data={package: ["*.toml", "*.json", "*.md", "*.svg", "*.png"]
+    package_data={package: ["*"]  # every data file (XML fingerprints, licences, ...)
                   for package in data_packages},
 )
