@@ -169,9 +169,13 @@ class MainWindow(QMainWindow):
         site_menu.insertActions(quit_action, self.watch.menu_actions())
         site_menu.insertSeparator(quit_action)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
-        log_action = QAction(self.tr("Where is the &log file?"), self)
-        log_action.triggered.connect(self.show_log_location)
-        help_menu.addAction(log_action)
+        for text, slot in ((self.tr("A short &guide"), self.show_guide),
+                           (self.tr("Show the &welcome again"), self.show_welcome),
+                           (self.tr("Where is the &log file?"), self.show_log_location),
+                           (self.tr("&About IoT Hygiene"), self.show_about)):
+            action = QAction(text, self)
+            action.triggered.connect(slot)
+            help_menu.addAction(action)
         back = QAction(self.tr("Back to devices"), self)
         back.setShortcuts([QKeySequence("Esc"), QKeySequence("Alt+Left")])
         back.triggered.connect(self.show_devices)
@@ -315,8 +319,11 @@ class MainWindow(QMainWindow):
 
     def start_first_run_if_needed(self) -> None:
         """With no site yet, welcome the user: a site on a chosen network, or the sample."""
-        if not self.controller.needs_first_run:
-            return
+        if self.controller.needs_first_run:
+            self.show_welcome()
+
+    def show_welcome(self) -> None:
+        """The welcome (also from Help): a new site on a chosen network, or the sample."""
         welcome = WelcomeDialog(self.scan_service.interfaces(), self)
         if dialogs.run_modal(welcome) != QDialog.DialogCode.Accepted:
             return
@@ -456,6 +463,25 @@ class MainWindow(QMainWindow):
     def _imported(self, summary: object) -> None:
         name = getattr(summary, "site_name", "")
         self.statusBar().showMessage(self.tr("Site {0} imported").format(clean(name, 80)), 15000)
+
+    def show_guide(self) -> None:
+        dialogs.tell(self, self.tr("A short guide"), self.tr(
+            "1. Choose your network and press Scan (F5). Nothing is sent before you do.\n"
+            "2. The devices with the worst problems come first. Open one (double-click).\n"
+            "3. Findings say what the scan saw and how to fix it; the Checklist asks its few "
+            "essential questions first.\n"
+            "4. Tag each device Work, Home or Guest; the overview shows what sits where it "
+            "should not.\n"
+            "5. Scan again after changes: 'Since the last scan' lists only what needs you.\n"
+            "6. Site > Report… makes a PDF, web page or spreadsheet for your records or client."))
+
+    def show_about(self) -> None:
+        dialogs.tell(self, self.tr("About IoT Hygiene"), self.tr(
+            "IoT Hygiene {0}\nFinds the devices on your network and helps make each one "
+            "safe. Everything stays on this computer.\n\nLicence: GPL-2.0-or-later. Bundled "
+            "data: Rapid7 Recog fingerprints (BSD-2-Clause), CISA Known Exploited "
+            "Vulnerabilities catalog (CC0); see THIRD_PARTY.md.\nLog file folder: {1}").format(
+                __version__, log_dir()))
 
     def show_log_location(self) -> None:
         box = QMessageBox(self)
