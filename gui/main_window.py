@@ -66,7 +66,7 @@ class MainWindow(QMainWindow):
         self.tasks = TaskRunner(self, max_threads=3)  # a scan, a site load, a dashboard
         self.controller = SiteController(self.session, self.settings, self.tasks, self)
         self.scanner = ScanController(self.scan_service, self.tasks, self)
-        self.watch = WindowWatch(self)  # watch mode: Site menu toggle, tray, alerts
+        self.watch = WindowWatch(self, self)  # watch mode: Site menu toggle, tray, alerts
         self.table_model = DeviceTableModel(self)
         self.setWindowTitle(self.tr("IoT Hygiene"))
         self.resize(1366, 768)

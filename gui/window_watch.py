@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtGui import QAction, QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QDialog, QStyle
+from PySide6.QtWidgets import QApplication, QDialog, QStatusBar, QStyle, QWidget
 
 from core.cancel import CancelToken
 from core.checks import CheckOptions
@@ -18,14 +18,34 @@ from core.errors import KnownError
 from core.models import Device, Progress, ScanResult, Site
 from gui import dialogs
 from gui.monitoring_dialog import MonitoringDialog
-from gui.scan_service import ScanPlan
-from gui.site_controller import SAMPLE_SITE_NAME
+from gui.scan_bar import ScanBar
+from gui.scan_controller import ScanController
+from gui.scan_service import ScanPlan, ScanService
+from gui.session import Session
+from gui.site_controller import SAMPLE_SITE_NAME, SiteController
+from gui.tasks import TaskRunner
 from gui.text import clean
 from gui.tray import Notification, WatchTray
 from gui.watch import ScanFunction, WatchOptions, WatchService
 
-if TYPE_CHECKING:
-    from gui.main_window import MainWindow
+
+class WatchWindow(Protocol):
+    """What the watch uses of the main window (so this module need not import the window)."""
+
+    controller: SiteController
+    session: Session
+    scan_service: ScanService
+    scan_bar: ScanBar
+    tasks: TaskRunner
+    scanner: ScanController
+
+    def open_device(self, mac: str) -> None: ...
+    def showNormal(self) -> None: ...
+    def raise_(self) -> None: ...
+    def activateWindow(self) -> None: ...
+    def close(self) -> bool: ...
+    def isVisible(self) -> bool: ...
+    def statusBar(self) -> QStatusBar: ...
 
 log = logging.getLogger(__name__)
 STATUS_MS = 15_000
@@ -36,12 +56,16 @@ class WindowWatch(QObject):
     "Watch this site" in step, turns alerts into notifications (tray, or the status bar where
     the desktop has no tray) and takes turns with the window's own scan."""
 
-    def __init__(self, window: MainWindow, tray_available: bool | None = None) -> None:
-        super().__init__(window)
+    def __init__(self, window: WatchWindow, widget: QWidget,
+                 tray_available: bool | None = None) -> None:
+        """`window` and `widget` are the main window: what the watch uses of it, and the
+        parent its dialogs and menus need."""
+        super().__init__(widget)
         self.window = window
+        self.widget = widget
         self.controller = window.controller
         self.service = WatchService(window.session.store, self.scan_for, parent=self)
-        self.tray = WatchTray(_icon(window), self, tray_available, menu_parent=window)
+        self.tray = WatchTray(_icon(widget), self, tray_available, menu_parent=widget)
         self.quitting = False
         self.told_hidden = False
         self.quit_app: Callable[[], None] = QCoreApplication.quit
@@ -127,7 +151,7 @@ class WindowWatch(QObject):
             self.service.save(site.id, _with_enabled(options, on))
         except (KnownError, OSError) as exc:
             self._update()
-            dialogs.show_error(self.window, exc)
+            dialogs.show_error(self.widget, exc)
             return
         if on:
             self._told_no_tray()
@@ -138,7 +162,7 @@ class WindowWatch(QObject):
         if site is None:
             return
         dialog = MonitoringDialog(site, self.service.options(site.id), self.service.folder,
-                                  self.window.tasks, self.tray.available, self.window)
+                                  self.window.tasks, self.tray.available, self.widget)
         accepted = dialogs.run_modal(dialog) == QDialog.DialogCode.Accepted
         options = dialog.options()
         dialog.closed = True
@@ -154,7 +178,7 @@ class WindowWatch(QObject):
             else:
                 self.service.stop(site.id)
         except (KnownError, OSError) as exc:
-            dialogs.show_error(self.window, exc)
+            dialogs.show_error(self.widget, exc)
         self._update()
 
     # -- turn-taking with the window's scan
@@ -225,7 +249,7 @@ class WindowWatch(QObject):
         self._update()
         if isinstance(exc, BaseException) and not self.quitting:
             if self.window.isVisible():
-                dialogs.show_error(self.window, exc)
+                dialogs.show_error(self.widget, exc)
             else:
                 text = exc.message if isinstance(exc, KnownError) else str(exc)
                 self.tray.show(Notification(self.tr("The watch stopped"), clean(text, 200)))

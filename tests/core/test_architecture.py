@@ -74,24 +74,10 @@ def _modules(*folders: str) -> dict[str, Path]:
     return {_module_name(path): path for folder in folders for path in _python_files(folder)}
 
 
-def _is_type_checking(test: ast.expr) -> bool:
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
-
-
-def _runtime_imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
-    """Every import that runs (module or function level), leaving out `if TYPE_CHECKING:`."""
-    found: list[ast.Import | ast.ImportFrom] = []
-    pending: list[ast.AST] = [tree]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, ast.Import | ast.ImportFrom):
-            found.append(node)
-        elif isinstance(node, ast.If) and _is_type_checking(node.test):
-            pending.extend(node.orelse)
-            continue
-        pending.extend(ast.iter_child_nodes(node))
-    return found
+def _all_imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
+    """Every import, module or function level, `if TYPE_CHECKING:` ones too: a cycle only a
+    type checker sees still ties two modules together."""
+    return [node for node in ast.walk(tree) if isinstance(node, ast.Import | ast.ImportFrom)]
 
 
 def _absolute(node: ast.ImportFrom, module: str, is_package: bool) -> str:
@@ -103,9 +89,9 @@ def _absolute(node: ast.ImportFrom, module: str, is_package: bool) -> str:
 
 
 def _imported_names(path: Path, module: str) -> list[tuple[str, str]]:
-    """(module, name) for every runtime import; name is "" for `import module`."""
+    """(module, name) for every import; name is "" for `import module`."""
     pairs: list[tuple[str, str]] = []
-    for node in _runtime_imports(ast.parse(path.read_text(), filename=str(path))):
+    for node in _all_imports(ast.parse(path.read_text(), filename=str(path))):
         if isinstance(node, ast.Import):
             pairs.extend((alias.name, "") for alias in node.names)
         else:
