@@ -12,8 +12,8 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
 
 from core.guidance import ITEM_FIELDS
 from core.models import Tag
@@ -22,7 +22,7 @@ from gui.garbage import GuiThreadGarbageCollector
 from gui.main_window import MainWindow
 from gui.scan_service import EngineScanService
 from gui.session import Session
-from gui.welcome import WelcomeDialog
+from tests.lab.devices.gui_common import wait_for, welcome
 
 
 def main() -> int:
@@ -38,9 +38,9 @@ def main() -> int:
     window = MainWindow(Session.open(args.db), EngineScanService())
     window.resize(1366, 768)
     window.show()
-    dialogs.run_modal = _welcome(args.interface, report)  # type: ignore[assignment]
+    dialogs.run_modal = welcome(args.interface, report)  # type: ignore[assignment]
     window.start_first_run_if_needed()
-    _wait(lambda: not window.busy, 30)
+    wait_for(lambda: not window.busy, 30)
     report["scan_enabled_after_welcome"] = window.scan_button.isEnabled()
     report["rows_before_scan"] = window.table_model.rowCount()
     report.update(_scan(window))
@@ -50,7 +50,7 @@ def main() -> int:
     window.shutdown()
     window.session.close()
     again = MainWindow(Session.open(args.db), EngineScanService())
-    _wait(lambda: not again.busy, 30)
+    wait_for(lambda: not again.busy, 30)
     row = again.table_model.row_for(args.open_mac)
     report["tag_after_restart"] = row.tag.value if row else None
     again.open_device(args.open_mac)
@@ -64,29 +64,6 @@ def main() -> int:
     return 0
 
 
-def _welcome(interface: str, report: dict[str, Any]) -> Any:
-    def run(dialog: QDialog) -> int:
-        assert isinstance(dialog, WelcomeDialog)
-        report["welcome_networks"] = [i.name for i in dialog.interfaces]
-        for button in dialog.network_group.buttons():
-            button.setChecked(interface in button.text().split())
-        dialog.site_edit.setText("Lab office")
-        return int(QDialog.DialogCode.Accepted)
-    return run
-
-
-def _wait(condition: Any, timeout: float) -> None:
-    loop = QEventLoop()
-    deadline = time.monotonic() + timeout
-    poll = QTimer()
-    poll.setInterval(20)
-    poll.timeout.connect(lambda: (condition() or time.monotonic() > deadline) and loop.quit())
-    poll.start()
-    if not condition():
-        loop.exec()
-    poll.stop()
-
-
 def _scan(window: MainWindow) -> dict[str, Any]:
     live: list[int] = []
     phases: list[str] = []
@@ -97,7 +74,7 @@ def _scan(window: MainWindow) -> dict[str, Any]:
     watch.start()
     started = time.monotonic()
     window.scan_button.click()
-    _wait(lambda: not window.scanner.running, 180)
+    wait_for(lambda: not window.scanner.running, 180)
     watch.stop()
     return {"seconds": round(time.monotonic() - started, 1),
             "max_rows_while_scanning": max(live, default=0),

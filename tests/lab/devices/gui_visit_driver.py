@@ -17,8 +17,8 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
 
 from core.models import Severity, Tag
 from gui import dialogs
@@ -27,7 +27,7 @@ from gui.main_window import MainWindow
 from gui.models import Column, DeviceRow, DeviceTableModel
 from gui.scan_service import EngineScanService
 from gui.session import Session
-from gui.welcome import WelcomeDialog
+from tests.lab.devices.gui_common import wait_for, welcome
 
 SHOWN = (Column.NAME, Column.TAG, Column.SCORE, Column.ISSUES)
 
@@ -45,7 +45,7 @@ def main() -> int:
     window = MainWindow(Session.open(args.db), EngineScanService())
     window.resize(1366, 768)
     window.show()
-    dialogs.run_modal = _welcome(args.interface)  # type: ignore[assignment]
+    dialogs.run_modal = welcome(args.interface)  # type: ignore[assignment]
     window.start_first_run_if_needed()
     _idle(window)
     _scan(window)
@@ -88,37 +88,14 @@ def _say(message: dict[str, Any]) -> None:
     print(json.dumps(message), flush=True)
 
 
-def _welcome(interface: str) -> Any:
-    def run(dialog: QDialog) -> int:
-        assert isinstance(dialog, WelcomeDialog)
-        for button in dialog.network_group.buttons():
-            button.setChecked(interface in button.text().split())
-        dialog.site_edit.setText("Lab office")
-        return int(QDialog.DialogCode.Accepted)
-    return run
-
-
-def _wait(condition: Any, timeout: float) -> bool:
-    loop = QEventLoop()
-    deadline = time.monotonic() + timeout
-    poll = QTimer()
-    poll.setInterval(20)
-    poll.timeout.connect(lambda: (condition() or time.monotonic() > deadline) and loop.quit())
-    poll.start()
-    if not condition():
-        loop.exec()
-    poll.stop()
-    return bool(condition())
-
-
 def _idle(window: MainWindow) -> None:
-    _wait(lambda: not window.busy, 120)
+    wait_for(lambda: not window.busy, 120)
 
 
 def _scan(window: MainWindow) -> None:
     window.show_devices()
     window.scan_button.click()
-    _wait(lambda: not window.scanner.running, 240)
+    wait_for(lambda: not window.scanner.running, 240)
     _idle(window)
 
 
@@ -133,11 +110,11 @@ def _cancel_midway(window: MainWindow, unsaved: str) -> dict[str, Any]:
     watch.start()
     window.show_devices()
     window.scan_button.click()
-    live_seen = _wait(lambda: bool((row := window.table_model.row_for(unsaved)) and row.live),
+    live_seen = wait_for(lambda: bool((row := window.table_model.row_for(unsaved)) and row.live),
                       60)
     running = window.scanner.running
     window.scan_bar.cancel_button.click()
-    _wait(lambda: not window.scanner.running, 120)
+    wait_for(lambda: not window.scanner.running, 120)
     _idle(window)
     watch.stop()
     return {"saved_rows_before": saved_rows, "min_rows": min(counts, default=saved_rows),
