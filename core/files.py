@@ -7,7 +7,9 @@ import os
 import secrets
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
@@ -68,35 +70,48 @@ def exclusive_temp(target: Path) -> tuple[int, Path]:
 
 def write_private(target: Path, data: bytes | str) -> Path:
     """Write `data` to `target` (0600): temp file, fsync, rename over (replacing any symlink)."""
-    make_private_dir(target.parent)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, temp = exclusive_temp(target)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)  # renames the link itself, never writes through it
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return target
+    return _replace(target, lambda handle: handle.write(payload))
+
+
+def write_document(target: Path, data: bytes) -> Path:
+    """Write a document the user keeps (a report) the same safe way; it keeps the mode of the
+    file it replaces, else gets rw-r--r-- like any file the user saves."""
+    return _replace(target, lambda handle: handle.write(data), _mode_of(target))
 
 
 def copy_private(source: Path, target: Path) -> Path:
     """Copy `source` to `target` (0600) the same way write_private writes, in chunks."""
+    with source.open("rb") as reading:
+        return _replace(target, lambda handle: shutil.copyfileobj(reading, handle, 1 << 20))
+
+
+def _replace(target: Path, fill: Callable[[BinaryIO], object],
+             mode: int = PRIVATE_FILE_MODE) -> Path:
+    """An exclusive temp file beside `target`, filled, synced, given `mode`, renamed over it
+    (the rename replaces a symlink itself, never writes through it)."""
     make_private_dir(target.parent)
     fd, temp = exclusive_temp(target)
     try:
-        with os.fdopen(fd, "wb") as handle, source.open("rb") as reading:
-            shutil.copyfileobj(reading, handle, 1 << 20)
+        with os.fdopen(fd, "wb") as handle:
+            fill(handle)
             handle.flush()
             os.fsync(handle.fileno())
+            if _POSIX and mode != PRIVATE_FILE_MODE:
+                os.fchmod(handle.fileno(), mode)
         os.replace(temp, target)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
     return target
+
+
+def _mode_of(path: Path) -> int:
+    """The permissions of the file at `path`, else rw-r--r--."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        return 0o644
 
 
 def _chmod(path: Path, mode: int) -> None:

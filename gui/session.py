@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import getpass
 import logging
-import os
-import tempfile
 from pathlib import Path
 
 from core.assessment import DeviceAssessment, SiteAssessment, assess_one, assess_site
+from core.files import write_document
 from core.guidance import ITEM_FIELDS, date_answer
 from core.models import Device, ScanResult, Site, Tag
 from core.report import ReportContext, ReportData
@@ -209,8 +208,7 @@ class Session:
             from core.report import render_text
 
             payload = render_text(data, fmt).encode("utf-8")
-        write_atomic(path, payload)
-        return path
+        return write_document(path, payload)
 
     def dashboard(self, site_id: int,
                   assessment: SiteAssessment | None = None) -> DashboardData:
@@ -225,30 +223,6 @@ def row_of(device: DeviceAssessment) -> DeviceRow:
     return DeviceRow(device=device.device, name=name, tag=device.tag,
                      score=device.score_value, open_counts=device.open_counts,
                      assessment=device).with_haystack()
-
-
-def write_atomic(path: Path, payload: bytes) -> None:
-    """Write a temporary file beside `path`, flush it to disk, then rename it over `path`."""
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            if hasattr(os, "fchmod"):  # mkstemp makes it private; a report is an ordinary file
-                os.fchmod(out.fileno(), _mode_of(path))
-            out.write(payload)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def _mode_of(path: Path) -> int:
-    """The permissions a replaced file had, else rw-r--r--."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        return 0o644
 
 
 def _field_value(field_name: str, value: str) -> object | None:
