@@ -46,8 +46,11 @@ MAX_PREFIX = 16  # the largest network a sweep may cover (a /16), as core.discov
 MAX_SECONDS = 600.0
 DEFAULT_SECONDS = 30.0
 ROUNDS = 3  # one sweep plus two retries for the addresses that stayed silent
-ROUND_WAIT = 0.3  # seconds listening after each round
-FINAL_WAIT = 0.4  # extra listening after the last round
+ROUND_QUIET = 0.1  # a round's listening ends once no reply came for this long...
+ROUND_WAIT = 0.3  # ...or after this long at most
+MIN_LISTEN = 0.5  # replies are awaited at least this long after the first round (as arp-scan)
+FINAL_QUIET = 0.2  # after the last round, listening ends once no reply came for this long...
+FINAL_WAIT = 0.4  # ...or after this long at most
 BATCH = 64
 BATCH_GAP = 0.002
 EXIT_USAGE, EXIT_PRIVILEGE, EXIT_INTERFACE = 2, 3, 4
@@ -223,6 +226,7 @@ def sweep(sock: Any, attached: Attached, network: ipaddress.IPv4Network, deadlin
             found[ip] = mac
             on_host(ip, mac)
 
+    first_round = time.monotonic()
     for round_no in range(ROUNDS):
         pending = [ip for ip in targets if ip not in found]
         if not pending or time.monotonic() >= deadline:
@@ -234,13 +238,20 @@ def sweep(sock: Any, attached: Attached, network: ipaddress.IPv4Network, deadlin
                 continue
             if count % BATCH == 0:
                 _listen(sock, min(deadline, time.monotonic() + BATCH_GAP), heard)
-        wait = FINAL_WAIT if round_no == ROUNDS - 1 else ROUND_WAIT
-        _listen(sock, min(deadline, time.monotonic() + wait), heard)
+        if round_no < ROUNDS - 1:
+            _listen(sock, min(deadline, time.monotonic() + ROUND_WAIT), heard, ROUND_QUIET)
+    _listen(sock, min(deadline, first_round + MIN_LISTEN), heard)
+    _listen(sock, min(deadline, time.monotonic() + FINAL_WAIT), heard, FINAL_QUIET)
     return len(found)
 
 
-def _listen(sock: Any, until: float, heard: Callable[[str, str], None]) -> None:
+def _listen(sock: Any, until: float, heard: Callable[[str, str], None],
+            quiet: float | None = None) -> None:
+    """Hand each ARP reply to `heard` until `until`, or once none came for `quiet` seconds."""
+    last = time.monotonic()
     while (left := until - time.monotonic()) > 0:
+        if quiet is not None and time.monotonic() - last >= quiet:
+            return
         ready, _, _ = select.select([sock.ins], [], [], min(left, 0.05))
         if not ready:
             continue
@@ -251,6 +262,7 @@ def _listen(sock: Any, until: float, heard: Callable[[str, str], None]) -> None:
         reply = parse_arp_reply(frame)
         if reply:
             heard(*reply)
+            last = time.monotonic()
 
 
 def parse_arp_reply(frame: bytes) -> tuple[str, str] | None:

@@ -21,11 +21,13 @@ from zeroconf import (
     ServiceListener,
     Zeroconf,
 )
-from zeroconf._dns import DNSAddress, DNSPointer, DNSService
+from zeroconf._dns import DNSAddress, DNSPointer, DNSQuestion, DNSService
 from zeroconf._protocol.incoming import DNSIncoming
+from zeroconf._protocol.outgoing import DNSOutgoing
 
 from core.cancel import CancelToken
 from core.discovery.caps import Share
+from core.discovery.quiet import Quiet
 from core.models import MdnsService
 from core.text import clean_text
 
@@ -47,7 +49,10 @@ MAX_SOURCES = 20_000  # names whose responder is remembered
 TAP_WAIT = 2.0
 UNKNOWN_GRACE = 1.0  # seconds a name heard before its sender was noted waits for a fresh answer
 MAX_DEFERRED = 5_000
-_TYPE_SRV, _TYPE_A, _CLASS_IN = 33, 1, 1
+_TYPE_PTR, _TYPE_SRV, _TYPE_A, _CLASS_IN = 12, 33, 1, 1
+_FLAGS_QUERY = 0x0000
+ASK_AGAIN_AT = 0.5  # seconds after start: every browsed type is asked once more (UDP may be lost)
+TAIL = 0.5  # the browse ends once nothing new was heard for this long after that second question
 MAX_NAME = 255
 MAX_TXT_ENTRIES = 64
 MAX_TXT_KEY = 64
@@ -117,10 +122,12 @@ async def _tap(zc: Zeroconf, shares: Shares) -> None:
 
 def browse(iface_ip: str, deadline: float, cancel: CancelToken,
            on_service: Callable[[MdnsService], None], shares: Shares | None = None) -> None:
-    """Discover and resolve services heard on `iface_ip` until `deadline` (monotonic) or cancel.
+    """Discover and resolve services heard on `iface_ip` until they stop arriving.
 
-    Types and instances are admitted per responder (`shares`), so one flooding device cannot
-    take the places of the others.
+    The browse ends once no type, instance or resolution was heard for TAIL seconds after the
+    second question (ASK_AGAIN_AT), nothing is being resolved, or at `deadline` (monotonic) or
+    cancel. Types and instances are admitted per responder (`shares`), so one flooding device
+    cannot take the places of the others.
     """
     shares = shares or Shares()
     zc = Zeroconf(interfaces=[iface_ip], ip_version=IPVersion.V4Only)
@@ -132,22 +139,44 @@ def browse(iface_ip: str, deadline: float, cancel: CancelToken,
     browsers = [ServiceBrowser(zc, [TYPE_ENUMERATION, *SEED_TYPES], listener,
                                question_type=DNSQuestionType.QM)]
     state = _State(zc, listener, browsers, shares, deadline)
-    requests, infos = state.requests, state.infos
+    ask_again_at = time.monotonic() + ASK_AGAIN_AT
+    quiet = Quiet(TAIL, not_before=ask_again_at + TAIL)
     try:
         while not cancel.cancelled and time.monotonic() < deadline:
-            _drain(events, state)
-            for key, future in list(requests.items()):
-                if future.done():
-                    del requests[key]
-                    if not future.cancelled() and future.exception() is None and future.result():
-                        on_service(to_service(infos[key]))
+            if ask_again_at and time.monotonic() >= ask_again_at:
+                _ask_again(zc, [TYPE_ENUMERATION, *sorted(state.types)])
+                ask_again_at = 0.0
+            _drain(events, state, quiet)
+            _report_resolved(state, on_service, quiet)
+            if quiet.is_quiet(busy=bool(state.requests or state.deferred)):
+                return
             cancel.wait(0.03)
     finally:
-        for future in requests.values():
+        for future in state.requests.values():
             future.cancel()
         for browser in browsers:
             browser.cancel()
         zc.close()
+
+
+def _report_resolved(state: _State, on_service: Callable[[MdnsService], None],
+                     quiet: Quiet) -> None:
+    for key, future in list(state.requests.items()):
+        if future.done():
+            del state.requests[key]
+            quiet.heard()
+            if not future.cancelled() and future.exception() is None and future.result():
+                on_service(to_service(state.infos[key]))
+
+
+def _ask_again(zc: Zeroconf, types: list[str]) -> None:
+    """One more multicast question for every browsed type, without known answers: all answer."""
+    out = DNSOutgoing(_FLAGS_QUERY)
+    for type_ in types[:MAX_TYPES]:
+        out.add_question(DNSQuestion(type_, _TYPE_PTR, _CLASS_IN))
+    if zc.loop is not None:
+        with contextlib.suppress(RuntimeError):  # zeroconf stopped meanwhile
+            zc.send(out)
 
 
 def to_service(info: ServiceInfo) -> MdnsService:
@@ -209,13 +238,14 @@ class _State:
     deferred: dict[tuple[str, str], float] = field(default_factory=dict)  # event -> first heard
 
 
-def _drain(events: queue.SimpleQueue[tuple[str, str]], state: _State) -> None:
+def _drain(events: queue.SimpleQueue[tuple[str, str]], state: _State, quiet: Quiet) -> None:
     """Handle what the browsers heard; a name whose sender is not known yet waits a moment."""
     while len(state.deferred) < MAX_DEFERRED:
         try:
             event = events.get_nowait()
         except queue.Empty:
             break
+        quiet.heard()
         state.deferred.setdefault(event, time.monotonic())
     for (type_, name), since in list(state.deferred.items()):
         source = _responder(state, type_, name)

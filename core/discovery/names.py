@@ -12,10 +12,12 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from core.cancel import CancelToken
+from core.discovery.quiet import Quiet
 
 MAX_LOOKUPS = 512
 MAX_NAME = 253
 IN_FLIGHT = 32  # queries outstanding at once: a small router's resolver is not flooded
+TAIL = 0.5  # seconds without an answer, once every query is sent, that end the lookups
 RESOLV_CONFS = (Path("/etc/resolv.conf"), Path("/run/systemd/resolve/resolv.conf"))
 _PTR, _IN = 12, 1
 
@@ -42,7 +44,8 @@ def reverse_lookup(ips: Iterable[str], deadline: float, cancel: CancelToken,
                    resolvers: Sequence[tuple[str, int]] = (), bind_ip: str = "") -> None:
     """Ask the first of `resolvers` for each address's PTR name; report (ip, name) as found.
 
-    Without a resolver nothing is sent. Gives up at `deadline` (monotonic) or on cancel.
+    Without a resolver nothing is sent. Gives up TAIL seconds after the last answer once every
+    query is sent, at `deadline` (monotonic) or on cancel.
     """
     unique = list(dict.fromkeys(ips))[:MAX_LOOKUPS]
     if not resolvers or not unique:
@@ -55,28 +58,34 @@ def reverse_lookup(ips: Iterable[str], deadline: float, cancel: CancelToken,
         base = random.randrange(0, 0x10000 - MAX_LOOKUPS)
         waiting: dict[int, str] = {}
         unsent = list(enumerate(unique))
+        quiet = Quiet(TAIL)
         while (unsent or waiting) and not cancel.cancelled and time.monotonic() < deadline:
             while unsent and len(waiting) < IN_FLIGHT:
                 number, ip = unsent.pop(0)
                 waiting[base + number] = ip
                 with contextlib.suppress(OSError):
                     sock.sendto(ptr_query(ip, base + number), server)
-            _receive(sock, server, waiting, on_name)
+            if _receive(sock, server, waiting, on_name):
+                quiet.heard()
+            elif not unsent and quiet.is_quiet():
+                return
 
 
 def _receive(sock: socket.socket, server: tuple[str, int], waiting: dict[int, str],
-             on_name: Callable[[str, str], None]) -> None:
+             on_name: Callable[[str, str], None]) -> bool:
+    """Read one datagram; True if the resolver answered one of the waiting queries."""
     try:
         data, sender = sock.recvfrom(4096)
     except (TimeoutError, BlockingIOError, OSError):
-        return
+        return False
     if sender[:2] != server:
-        return
+        return False
     ident, name = parse_ptr_answer(data)
     ip = waiting.pop(ident, None)
     cleaned = clean_name(name)
     if ip and cleaned and cleaned != ip:
         on_name(ip, cleaned)
+    return ip is not None
 
 
 def ptr_query(ip: str, ident: int) -> bytes:

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from core.cancel import CancelToken
+from core.discovery.quiet import Quiet
 from core.models import NetbiosInfo
 from core.text import clean_text
 
@@ -16,6 +17,7 @@ NBNS_PORT = 137
 MAX_TARGETS = 1024  # addresses asked per scan
 SEND_GAP = 0.002  # seconds between queries: a /22 is asked in about 2 s, gently
 MAX_NAMES = 32
+TAIL = 0.4  # seconds without an answer, after the last query, that end the wait
 _STAR = b" CKAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\x00"  # "*" encoded (first-level), length-prefixed
 _GROUP = 0x8000
 
@@ -68,7 +70,11 @@ def _skip_name(data: bytes, offset: int) -> int:
 
 def query(ips: Sequence[str], deadline: float, cancel: CancelToken,
           on_status: Callable[[str, NetbiosInfo], None], port: int = NBNS_PORT) -> None:
-    """Ask each address once (at most MAX_TARGETS), report answers until `deadline`."""
+    """Ask each address once (at most MAX_TARGETS); report answers until they stop arriving.
+
+    The wait ends when every address answered, TAIL seconds passed without an answer after the
+    last query, or at `deadline` or cancel.
+    """
     targets = list(dict.fromkeys(ips))[:MAX_TARGETS]
     waiting = set(targets)
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
@@ -81,21 +87,28 @@ def query(ips: Sequence[str], deadline: float, cancel: CancelToken,
                 sock.sendto(status_request(number), (ip, port))
             _receive(sock, waiting, on_status)
         sock.settimeout(0.05)
+        quiet = Quiet(TAIL)
         while waiting and time.monotonic() < deadline and not cancel.cancelled:
-            _receive(sock, waiting, on_status)
+            if _receive(sock, waiting, on_status):
+                quiet.heard()
+            elif quiet.is_quiet():
+                return
     finally:
         sock.close()
 
 
 def _receive(sock: socket.socket, waiting: set[str],
-             on_status: Callable[[str, NetbiosInfo], None]) -> None:
+             on_status: Callable[[str, NetbiosInfo], None]) -> bool:
+    """Read one datagram; True if it was an answer from an address still waited for."""
     try:
         data, (ip, _) = sock.recvfrom(2048)
     except (TimeoutError, OSError):
-        return
+        return False
     if ip not in waiting:  # only the addresses asked, each once
-        return
+        return False
     info = parse_status(data)
-    if info is not None:
-        waiting.discard(ip)
-        on_status(ip, info)
+    if info is None:
+        return False
+    waiting.discard(ip)
+    on_status(ip, info)
+    return True

@@ -1,4 +1,4 @@
-"""Runs one discovery scan: ARP, mDNS and SSDP at once, merged and streamed, cancellable."""
+"""Runs one discovery scan: ARP, mDNS and SSDP at once, merged, streamed, ended when quiet."""
 
 from __future__ import annotations
 
@@ -43,14 +43,16 @@ log = logging.getLogger(__name__)
 MODES = ("auto", "raw", "kernel")
 MIN_TIMEOUT = 1.0
 CLOSE_MARGIN = 0.3  # seconds kept at the end to close sockets and zeroconf
-RESOLVE_EVERY = 0.3  # how often addresses heard by mDNS/SSDP are resolved to a MAC
+RESOLVE_EVERY = 0.1  # how often addresses heard by mDNS/SSDP are resolved to a MAC
+RESOLVE_WAIT = 0.6  # how long an address heard late gets to appear in the neighbour table
 
 
 @dataclass(frozen=True)
 class ScanRequest:
     """What to scan and how; `timeout` bounds the whole scan in seconds.
 
-    Networks larger than a /24 take longer when their ARP sweep needs it (about 0.8 s per
+    Each phase ends as soon as its answers stop arriving, so a scan usually ends well before
+    `timeout`. Networks larger than a /24 take longer when their ARP sweep needs it (about 0.8 s per
     512 addresses in kernel mode); a cancel still stops the scan at once.
     """
 
@@ -112,6 +114,7 @@ class _Scan:
         self.inventory = Inventory(network)
         self.errors: list[BaseException] = []
         self.arp_done = threading.Event()
+        self.listeners_done = threading.Event()  # mDNS, SSDP and WS-Discovery have ended
         self.mdns_shares = mdns.Shares()
         self.ssdp_share = ssdp.new_share()
         self.start = time.monotonic()
@@ -122,8 +125,8 @@ class _Scan:
         self._progress(ScanPhase.STARTING, 0.0, f"Scanning {self.network} on {self.iface.name}")
         self._emit(self.inventory.add_self(self.iface))
         self._progress(ScanPhase.ARP, 0.0, "Looking for devices (ARP)")
-        workers = [
-            self._thread("arp", self._arp_phase),
+        arp = self._thread("arp", self._arp_phase)
+        listeners = [
             self._thread("mdns", lambda: mdns.browse(
                 self.iface.ipv4, self.deadline, self.cancel,
                 lambda s: self._emit(self.inventory.add_service(s)), self.mdns_shares),
@@ -136,7 +139,7 @@ class _Scan:
                 self.iface.ipv4, self.network, self.deadline, self.cancel,
                 lambda ip, info: self._emit(self.inventory.add_wsd(ip, info))), optional=True),
         ]
-        self._wait(workers)
+        self._wait([arp, *listeners], listeners)
         for error in self.errors:
             raise error
         info = ScanInfo(interface=self.iface.name, network=str(self.network), mode=self.mode,
@@ -185,18 +188,26 @@ class _Scan:
         netbios_thread.join()
 
     def _resolve_late_addresses(self) -> None:
-        """Addresses heard only by mDNS/SSDP get one datagram, then the table gives their MAC."""
-        asked: set[str] = set()
+        """Addresses heard only by mDNS/SSDP get one datagram, then the table gives their MAC.
+
+        Ends once the listeners have ended and every address they heard has had RESOLVE_WAIT
+        seconds to appear in the neighbour table.
+        """
+        asked: dict[str, float] = {}
         while not self.cancel.wait(RESOLVE_EVERY) and time.monotonic() < self.deadline:
-            unresolved = self.inventory.unresolved_ips()
-            fresh = [ip for ip in unresolved if ip not in asked and ip != self.iface.ipv4]
+            listeners_done = self.listeners_done.is_set()  # before reading: nothing slips by
+            unresolved = set(self.inventory.unresolved_ips()) - {self.iface.ipv4}
+            fresh = [ip for ip in unresolved if ip not in asked]
             if fresh:
                 arp_kernel.sweep(fresh, self.iface.ipv4, self.cancel)
-                asked.update(fresh)
+                asked.update(dict.fromkeys(fresh, time.monotonic()))
             if unresolved:
                 for entry in neighbours.read_neighbours(self.iface.name):
                     if entry.ip in unresolved:
                         self._emit(self.inventory.add_arp(entry, "arp"))
+            waited = all(time.monotonic() - asked[ip] >= RESOLVE_WAIT for ip in unresolved)
+            if listeners_done and waited:
+                return
 
     def _on_arp(self, entry: ArpEntry) -> None:
         self._emit(self.inventory.add_arp(entry))
@@ -223,11 +234,13 @@ class _Scan:
         thread.start()
         return thread
 
-    def _wait(self, workers: list[threading.Thread]) -> None:
+    def _wait(self, workers: list[threading.Thread], listeners: list[threading.Thread]) -> None:
         while any(w.is_alive() for w in workers):
-            tick = time.monotonic() + 0.1
+            tick = time.monotonic() + 0.05
             for worker in workers:
                 worker.join(timeout=max(0.0, tick - time.monotonic()))
+            if not any(w.is_alive() for w in listeners):
+                self.listeners_done.set()
             elapsed = time.monotonic() - self.start
             phase = ScanPhase.ARP if not self.arp_done.is_set() else ScanPhase.MDNS
             message = ("Looking for devices (ARP)" if phase is ScanPhase.ARP

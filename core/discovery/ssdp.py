@@ -14,12 +14,15 @@ from dataclasses import dataclass
 from core.cancel import CancelToken
 from core.discovery import upnp_description
 from core.discovery.caps import Share
+from core.discovery.quiet import Quiet
 from core.models import UpnpInfo
 from core.text import clean_text, is_clean_url
 
 SSDP_ADDR = ("239.255.255.250", 1900)
 SEARCH_AT = (0.0, 0.4)  # seconds after start: UDP may be lost, so ask twice
 MX = 1
+TAIL = 0.5  # the search ends once no new answer came for this long...
+MIN_LISTEN = MX  # ...but never before the first search's answer window (MX seconds) has passed
 MAX_LOCATIONS = 64  # bounds the fetches a chatty or hostile network can cause (all responders)
 LOCATIONS_PER_RESPONDER = 4  # one responder's share: a flood cannot crowd out the others
 FLOOR_LOCATIONS = 2  # kept for every responder even past the global ceiling
@@ -58,6 +61,8 @@ def search(iface_ip: str, network: ipaddress.IPv4Network, deadline: float, cance
            on_upnp: Callable[[str, UpnpInfo], None], share: Share | None = None) -> None:
     """Ask every UPnP device on `iface_ip`'s link; report (device IP, UpnpInfo) per description.
 
+    Listens until answers stop arriving (TAIL seconds without a new one, at least MIN_LISTEN
+    after the first search, no description still being fetched), `deadline` or cancel.
     Descriptions are fetched per responder (`share`), never from outside `network` and never
     from this computer itself.
     """
@@ -122,7 +127,10 @@ def _listen(sock: socket.socket, where: _Where, deadline: float, cancel: CancelT
     start = time.monotonic()
     pending_searches = list(SEARCH_AT)
     locations: set[str] = set()
+    quiet = Quiet(TAIL, not_before=start + MIN_LISTEN)
     while not cancel.cancelled and time.monotonic() < deadline:
+        if quiet.is_quiet(busy=any(thread.is_alive() for thread in fetchers)):
+            return
         if pending_searches and time.monotonic() - start >= pending_searches[0]:
             pending_searches.pop(0)
             _send_search(sock)
@@ -138,6 +146,7 @@ def _listen(sock: socket.socket, where: _Where, deadline: float, cancel: CancelT
                 or not where.share.admit(ip)):
             continue
         locations.add(response.location)
+        quiet.heard()
         thread = threading.Thread(target=_fetch_one, args=(response, deadline, cancel, on_upnp),
                                   name=f"ssdp-fetch-{len(locations)}", daemon=True)
         thread.start()

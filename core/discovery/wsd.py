@@ -14,6 +14,7 @@ from xml.etree.ElementTree import Element
 from defusedxml import ElementTree
 
 from core.cancel import CancelToken
+from core.discovery.quiet import Quiet
 from core.models import WsdInfo
 from core.text import clean_text
 
@@ -24,6 +25,8 @@ MAX_RESPONDERS = 256  # answers kept per scan: a flood cannot grow memory
 MAX_ITEMS = 16  # addresses, types or scopes kept per answer
 MAX_FIELD = 200
 MULTICAST_TTL = 1
+MAX_DELAY = 0.5  # a responder waits up to this long before answering (APP_MAX_DELAY, 500 ms)
+TAIL = 0.3  # listening ends once no answer came for this long after the last probe's window
 _NS = {"s": "http://www.w3.org/2003/05/soap-envelope",
        "d": "http://schemas.xmlsoap.org/ws/2005/04/discovery"}
 # ONVIF scope paths that name the maker, model and name ("onvif://www.onvif.org/hardware/X").
@@ -76,7 +79,11 @@ def _scope_value(scopes: tuple[str, ...], paths: tuple[str, ...]) -> str:
 def search(iface_ip: str, network: ipaddress.IPv4Network, deadline: float, cancel: CancelToken,
            on_wsd: Callable[[str, WsdInfo], None],
            target: tuple[str, int] = WSD_ADDR) -> None:
-    """Probe `iface_ip`'s link; report (answering IP inside `network`, WsdInfo) per responder."""
+    """Probe `iface_ip`'s link; report (answering IP inside `network`, WsdInfo) per responder.
+
+    Listens until the last probe's answer window (MAX_DELAY) has passed and no answer came for
+    TAIL seconds, or `deadline` or cancel.
+    """
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
     try:
         sock.bind((iface_ip, 0))
@@ -93,7 +100,8 @@ def _listen(sock: socket.socket, target: tuple[str, int], network: ipaddress.IPv
     start = time.monotonic()
     pending = list(PROBE_AT)
     seen: set[str] = set()
-    while time.monotonic() < deadline and not cancel.cancelled:
+    quiet = Quiet(TAIL, not_before=start + PROBE_AT[-1] + MAX_DELAY)
+    while time.monotonic() < deadline and not cancel.cancelled and not quiet.is_quiet():
         if pending and time.monotonic() - start >= pending[0]:
             pending.pop(0)
             with contextlib.suppress(OSError):
@@ -107,6 +115,7 @@ def _listen(sock: socket.socket, target: tuple[str, int], network: ipaddress.IPv
         info = parse_probe_matches(data)
         if info is not None:
             seen.add(ip)
+            quiet.heard()
             on_wsd(ip, info)
 
 
