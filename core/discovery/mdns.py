@@ -53,6 +53,9 @@ _TYPE_PTR, _TYPE_SRV, _TYPE_A, _CLASS_IN = 12, 33, 1, 1
 _FLAGS_QUERY = 0x0000
 ASK_AGAIN_AT = 0.5  # seconds after start: every browsed type is asked once more (UDP may be lost)
 TAIL = 0.5  # the browse ends once nothing new was heard for this long after that second question
+# A host heard probing for its names (RFC 6762 8.1: three probes 250 ms apart) announces them
+# about 0.75 s after its first probe: the browse waits that long for it.
+PROBE_WAIT = 1.0
 MAX_NAME = 255
 MAX_TXT_ENTRIES = 64
 MAX_TXT_KEY = 64
@@ -69,6 +72,7 @@ class Shares:
         "mDNS services", INSTANCES_PER_RESPONDER, MAX_INSTANCES, FLOOR_INSTANCES))
     sources: dict[str, str] = field(default_factory=dict)  # lower-case PTR target -> sender IP
     tapped: bool = False  # whether every datagram's sender is seen
+    last_probe: float = 0.0  # when a host was last heard probing for its names (monotonic)
 
     def heard(self, data: bytes, sender: str) -> None:
         """Remember which address announced each type and instance name in `data`."""
@@ -78,6 +82,8 @@ class Shares:
             message = DNSIncoming(data)
         except Exception:
             return
+        if message.valid and message.is_query() and message.is_probe():  # a host starting up
+            self.last_probe = time.monotonic()
         if not message.valid or not message.is_response():
             return
         for record in message.answers():
@@ -125,7 +131,8 @@ def browse(iface_ip: str, deadline: float, cancel: CancelToken,
     """Discover and resolve services heard on `iface_ip` until they stop arriving.
 
     The browse ends once no type, instance or resolution was heard for TAIL seconds after the
-    second question (ASK_AGAIN_AT), nothing is being resolved, or at `deadline` (monotonic) or
+    second question (ASK_AGAIN_AT), nothing is being resolved and no host that started probing
+    for its names is still due to announce (PROBE_WAIT), or at `deadline` (monotonic) or
     cancel. Types and instances are admitted per responder (`shares`), so one flooding device
     cannot take the places of the others.
     """
@@ -148,6 +155,8 @@ def browse(iface_ip: str, deadline: float, cancel: CancelToken,
                 ask_again_at = 0.0
             _drain(events, state, quiet)
             _report_resolved(state, on_service, quiet)
+            if shares.last_probe:
+                quiet.wait_until(shares.last_probe + PROBE_WAIT)
             if quiet.is_quiet(busy=bool(state.requests or state.deferred)):
                 return
             cancel.wait(0.03)
