@@ -1,9 +1,8 @@
-"""Whole-process time of `iot-hygiene scan --no-checks` (both ARP modes) vs arp-scan, in the lab.
+"""Whole-process time of `iot-hygiene scan --no-checks` (both ARP modes) vs arp-scan, in the lab."""
 
-Every contender runs inside the lab's scanner namespace, interleaved, with the scanner's
-neighbour table flushed before each run; `--detail` adds nmap, our ARP phase alone and the
-in-process time until the merged picture was complete.
-"""
+# Every contender runs inside the lab's scanner namespace, interleaved, with the scanner's
+# neighbour table flushed before each run; `--detail` adds nmap, our ARP phase alone and the
+# in-process time until the merged picture was complete.
 
 from __future__ import annotations
 

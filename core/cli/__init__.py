@@ -28,11 +28,27 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "core.cli.kev_cmd",
 )
 
-__all__ = ["EXIT_BUG", "EXIT_CANCELLED", "EXIT_ERROR", "EXIT_OK", "EXIT_USAGE", "build_parser",
-           "main"]
+# Which module registers each command: a run imports only its own command's module, so a
+# `scan` does not pay for the store, the reports and the checks it does not use.
+COMMAND_MODULES: dict[str, str] = {
+    "report": "core.cli.report_cmd",
+    "checklist": "core.cli.checklist_cmd",
+    "score": "core.cli.score_cmd",
+    **dict.fromkeys(("sites", "site", "devices", "history", "changes", "export", "import"),
+                    "core.cli.store_cmds"),
+    "scan": "core.cli.scan_cmd",
+    "interfaces": "core.cli.scan_cmd",
+    "check-data": "core.cli.data_cmd",
+    "watch": "core.cli.watch_cmd",
+    "kev": "core.cli.kev_cmd",
+}
+
+__all__ = ["COMMAND_MODULES", "EXIT_BUG", "EXIT_CANCELLED", "EXIT_ERROR", "EXIT_OK", "EXIT_USAGE",
+           "build_parser", "main"]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with `argv`, only the module of the command it names (if any)."""
     parser = argparse.ArgumentParser(
         prog="iot-hygiene",
         description="Find every device on your network and make each one safe. "
@@ -41,9 +57,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"iot-hygiene {__version__}")
     parser.add_argument("--db", help="database file (default: per-user data folder)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in SUBCOMMAND_MODULES:
+    command = _command_in(argv) if argv is not None else None
+    modules = (COMMAND_MODULES[command],) if command in COMMAND_MODULES else SUBCOMMAND_MODULES
+    for name in modules:
         importlib.import_module(name).register(subparsers)
     return parser
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The command `argv` names after the top-level options, None if there is none."""
+    top = argparse.ArgumentParser(add_help=False, exit_on_error=False)
+    top.add_argument("--db")
+    try:
+        rest = top.parse_known_args(list(argv))[1]
+    except (argparse.ArgumentError, SystemExit):  # the full parser will say what is wrong
+        return None
+    return rest[0] if rest and not rest[0].startswith("-") else None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -53,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
+    parser = build_parser(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

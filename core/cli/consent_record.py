@@ -5,12 +5,15 @@ from __future__ import annotations
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from core.checks import Consent
 from core.cli.text import terminal_safe
 from core.errors import NotFoundError
 from core.models import Site
-from core.store import ConsentEnd, Store
+
+if TYPE_CHECKING:
+    from core.checks import Consent
+    from core.store import ConsentEnd, Store
 
 # Without --site, a consent (and nothing else) is recorded under this site of the database, so
 # every authorisation is on record even when the scan itself is not saved.
@@ -29,6 +32,8 @@ class ConsentLedger:
 
     def start(self, consent: Consent) -> Consent:
         """Write the record (network actually scanned, the scan it covers); runs before any try."""
+        from core.store import Store  # imported when used: a scan without consent never needs it
+
         with Store.open(self.db) as store:
             site = site_for(store, self.site_name, consent.network)
             record = store.record_consent(site.id, consent.authorised_by, consent.network, SCOPE,
@@ -43,6 +48,8 @@ class ConsentLedger:
         """End the record (the scan finished, was cancelled or failed); no-op if never written."""
         if self.record_id is None:
             return
+        from core.store import Store
+
         with Store.open(self.db) as store:
             store.end_consent(self.record_id, reason)
 

@@ -9,11 +9,10 @@ import threading
 import uuid
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core import discovery
 from core.cancel import CancelToken
-from core.checks import CheckOptions, Consent, consent_from_cli
 from core.cli.consent_record import UNSAVED_SITE, ConsentLedger, site_for
 from core.cli.exit_codes import EXIT_CANCELLED, EXIT_OK, EXIT_USAGE
 from core.cli.text import terminal_safe
@@ -21,7 +20,11 @@ from core.discovery import MODES, ScanRequest
 from core.files import write_private
 from core.models import Device, ScanResult, Severity
 from core.scan import run_scan, scan_to_json
-from core.store.records import ConsentEnd
+
+# The checks and the store are imported only by the runs that use them: `scan --no-checks`
+# starts faster without them.
+if TYPE_CHECKING:
+    from core.checks import CheckOptions, Consent
 
 
 def register(subparsers: Any) -> None:
@@ -87,8 +90,7 @@ def run(args: argparse.Namespace) -> int:
                           timeout=args.timeout, confirm_large=args.confirm_large)
     scan_uid = str(uuid.uuid4())
     ledger = ConsentLedger(args.db, args.site, scan_uid) if args.consent_by else None
-    checks = None if args.no_checks else CheckOptions(
-        consent=_consent(args), on_consent_start=ledger.start if ledger else None)
+    checks = None if args.no_checks else _check_options(args, ledger)
     result = _scan_with_consent(request, checks, ledger)
     if args.save:
         _save(args, result, scan_uid, ledger.record_id if ledger else None)
@@ -128,9 +130,18 @@ def _finding_counts(device: Device) -> str:
     return ", ".join(f"{counts[s]} {s.value}" for s in Severity if counts[s]) or "-"
 
 
+def _check_options(args: argparse.Namespace, ledger: ConsentLedger | None) -> CheckOptions:
+    from core.checks import CheckOptions
+
+    return CheckOptions(consent=_consent(args),
+                        on_consent_start=ledger.start if ledger else None)
+
+
 def _consent(args: argparse.Namespace) -> Consent | None:
     if not args.consent_by:
         return None
+    from core.checks import consent_from_cli
+
     # No --network: the consent is bound to the network the scan actually covers, when known.
     return consent_from_cli(args.consent_by, args.site or UNSAVED_SITE, args.network or "")
 
@@ -138,6 +149,8 @@ def _consent(args: argparse.Namespace) -> Consent | None:
 def _scan_with_consent(request: ScanRequest, checks: CheckOptions | None,
                        ledger: ConsentLedger | None) -> ScanResult:
     """Scan; finishing, cancelling or failing ends the consent record (if one was written)."""
+    from core.store.records import ConsentEnd
+
     try:
         result = _scan_interruptibly(request, checks)
     except BaseException:

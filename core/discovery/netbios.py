@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import queue
 import socket
 import struct
+import threading
 import time
 from collections.abc import Callable, Sequence
 
@@ -68,33 +70,77 @@ def _skip_name(data: bytes, offset: int) -> int:
     return offset + 1
 
 
-def query(ips: Sequence[str], deadline: float, cancel: CancelToken,
-          on_status: Callable[[str, NetbiosInfo], None], port: int = NBNS_PORT) -> None:
-    """Ask each address once (at most MAX_TARGETS); report answers until they stop arriving.
+class Targets:
+    """Addresses to ask, added while the ARP phase finds them; closed once it has ended."""
 
-    The wait ends when every address answered, TAIL seconds passed without an answer after the
-    last query, or at `deadline` or cancel.
+    def __init__(self, ips: Sequence[str] = ()) -> None:
+        self._queue: queue.SimpleQueue[str] = queue.SimpleQueue()
+        self._closed = threading.Event()
+        for ip in ips:
+            self.add(ip)
+
+    def add(self, ip: str) -> None:
+        self._queue.put(ip)
+
+    def close(self) -> None:
+        self._closed.set()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed.is_set()
+
+    def take(self) -> list[str]:
+        """Every address added since the last call."""
+        taken: list[str] = []
+        while True:
+            try:
+                taken.append(self._queue.get_nowait())
+            except queue.Empty:
+                return taken
+
+
+def query(ips: Sequence[str] | Targets, deadline: float, cancel: CancelToken,
+          on_status: Callable[[str, NetbiosInfo], None], port: int = NBNS_PORT) -> None:
+    """Ask each address once (at most MAX_TARGETS) as it comes; report the answers.
+
+    `ips` may be a `Targets` still being filled. The wait ends once it is closed and every
+    address answered or TAIL seconds passed without an answer after the last query, or at
+    `deadline` or cancel.
     """
-    targets = list(dict.fromkeys(ips))[:MAX_TARGETS]
-    waiting = set(targets)
+    targets = ips if isinstance(ips, Targets) else Targets(ips)
+    if not isinstance(ips, Targets):
+        targets.close()
+    asked: set[str] = set()
+    waiting: set[str] = set()
+    quiet = Quiet(TAIL)
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
     try:
-        sock.settimeout(SEND_GAP)
-        for number, ip in enumerate(targets):
-            if cancel.cancelled or time.monotonic() >= deadline:
-                return
-            with contextlib.suppress(OSError):
-                sock.sendto(status_request(number), (ip, port))
-            _receive(sock, waiting, on_status)
-        sock.settimeout(0.05)
-        quiet = Quiet(TAIL)
-        while waiting and time.monotonic() < deadline and not cancel.cancelled:
+        while not cancel.cancelled and time.monotonic() < deadline:
+            closed = targets.closed  # read before taking, so no late address is missed
+            fresh = [ip for ip in dict.fromkeys(targets.take()) if ip not in asked]
+            fresh = fresh[:max(0, MAX_TARGETS - len(asked))]
+            _ask(sock, fresh, len(asked), port, waiting, on_status)
+            asked.update(fresh)
+            if fresh:
+                quiet.heard()
+            sock.settimeout(0.05)
             if _receive(sock, waiting, on_status):
                 quiet.heard()
-            elif quiet.is_quiet():
+            elif closed and not fresh and (not waiting or quiet.is_quiet()):
                 return
     finally:
         sock.close()
+
+
+def _ask(sock: socket.socket, ips: list[str], first: int, port: int, waiting: set[str],
+         on_status: Callable[[str, NetbiosInfo], None]) -> None:
+    """Send a status request to each of `ips`, paced, reading answers in between."""
+    sock.settimeout(SEND_GAP)
+    for number, ip in enumerate(ips, start=first):
+        waiting.add(ip)
+        with contextlib.suppress(OSError):
+            sock.sendto(status_request(number), (ip, port))
+        _receive(sock, waiting, on_status)
 
 
 def _receive(sock: socket.socket, waiting: set[str],

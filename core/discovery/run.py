@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 
 from core import __version__
 from core.cancel import CancelToken
-from core.checks.catalog import finding
 from core.discovery import (
     arp_kernel,
     arp_raw,
@@ -27,7 +26,7 @@ from core.discovery import (
 from core.discovery.caps import Share
 from core.discovery.inventory import Inventory
 from core.errors import InterfaceError, KnownError, NeedsPrivilegesError
-from core.fingerprints.identify import fingerprint
+from core.fingerprints.identify import fingerprint, preload
 from core.models import (
     ArpEntry,
     ArpMode,
@@ -115,6 +114,7 @@ class _Scan:
         self.errors: list[BaseException] = []
         self.arp_done = threading.Event()
         self.listeners_done = threading.Event()  # mDNS, SSDP and WS-Discovery have ended
+        self.netbios_targets = netbios.Targets()  # filled as ARP finds hosts
         self.mdns_shares = mdns.Shares()
         self.ssdp_share = ssdp.new_share()
         self.start = time.monotonic()
@@ -126,6 +126,8 @@ class _Scan:
         self._emit(self.inventory.add_self(self.iface))
         self._progress(ScanPhase.ARP, 0.0, "Looking for devices (ARP)")
         arp = self._thread("arp", self._arp_phase)
+        # Compiled while the network is being listened to, not after it.
+        fingerprints = self._thread("fingerprints", preload)
         listeners = [
             self._thread("mdns", lambda: mdns.browse(
                 self.iface.ipv4, self.deadline, self.cancel,
@@ -139,7 +141,7 @@ class _Scan:
                 self.iface.ipv4, self.network, self.deadline, self.cancel,
                 lambda ip, info: self._emit(self.inventory.add_wsd(ip, info))), optional=True),
         ]
-        self._wait([arp, *listeners], listeners)
+        self._wait([arp, fingerprints, *listeners], listeners)
         for error in self.errors:
             raise error
         info = ScanInfo(interface=self.iface.name, network=str(self.network), mode=self.mode,
@@ -153,6 +155,8 @@ class _Scan:
         """Notes each responder over its share (on its device); scan-wide ceilings returned."""
         shares: tuple[Share, ...] = (self.mdns_shares.types, self.mdns_shares.instances,
                                      self.ssdp_share)
+        from core.checks.catalog import finding  # the checks package is heavy: only when needed
+
         scan_wide: list[str] = []
         for share in shares:
             for ip, text in share.responder_notes().items():
@@ -167,25 +171,33 @@ class _Scan:
 
     # -- phases (worker threads) ------------------------------------------------------
     def _arp_phase(self) -> None:
-        if self.mode is ArpMode.RAW:
-            found = arp_raw.raw_arp_scan(self.network, self.iface.name, self.iface.ipv4,
-                                         self.iface.mac, self.cancel, self._on_arp, self.deadline)
-        else:
-            found = arp_kernel.kernel_arp_scan(self.network, self.iface.name, self.iface.ipv4,
-                                               self.cancel, self._on_arp, self.deadline)
+        netbios_thread = self._thread("netbios", lambda: netbios.query(
+            self.netbios_targets, self.deadline, self.cancel,
+            lambda ip, info: self._emit(self.inventory.add_netbios(ip, info))), optional=True)
+        try:
+            found = self._arp_sweep()
+        finally:
+            self.netbios_targets.close()
         self.arp_done.set()
+        self._names_and_late_addresses(found)
+        netbios_thread.join()
+
+    def _arp_sweep(self) -> tuple[ArpEntry, ...]:
+        if self.mode is ArpMode.RAW:
+            return arp_raw.raw_arp_scan(self.network, self.iface.name, self.iface.ipv4,
+                                        self.iface.mac, self.cancel, self._on_arp, self.deadline)
+        return arp_kernel.kernel_arp_scan(self.network, self.iface.name, self.iface.ipv4,
+                                          self.cancel, self._on_arp, self.deadline)
+
+    def _names_and_late_addresses(self, found: tuple[ArpEntry, ...]) -> None:
         names_deadline = min(self.deadline, time.monotonic() + 1.0)
         resolvers = names.local_resolvers(self.network)  # none inside the network: names off
         names_thread = self._thread("names", lambda: names.reverse_lookup(
             [e.ip for e in found], names_deadline, self.cancel,
             lambda ip, name: self._emit(self.inventory.add_hostname(ip, name)),
             resolvers, self.iface.ipv4), optional=True)
-        netbios_thread = self._thread("netbios", lambda: netbios.query(
-            [e.ip for e in found if e.ip != self.iface.ipv4], self.deadline, self.cancel,
-            lambda ip, info: self._emit(self.inventory.add_netbios(ip, info))), optional=True)
         self._resolve_late_addresses()
         names_thread.join()
-        netbios_thread.join()
 
     def _resolve_late_addresses(self) -> None:
         """Addresses heard only by mDNS/SSDP get one datagram, then the table gives their MAC.
@@ -211,6 +223,8 @@ class _Scan:
 
     def _on_arp(self, entry: ArpEntry) -> None:
         self._emit(self.inventory.add_arp(entry))
+        if entry.ip != self.iface.ipv4:
+            self.netbios_targets.add(entry.ip)
 
     # -- plumbing ---------------------------------------------------------------------
     def _thread(self, name: str, target: Callable[[], None],

@@ -15,6 +15,15 @@ _SSH_PREFIX = re.compile(r"^SSH-[0-9.]+-")
 _FTP_CODE = re.compile(r"^220[- ]")
 
 
+DISCOVERY_KEYS = ("http_header.server", "mdns.device-info.txt")  # what observed_texts gives
+
+
+def preload() -> None:
+    """Compile the Recog files discovery's texts are matched against (slow once, then cached)."""
+    for key in DISCOVERY_KEYS:
+        recog.database(key)
+
+
 def observed_texts(device: Device) -> list[tuple[str, str]]:
     """Texts discovery already holds: the SSDP SERVER header and `_device-info` TXT pairs."""
     texts: list[tuple[str, str]] = []

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from core.cancel import CancelToken
-from core.checks import CheckOptions, bind_consent, run_checks
 from core.discovery.run import ScanRequest, run_discovery
-from core.fingerprints.kev import current_catalog
 from core.models import Device, Progress, ScanResult
+
+if TYPE_CHECKING:
+    from core.checks import CheckOptions
 
 
 def run_scan(request: ScanRequest, checks: CheckOptions | None = None,
@@ -25,6 +27,10 @@ def run_scan(request: ScanRequest, checks: CheckOptions | None = None,
     found = run_discovery(request, cancel=cancel, on_progress=on_progress, on_device=on_device)
     if checks is None or found.cancelled or cancel.cancelled or not found.devices:
         return found
+    # Imported here: a discovery-only scan starts faster without the probes and their libraries.
+    from core.checks import bind_consent, run_checks
+    from core.fingerprints.kev import current_catalog
+
     # Consent is bound to the network actually scanned, and recorded, before the first attempt.
     checks = bind_consent(checks, found.info.network)
     assert checks is not None

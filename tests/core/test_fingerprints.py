@@ -15,7 +15,7 @@ from core.cli import main
 from core.errors import DataFileError
 from core.fingerprints import kev, model_and_firmware, recog
 from core.fingerprints.exposure import kev_findings
-from core.fingerprints.identify import fingerprint, from_texts
+from core.fingerprints.identify import DISCOVERY_KEYS, fingerprint, from_texts, observed_texts
 from core.models import (
     ArpMode,
     Device,
@@ -315,3 +315,11 @@ def test_hostile_texts_are_matched_in_bounded_time() -> None:
     assert time.monotonic() - started < within(3.0)
     many = [("http_header.server", f"x{i}") for i in range(1000)]
     assert from_texts(many) == []  # only the first MAX_TEXTS are looked at, quickly
+
+
+def test_the_preloaded_recog_files_are_those_discovery_texts_use() -> None:
+    device = Device(mac="aa:00:00:00:00:02", ips=("192.0.2.11",),
+                    upnp=UpnpInfo(location="http://192.0.2.11/", server="MiniDLNA/1.3.0"),
+                    services=(MdnsService(type="_device-info._tcp.local.", name="nas", port=0,
+                                          host="", addresses=(), txt=(("model", "Xserve"),)),))
+    assert {key for key, _ in observed_texts(device)} == set(DISCOVERY_KEYS)
