@@ -53,9 +53,10 @@ _TYPE_PTR, _TYPE_SRV, _TYPE_A, _CLASS_IN = 12, 33, 1, 1
 _FLAGS_QUERY = 0x0000
 ASK_AGAIN_AT = 0.5  # seconds after start: every browsed type is asked once more (UDP may be lost)
 TAIL = 0.5  # the browse ends once nothing new was heard for this long after that second question
-# A host heard probing for its names (RFC 6762 8.1: three probes 250 ms apart) announces them
-# about 0.75 s after its first probe: the browse waits that long for it.
-PROBE_WAIT = 1.0
+# A host heard probing for its names is coming online: it announces them right after its third
+# probe. Probes are 250 ms apart (RFC 6762 8.1; 500 ms in python-zeroconf), so the browse waits
+# this long after each probe heard.
+PROBE_WAIT = 0.75
 MAX_NAME = 255
 MAX_TXT_ENTRIES = 64
 MAX_TXT_KEY = 64

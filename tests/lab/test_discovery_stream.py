@@ -17,7 +17,10 @@ pytestmark = pytest.mark.lab
 EARLY = ("early", "3c:d9:2b:20:00:21", "10.231.0.21")
 LATE = ("late", "b8:27:eb:20:00:22", "10.231.0.22")
 GHOST = ("00:11:32:99:99:99", "10.231.0.99")
-LATE_DELAY = 1.0  # seconds after the scan starts, well inside its 3 s
+# The late device comes online while the scan runs: it starts probing for its names about 0.3 s
+# after the scan starts, and announces them after three probes (500 ms apart in python-zeroconf).
+LATE_DELAY = 0.3
+ANNOUNCED_AFTER = 1.0  # seconds into the scan, at the earliest
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +70,7 @@ def test_a_device_answering_mdns_late_is_still_caught(small_lab: Lab) -> None:
     hub = devices[LATE[1]]
     assert [s["name"] for s in hub["services"]] == ["Late hub"]
     assert hub["category"] == "smart_home" and hub["model"] == "Late 1"
-    assert out["last_update"][LATE[1]] > LATE_DELAY  # it really arrived late
+    assert out["last_update"][LATE[1]] > ANNOUNCED_AFTER  # it really arrived late
 
 
 def test_a_long_gone_host_left_in_the_neighbour_table_is_not_listed(small_lab: Lab) -> None:
@@ -88,8 +91,9 @@ def test_a_long_gone_host_left_in_the_neighbour_table_is_not_listed(small_lab: L
     assert EARLY[1] in macs  # old entry, but the host answers a TCP connect
 
 
+# 0.9 s: mDNS still listens then (never less than ASK_AGAIN_AT + TAIL = 1 s), the printer is known.
 @pytest.mark.parametrize(("cancel_after", "unprivileged"),
-                         [(0.3, True), (1.5, True), (0.3, False), (1.5, False)])
+                         [(0.3, True), (0.9, True), (0.3, False), (0.9, False)])
 def test_cancel_stops_within_half_a_second(small_lab: Lab, cancel_after: float,
                                            unprivileged: bool) -> None:
     mode = "kernel" if unprivileged else "raw"
@@ -98,5 +102,5 @@ def test_cancel_stops_within_half_a_second(small_lab: Lab, cancel_after: float,
     assert out["cancel_latency"] < 0.5, out["cancel_latency"]
     assert out["result"]["scan"]["cancelled"] is True
     assert out["threads"] == []
-    if cancel_after > 1:
+    if cancel_after > 0.5:
         assert EARLY[1] in {d["mac"] for d in out["result"]["devices"]}  # found so far is kept
