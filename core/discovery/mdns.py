@@ -152,7 +152,7 @@ def browse(iface_ip: str, deadline: float, cancel: CancelToken,
     try:
         while not cancel.cancelled and time.monotonic() < deadline:
             if ask_again_at and time.monotonic() >= ask_again_at:
-                _ask_again(zc, [TYPE_ENUMERATION, *sorted(state.types)])
+                _ask(zc, [TYPE_ENUMERATION, *sorted(state.types)])
                 ask_again_at = 0.0
             _drain(events, state, quiet)
             _report_resolved(state, on_service, quiet)
@@ -179,8 +179,8 @@ def _report_resolved(state: _State, on_service: Callable[[MdnsService], None],
                 on_service(to_service(state.infos[key]))
 
 
-def _ask_again(zc: Zeroconf, types: list[str]) -> None:
-    """One more multicast question for every browsed type, without known answers: all answer."""
+def _ask(zc: Zeroconf, types: list[str]) -> None:
+    """A multicast question for each of `types`, without known answers: every responder answers."""
     out = DNSOutgoing(_FLAGS_QUERY)
     for type_ in types[:MAX_TYPES]:
         out.add_question(DNSQuestion(type_, _TYPE_PTR, _CLASS_IN))
@@ -294,6 +294,8 @@ def _new_type(state: _State, name: str, source: str) -> None:
     with contextlib.suppress(BadTypeInNameException):
         state.browsers.append(ServiceBrowser(state.zc, name, state.listener,
                                              question_type=DNSQuestionType.QM))
+        # Asked at once: the browser's own first question waits 20-120 ms, eating into the tail.
+        _ask(state.zc, [name])
 
 
 def _resolve(state: _State, type_: str, name: str, source: str) -> bool:

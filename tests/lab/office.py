@@ -269,6 +269,15 @@ class Office:
         if delay == 0:
             self._ready_files.append(self.lab.workdir / f"{host.name}-mdns-{hostname}.log")
 
+    def mdns_slow(self, host: LabHost, hostname: str, service: dict[str, str],
+                  answer_delay: float) -> None:
+        """An mDNS responder on `host` that answers each question `answer_delay` s late."""
+        self.lab.start(host, self.lab.python(
+            "tests.lab.devices.mdns_slow", "--ip", host.ip, "--host", hostname,
+            "--type", service["type"], "--name", service["name"], "--txt", service["txt"],
+            "--answer-delay", str(answer_delay)), log_name=f"mdns-slow-{hostname}")
+        self._ready_files.append(self.lab.workdir / f"{host.name}-mdns-slow-{hostname}.log")
+
     def _wait_port(self, host: LabHost, port: int) -> None:
         self.lab.wait_for_port(host, port)
 

@@ -8,14 +8,19 @@ from typing import Any
 
 import pytest
 
+from core.discovery import mdns
 from tests.conftest import require_lab
 from tests.lab.netlab import Lab
 from tests.lab.office import Office
+from tests.timing import within
 
 pytestmark = pytest.mark.lab
 
 EARLY = ("early", "3c:d9:2b:20:00:21", "10.231.0.21")
 LATE = ("late", "b8:27:eb:20:00:22", "10.231.0.22")
+SLOW = ("slow", "b8:27:eb:20:00:23", "10.231.0.23")
+SLOW_SERVICE = {"type": "_slow-sensor._tcp.local.", "name": "Slow sensor", "txt": "md=Slow 1"}
+SLOW_DELAY = 0.4  # seconds each of its answers waits: less than the browse's tail
 GHOST = ("00:11:32:99:99:99", "10.231.0.99")
 # The late device comes online while the scan runs: it starts probing for its names about 0.3 s
 # after the scan starts, and announces them after three probes (500 ms apart in python-zeroconf).
@@ -33,6 +38,7 @@ def small_lab() -> Iterator[Lab]:
             {"type": "_ipp._tcp.local.", "name": "Early printer", "port": 631,
              "txt": {"ty": "Early 1"}}])
         lab.add_host(*LATE)
+        office.mdns_slow(lab.add_host(*SLOW), "slow-sensor", SLOW_SERVICE, SLOW_DELAY)
         office.wait_until_ready()
         yield lab
 
@@ -71,6 +77,19 @@ def test_a_device_answering_mdns_late_is_still_caught(small_lab: Lab) -> None:
     assert [s["name"] for s in hub["services"]] == ["Late hub"]
     assert hub["category"] == "smart_home" and hub["model"] == "Late 1"
     assert out["last_update"][LATE[1]] > ANNOUNCED_AFTER  # it really arrived late
+
+
+def test_a_responder_answering_every_question_late_is_still_caught(small_lab: Lab) -> None:
+    assert SLOW_DELAY < mdns.TAIL
+    out = probe(small_lab, "--timeout", "10")
+    sensor = {d["mac"]: d for d in out["result"]["devices"]}[SLOW[1]]
+    assert [(s["type"], s["name"], s["txt"]) for s in sensor["services"]] == [
+        (SLOW_SERVICE["type"], SLOW_SERVICE["name"], {"md": "Slow 1"})]
+    # Its type came one delay after the first question, its instance one delay after ours.
+    heard_at = out["last_update"][SLOW[1]]
+    assert heard_at > 2 * SLOW_DELAY
+    # The scan then ended once quiet, long before its 10 s bound.
+    assert out["elapsed"] < heard_at + within(mdns.TAIL + 0.5), out["elapsed"]
 
 
 def test_a_long_gone_host_left_in_the_neighbour_table_is_not_listed(small_lab: Lab) -> None:
