@@ -20,6 +20,7 @@ from zeroconf import (
     ServiceInfo,
     ServiceListener,
     Zeroconf,
+    current_time_millis,
 )
 from zeroconf._dns import DNSAddress, DNSPointer, DNSQuestion, DNSService
 from zeroconf._protocol.incoming import DNSIncoming
@@ -52,7 +53,11 @@ MAX_DEFERRED = 5_000
 _TYPE_PTR, _TYPE_SRV, _TYPE_A, _CLASS_IN = 12, 33, 1, 1
 _FLAGS_QUERY = 0x0000
 ASK_AGAIN_AT = 0.5  # seconds after start: every browsed type is asked once more (UDP may be lost)
-TAIL = 0.5  # the browse ends once nothing new was heard for this long after that second question
+TAIL = 0.5  # the browse ends once nothing new was heard for this long...
+# ...but never before this many seconds: a responder that multicast an answer in the last second
+# (to another querier, or to the scan before this one) defers the next by up to a second
+# (RFC 6762 section 6), counted from the browser's first question (sent 20-120 ms after start).
+RATE_LIMIT_WAIT = 1.3
 # A host heard probing for its names is coming online: it announces them right after its third
 # probe. Probes are 250 ms apart (RFC 6762 8.1; 500 ms in python-zeroconf), so the browse waits
 # this long after each probe heard.
@@ -131,8 +136,8 @@ def browse(iface_ip: str, deadline: float, cancel: CancelToken,
            on_service: Callable[[MdnsService], None], shares: Shares | None = None) -> None:
     """Discover and resolve services heard on `iface_ip` until they stop arriving.
 
-    The browse ends once no type, instance or resolution was heard for TAIL seconds after the
-    second question (ASK_AGAIN_AT), nothing is being resolved and no host that started probing
+    The browse ends once no type, instance or resolution was heard for TAIL seconds (never
+    before RATE_LIMIT_WAIT), nothing is being resolved and no host that started probing
     for its names is still due to announce (PROBE_WAIT), or at `deadline` (monotonic) or
     cancel. Types and instances are admitted per responder (`shares`), so one flooding device
     cannot take the places of the others.
@@ -148,7 +153,7 @@ def browse(iface_ip: str, deadline: float, cancel: CancelToken,
                                question_type=DNSQuestionType.QM)]
     state = _State(zc, listener, browsers, shares, deadline)
     ask_again_at = time.monotonic() + ASK_AGAIN_AT
-    quiet = Quiet(TAIL, not_before=ask_again_at + TAIL)
+    quiet = Quiet(TAIL, not_before=time.monotonic() + max(ASK_AGAIN_AT + TAIL, RATE_LIMIT_WAIT))
     try:
         while not cancel.cancelled and time.monotonic() < deadline:
             if ask_again_at and time.monotonic() >= ask_again_at:
@@ -180,13 +185,22 @@ def _report_resolved(state: _State, on_service: Callable[[MdnsService], None],
 
 
 def _ask(zc: Zeroconf, types: list[str]) -> None:
-    """A multicast question for each of `types`, without known answers: every responder answers."""
-    out = DNSOutgoing(_FLAGS_QUERY)
-    for type_ in types[:MAX_TYPES]:
-        out.add_question(DNSQuestion(type_, _TYPE_PTR, _CLASS_IN))
+    """A multicast question for each of `types`, sent from zeroconf's loop (it owns the cache)."""
     if zc.loop is not None:
         with contextlib.suppress(RuntimeError):  # zeroconf stopped meanwhile
-            zc.send(out)
+            zc.loop.call_soon_threadsafe(_send_question, zc, types[:MAX_TYPES])
+
+
+def _send_question(zc: Zeroconf, types: list[str]) -> None:
+    """Ask for `types` listing the answers already known, so only what is missing is answered
+    (RFC 6762 7.1) and no responder repeats itself to the network after the scan."""
+    out = DNSOutgoing(_FLAGS_QUERY)
+    now = current_time_millis()
+    for type_ in types:
+        out.add_question(DNSQuestion(type_, _TYPE_PTR, _CLASS_IN))
+        for record in zc.cache.get_all_by_details(type_, _TYPE_PTR, _CLASS_IN):
+            out.add_answer_at_time(record, now)
+    zc.async_send(out)
 
 
 def to_service(info: ServiceInfo) -> MdnsService:
