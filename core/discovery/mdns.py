@@ -56,8 +56,9 @@ ASK_AGAIN_AT = 0.5  # seconds after start: every browsed type is asked once more
 TAIL = 0.5  # the browse ends once nothing new was heard for this long...
 # ...but never before this many seconds: a responder that multicast an answer in the last second
 # (to another querier, or to the scan before this one) defers the next by up to a second
-# (RFC 6762 section 6), counted from the browser's first question (sent 20-120 ms after start).
-RATE_LIMIT_WAIT = 1.3
+# (RFC 6762 section 6): python-zeroconf's came 1.1-1.2 s after the browser's first question,
+# itself sent 20-120 ms after the start.
+RATE_LIMIT_WAIT = 1.4
 # A host heard probing for its names is coming online: it announces them right after its third
 # probe. Probes are 250 ms apart (RFC 6762 8.1; 500 ms in python-zeroconf), so the browse waits
 # this long after each probe heard.
