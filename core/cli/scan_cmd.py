@@ -149,16 +149,16 @@ def _consent(args: argparse.Namespace) -> Consent | None:
 def _scan_with_consent(request: ScanRequest, checks: CheckOptions | None,
                        ledger: ConsentLedger | None) -> ScanResult:
     """Scan; finishing, cancelling or failing ends the consent record (if one was written)."""
+    if ledger is None:
+        return _scan_interruptibly(request, checks)
     from core.store.records import ConsentEnd
 
     try:
         result = _scan_interruptibly(request, checks)
     except BaseException:
-        if ledger:
-            ledger.end(ConsentEnd.FAILED)
+        ledger.end(ConsentEnd.FAILED)
         raise
-    if ledger:
-        ledger.end(ConsentEnd.CANCELLED if result.cancelled else ConsentEnd.FINISHED)
+    ledger.end(ConsentEnd.CANCELLED if result.cancelled else ConsentEnd.FINISHED)
     return result
 
 

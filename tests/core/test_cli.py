@@ -66,6 +66,9 @@ def test_a_discovery_only_scan_imports_neither_the_checks_nor_the_store() -> Non
             "from core.cli import build_parser\n"
             "from core.scan import run_scan, scan_to_json\n"
             "build_parser(['--db', 'x.db', 'scan', '-i', 'eth0', '--no-checks'])\n"
+            "from core.cli import scan_cmd\n"
+            "scan_cmd._scan_interruptibly = lambda request, checks: None\n"
+            "scan_cmd._scan_with_consent(None, None, None)\n"
             "heavy = ['core.checks', 'core.store', 'sqlite_utils', 'cryptography', 'keyring']\n"
             "print([name for name in heavy if name in sys.modules])\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
