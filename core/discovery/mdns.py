@@ -54,11 +54,10 @@ _TYPE_PTR, _TYPE_SRV, _TYPE_A, _CLASS_IN = 12, 33, 1, 1
 _FLAGS_QUERY = 0x0000
 ASK_AGAIN_AT = 0.5  # seconds after start: every browsed type is asked once more (UDP may be lost)
 TAIL = 0.5  # the browse ends once nothing new was heard for this long...
-# ...but never before this many seconds: a responder that multicast an answer in the last second
-# (to another querier, or to the scan before this one) defers the next by up to a second
-# (RFC 6762 section 6): python-zeroconf's came 1.1-1.2 s after the browser's first question,
-# itself sent 20-120 ms after the start.
-RATE_LIMIT_WAIT = 1.4
+# ...but never before this many seconds after the first question: a responder that multicast an
+# answer in the last second (to another querier, or to the scan before this one) defers the next
+# by up to a second (RFC 6762 section 6); python-zeroconf's came 1.0-1.2 s after the question.
+RATE_LIMIT_WAIT = 1.3
 # A host heard probing for its names is coming online: it announces them right after its third
 # probe. Probes are 250 ms apart (RFC 6762 8.1; 500 ms in python-zeroconf), so the browse waits
 # this long after each probe heard.
@@ -153,6 +152,7 @@ def browse(iface_ip: str, deadline: float, cancel: CancelToken,
     browsers = [ServiceBrowser(zc, [TYPE_ENUMERATION, *SEED_TYPES], listener,
                                question_type=DNSQuestionType.QM)]
     state = _State(zc, listener, browsers, shares, deadline)
+    _ask(zc, [TYPE_ENUMERATION, *SEED_TYPES])  # now: the browser's own first one waits 20-120 ms
     ask_again_at = time.monotonic() + ASK_AGAIN_AT
     quiet = Quiet(TAIL, not_before=time.monotonic() + max(ASK_AGAIN_AT + TAIL, RATE_LIMIT_WAIT))
     try:

@@ -114,6 +114,8 @@ class _Scan:
         self.errors: list[BaseException] = []
         self.arp_done = threading.Event()
         self.listeners_done = threading.Event()  # mDNS, SSDP and WS-Discovery have ended
+        self._listening = 0
+        self._lock = threading.Lock()
         self.netbios_targets = netbios.Targets()  # filled as ARP finds hosts
         self.mdns_shares = mdns.Shares()
         self.ssdp_share = ssdp.new_share()
@@ -128,20 +130,22 @@ class _Scan:
         arp = self._thread("arp", self._arp_phase)
         # Compiled while the network is being listened to, not after it.
         fingerprints = self._thread("fingerprints", preload)
+        self._listening = 3
         listeners = [
             self._thread("mdns", lambda: mdns.browse(
                 self.iface.ipv4, self.deadline, self.cancel,
                 lambda s: self._emit(self.inventory.add_service(s)), self.mdns_shares),
-                optional=True),
+                optional=True, on_end=self._listener_ended),
             self._thread("ssdp", lambda: ssdp.search(
                 self.iface.ipv4, self.network, self.deadline, self.cancel,
                 lambda ip, info: self._emit(self.inventory.add_upnp(ip, info)), self.ssdp_share),
-                optional=True),
+                optional=True, on_end=self._listener_ended),
             self._thread("wsd", lambda: wsd.search(
                 self.iface.ipv4, self.network, self.deadline, self.cancel,
-                lambda ip, info: self._emit(self.inventory.add_wsd(ip, info))), optional=True),
+                lambda ip, info: self._emit(self.inventory.add_wsd(ip, info))), optional=True,
+                on_end=self._listener_ended),
         ]
-        self._wait([arp, fingerprints, *listeners], listeners)
+        self._wait([arp, fingerprints, *listeners])
         for error in self.errors:
             raise error
         info = ScanInfo(interface=self.iface.name, network=str(self.network), mode=self.mode,
@@ -206,7 +210,7 @@ class _Scan:
         seconds to appear in the neighbour table.
         """
         asked: dict[str, float] = {}
-        while not self.cancel.wait(RESOLVE_EVERY) and time.monotonic() < self.deadline:
+        while not self.cancel.cancelled and time.monotonic() < self.deadline:
             listeners_done = self.listeners_done.is_set()  # before reading: nothing slips by
             unresolved = set(self.inventory.unresolved_ips()) - {self.iface.ipv4}
             fresh = [ip for ip in unresolved if ip not in asked]
@@ -220,6 +224,16 @@ class _Scan:
             waited = all(time.monotonic() - asked[ip] >= RESOLVE_WAIT for ip in unresolved)
             if listeners_done and waited:
                 return
+            if listeners_done:
+                self.cancel.wait(RESOLVE_EVERY)
+            else:  # woken at once when the last listener ends
+                self.listeners_done.wait(RESOLVE_EVERY)
+
+    def _listener_ended(self) -> None:
+        with self._lock:
+            self._listening -= 1
+            if self._listening <= 0:
+                self.listeners_done.set()
 
     def _on_arp(self, entry: ArpEntry) -> None:
         self._emit(self.inventory.add_arp(entry))
@@ -227,9 +241,12 @@ class _Scan:
             self.netbios_targets.add(entry.ip)
 
     # -- plumbing ---------------------------------------------------------------------
-    def _thread(self, name: str, target: Callable[[], None],
-                optional: bool = False) -> threading.Thread:
-        """Run `target` in a thread; its error stops the scan, unless `optional` and OSError."""
+    def _thread(self, name: str, target: Callable[[], None], optional: bool = False,
+                on_end: Callable[[], None] | None = None) -> threading.Thread:
+        """Run `target` in a thread; its error stops the scan, unless `optional` and OSError.
+
+        `on_end` is called when the thread ends, however it ends.
+        """
 
         def guarded() -> None:
             try:
@@ -243,18 +260,19 @@ class _Scan:
             except BaseException as error:  # handed to the caller's thread, raised there
                 self.errors.append(error)
                 self.cancel.cancel()
+            finally:
+                if on_end is not None:
+                    on_end()
 
         thread = threading.Thread(target=guarded, name=f"discovery-{name}")
         thread.start()
         return thread
 
-    def _wait(self, workers: list[threading.Thread], listeners: list[threading.Thread]) -> None:
+    def _wait(self, workers: list[threading.Thread]) -> None:
         while any(w.is_alive() for w in workers):
             tick = time.monotonic() + 0.05
             for worker in workers:
                 worker.join(timeout=max(0.0, tick - time.monotonic()))
-            if not any(w.is_alive() for w in listeners):
-                self.listeners_done.set()
             elapsed = time.monotonic() - self.start
             phase = ScanPhase.ARP if not self.arp_done.is_set() else ScanPhase.MDNS
             message = ("Looking for devices (ARP)" if phase is ScanPhase.ARP
