@@ -56,8 +56,8 @@ ASK_AGAIN_AT = 0.5  # seconds after start: every browsed type is asked once more
 TAIL = 0.5  # the browse ends once nothing new was heard for this long...
 # ...but never before this many seconds after the first question: a responder that multicast an
 # answer in the last second (to another querier, or to the scan before this one) defers the next
-# by up to a second (RFC 6762 section 6); python-zeroconf's came 1.0-1.2 s after the question.
-RATE_LIMIT_WAIT = 1.3
+# by up to a second (RFC 6762 section 6); python-zeroconf's came 1.05-1.2 s after the question.
+RATE_LIMIT_WAIT = 1.45
 # A host heard probing for its names is coming online: it announces them right after its third
 # probe. Probes are 250 ms apart (RFC 6762 8.1; 500 ms in python-zeroconf), so the browse waits
 # this long after each probe heard.

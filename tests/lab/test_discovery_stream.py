@@ -132,7 +132,7 @@ def test_a_long_gone_host_left_in_the_neighbour_table_is_not_listed(small_lab: L
     assert EARLY[1] in macs  # old entry, but the host answers a TCP connect
 
 
-# 0.9 s: mDNS still listens then (never less than ASK_AGAIN_AT + TAIL = 1 s), the printer is known.
+# 0.9 s: mDNS still listens then (never less than mdns.RATE_LIMIT_WAIT), the printer is known.
 @pytest.mark.parametrize(("cancel_after", "unprivileged"),
                          [(0.3, True), (0.9, True), (0.3, False), (0.9, False)])
 def test_cancel_stops_within_half_a_second(small_lab: Lab, cancel_after: float,
