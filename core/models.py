@@ -182,7 +182,7 @@ class Device:
     upnp: UpnpInfo | None = None
     open_ports: tuple[int, ...] = ()
     findings: tuple[Finding, ...] = ()
-    sources: tuple[str, ...] = ()  # "arp", "mdns", "ssdp", "wsd", "netbios", "self"
+    sources: tuple[str, ...] = ()  # "arp", "mdns", "ssdp", "wsd", "netbios", "llmnr", "self"
     is_self: bool = False
     fingerprints: tuple[Fingerprint, ...] = ()  # from banners, headers, TXT and UPnP fields
     wsd: WsdInfo | None = None  # WS-Discovery answer

@@ -92,6 +92,14 @@ class Inventory:
                 record.netbios = record.netbios or info
             return [self._build(r) for r in records]
 
+    def add_llmnr(self, ip: str, name: str) -> list[Device]:
+        """A name the device at `ip` gave for its own address over LLMNR."""
+        with self._lock:
+            records = self._records_for_ips((ip,), "llmnr")
+            for record in records:
+                _add_unique(record.hostnames, _host(name))
+            return [self._build(r) for r in records]
+
     def add_hostname(self, ip: str, name: str) -> list[Device]:
         with self._lock:
             records = self._records_for_ips((ip,), "")

@@ -20,6 +20,7 @@ IN_FLIGHT = 32  # queries outstanding at once: a small router's resolver is not 
 TAIL = 0.5  # seconds without an answer, once every query is sent, that end the lookups
 RESOLV_CONFS = (Path("/etc/resolv.conf"), Path("/run/systemd/resolve/resolv.conf"))
 _PTR, _IN = 12, 1
+RECURSION_DESIRED = 0x0100
 
 
 def local_resolvers(network: ipaddress.IPv4Network,
@@ -88,12 +89,12 @@ def _receive(sock: socket.socket, server: tuple[str, int], waiting: dict[int, st
     return ip is not None
 
 
-def ptr_query(ip: str, ident: int) -> bytes:
-    """A recursive DNS query for the PTR record of IPv4 `ip`."""
+def ptr_query(ip: str, ident: int, flags: int = RECURSION_DESIRED) -> bytes:
+    """A DNS query (recursive by default) for the PTR record of IPv4 `ip`."""
     labels = [*reversed(ip.split(".")), "in-addr", "arpa"]
     qname = b"".join(bytes([len(label)]) + label.encode("ascii") for label in labels) + b"\0"
-    return struct.pack("!HHHHHH", ident, 0x0100, 1, 0, 0, 0) + qname + struct.pack("!HH",
-                                                                                   _PTR, _IN)
+    return struct.pack("!HHHHHH", ident, flags, 1, 0, 0, 0) + qname + struct.pack("!HH",
+                                                                                 _PTR, _IN)
 
 
 def parse_ptr_answer(data: bytes) -> tuple[int, str]:

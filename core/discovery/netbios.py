@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
-import queue
-import socket
 import struct
-import threading
-import time
 from collections.abc import Callable, Sequence
 
 from core.cancel import CancelToken
-from core.discovery.quiet import Quiet
+from core.discovery.unicast import Exchange, Targets, ask_each
 from core.models import NetbiosInfo
 from core.text import clean_text
 
 NBNS_PORT = 137
-MAX_TARGETS = 1024  # addresses asked per scan
-SEND_GAP = 0.002  # seconds between queries: a /22 is asked in about 2 s, gently
 MAX_NAMES = 32
-TAIL = 0.4  # seconds without an answer, after the last query, that end the wait
 _STAR = b" CKAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\x00"  # "*" encoded (first-level), length-prefixed
 _GROUP = 0x8000
 
@@ -70,91 +62,9 @@ def _skip_name(data: bytes, offset: int) -> int:
     return offset + 1
 
 
-class Targets:
-    """Addresses to ask, added while the ARP phase finds them; closed once it has ended."""
-
-    def __init__(self, ips: Sequence[str] = ()) -> None:
-        self._queue: queue.SimpleQueue[str] = queue.SimpleQueue()
-        self._closed = threading.Event()
-        for ip in ips:
-            self.add(ip)
-
-    def add(self, ip: str) -> None:
-        self._queue.put(ip)
-
-    def close(self) -> None:
-        self._closed.set()
-
-    @property
-    def closed(self) -> bool:
-        return self._closed.is_set()
-
-    def take(self) -> list[str]:
-        """Every address added since the last call."""
-        taken: list[str] = []
-        while True:
-            try:
-                taken.append(self._queue.get_nowait())
-            except queue.Empty:
-                return taken
-
-
 def query(ips: Sequence[str] | Targets, deadline: float, cancel: CancelToken,
           on_status: Callable[[str, NetbiosInfo], None], port: int = NBNS_PORT) -> None:
-    """Ask each address once (at most MAX_TARGETS) as it comes; report the answers.
-
-    `ips` may be a `Targets` still being filled. The wait ends once it is closed and every
-    address answered or TAIL seconds passed without an answer after the last query, or at
-    `deadline` or cancel.
-    """
-    targets = ips if isinstance(ips, Targets) else Targets(ips)
-    if not isinstance(ips, Targets):
-        targets.close()
-    asked: set[str] = set()
-    waiting: set[str] = set()
-    quiet = Quiet(TAIL)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_UDP)
-    try:
-        while not cancel.cancelled and time.monotonic() < deadline:
-            closed = targets.closed  # read before taking, so no late address is missed
-            fresh = [ip for ip in dict.fromkeys(targets.take()) if ip not in asked]
-            fresh = fresh[:max(0, MAX_TARGETS - len(asked))]
-            _ask(sock, fresh, len(asked), port, waiting, on_status)
-            asked.update(fresh)
-            if fresh:
-                quiet.heard()
-            sock.settimeout(0.05)
-            if _receive(sock, waiting, on_status):
-                quiet.heard()
-            elif closed and not fresh and (not waiting or quiet.is_quiet()):
-                return
-    finally:
-        sock.close()
-
-
-def _ask(sock: socket.socket, ips: list[str], first: int, port: int, waiting: set[str],
-         on_status: Callable[[str, NetbiosInfo], None]) -> None:
-    """Send a status request to each of `ips`, paced, reading answers in between."""
-    sock.settimeout(SEND_GAP)
-    for number, ip in enumerate(ips, start=first):
-        waiting.add(ip)
-        with contextlib.suppress(OSError):
-            sock.sendto(status_request(number), (ip, port))
-        _receive(sock, waiting, on_status)
-
-
-def _receive(sock: socket.socket, waiting: set[str],
-             on_status: Callable[[str, NetbiosInfo], None]) -> bool:
-    """Read one datagram; True if it was an answer from an address still waited for."""
-    try:
-        data, (ip, _) = sock.recvfrom(2048)
-    except (TimeoutError, OSError):
-        return False
-    if ip not in waiting:  # only the addresses asked, each once
-        return False
-    info = parse_status(data)
-    if info is None:
-        return False
-    waiting.discard(ip)
-    on_status(ip, info)
-    return True
+    """Ask each address for its node status as it comes (see `unicast.ask_each`)."""
+    exchange = Exchange(port, lambda ip, number: status_request(number),
+                        lambda data, number: parse_status(data))
+    ask_each(ips, exchange, deadline, cancel, on_status)

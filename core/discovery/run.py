@@ -15,6 +15,7 @@ from core.cancel import CancelToken
 from core.discovery import (
     arp_kernel,
     arp_raw,
+    llmnr,
     mdns,
     names,
     neighbours,
@@ -25,6 +26,7 @@ from core.discovery import (
 )
 from core.discovery.caps import Share
 from core.discovery.inventory import Inventory
+from core.discovery.unicast import Targets
 from core.errors import InterfaceError, KnownError, NeedsPrivilegesError
 from core.fingerprints.identify import fingerprint, preload
 from core.models import (
@@ -116,7 +118,8 @@ class _Scan:
         self.listeners_done = threading.Event()  # mDNS, SSDP and WS-Discovery have ended
         self._listening = 0
         self._lock = threading.Lock()
-        self.netbios_targets = netbios.Targets()  # filled as ARP finds hosts
+        self.netbios_targets = Targets()  # both filled as ARP finds hosts
+        self.llmnr_targets = Targets()
         self.mdns_shares = mdns.Shares()
         self.ssdp_share = ssdp.new_share()
         self.start = time.monotonic()
@@ -175,16 +178,24 @@ class _Scan:
 
     # -- phases (worker threads) ------------------------------------------------------
     def _arp_phase(self) -> None:
-        netbios_thread = self._thread("netbios", lambda: netbios.query(
-            self.netbios_targets, self.deadline, self.cancel,
-            lambda ip, info: self._emit(self.inventory.add_netbios(ip, info))), optional=True)
+        askers = [
+            self._thread("netbios", lambda: netbios.query(
+                self.netbios_targets, self.deadline, self.cancel,
+                lambda ip, info: self._emit(self.inventory.add_netbios(ip, info))),
+                optional=True),
+            self._thread("llmnr", lambda: llmnr.query(
+                self.llmnr_targets, self.deadline, self.cancel,
+                lambda ip, name: self._emit(self.inventory.add_llmnr(ip, name))), optional=True),
+        ]
         try:
             found = self._arp_sweep()
         finally:
             self.netbios_targets.close()
+            self.llmnr_targets.close()
         self.arp_done.set()
         self._names_and_late_addresses(found)
-        netbios_thread.join()
+        for thread in askers:
+            thread.join()
 
     def _arp_sweep(self) -> tuple[ArpEntry, ...]:
         if self.mode is ArpMode.RAW:
@@ -239,6 +250,7 @@ class _Scan:
         self._emit(self.inventory.add_arp(entry))
         if entry.ip != self.iface.ipv4:
             self.netbios_targets.add(entry.ip)
+            self.llmnr_targets.add(entry.ip)
 
     # -- plumbing ---------------------------------------------------------------------
     def _thread(self, name: str, target: Callable[[], None], optional: bool = False,

@@ -9,9 +9,10 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from core.cancel import CancelToken
-from core.discovery import netbios, quiet, wsd
+from core.discovery import llmnr, names, netbios, quiet, unicast, wsd
 from core.models import NetbiosInfo
 from tests.core.test_discovery_wsd_netbios import LOOPBACK, NAS, _responder, _status_response
+from tests.lab.devices import llmnr_responder
 from tests.timing import within
 
 
@@ -57,7 +58,7 @@ def _stub_answers() -> Callable[[bytes], bytes | None]:
 
 def test_netbios_asks_targets_as_they_come_and_ends_once_closed() -> None:
     found: list[str] = []
-    targets = netbios.Targets()
+    targets = unicast.Targets()
     for port in _responder(_stub_answers()):
         worker = threading.Thread(target=netbios.query, args=(
             targets, time.monotonic() + 10, CancelToken(),
@@ -82,7 +83,7 @@ def test_netbios_stops_waiting_for_silent_hosts_after_its_tail() -> None:
                       lambda ip, info: infos.append(info), port=port)
         elapsed = time.monotonic() - started
     assert infos == []
-    assert netbios.TAIL <= elapsed < within(netbios.TAIL + 0.3)  # not the 10 s deadline
+    assert unicast.TAIL <= elapsed < within(unicast.TAIL + 0.3)  # not the 10 s deadline
 
 
 def test_wsd_search_ends_after_its_answer_window_not_at_the_deadline() -> None:
@@ -94,3 +95,25 @@ def test_wsd_search_ends_after_its_answer_window_not_at_the_deadline() -> None:
         elapsed = time.monotonic() - started
     window = wsd.PROBE_AT[-1] + wsd.MAX_DELAY  # no answer at all: no tail after it
     assert seen == [] and window <= elapsed < within(window + 0.3)
+
+
+def test_llmnr_asks_each_address_for_its_own_name() -> None:
+    found: list[tuple[str, str]] = []
+    for port in _responder(lambda data: llmnr_responder.answer(data, "127.0.0.1", "WINPC")):
+        started = time.monotonic()
+        llmnr.query(["127.0.0.1"], started + 10, CancelToken(),
+                    lambda ip, name: found.append((ip, name)), port=port)
+        elapsed = time.monotonic() - started
+    assert found == [("127.0.0.1", "WINPC")]
+    assert elapsed < within(0.3)  # everyone asked answered: no tail
+
+
+def test_llmnr_ignores_answers_about_another_address_or_question() -> None:
+    found: list[str] = []
+    for port in _responder(lambda data: llmnr_responder.answer(data, "127.0.0.9", "OTHER")):
+        llmnr.query(["127.0.0.1"], time.monotonic() + 10, CancelToken(),
+                    lambda ip, name: found.append(name), port=port)
+    wrong_id = llmnr_responder.answer(names.ptr_query("127.0.0.1", 7, flags=0), "127.0.0.1", "X")
+    assert wrong_id is not None and llmnr._name(wrong_id, 8) is None
+    assert llmnr._name(wrong_id, 7) == "X"
+    assert found == []

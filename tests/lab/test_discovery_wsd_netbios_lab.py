@@ -1,4 +1,4 @@
-"""Lab: WS-Discovery (a camera with no mDNS/SSDP) and NetBIOS (nmbd) found by `scan`, by MAC."""
+"""Lab: WS-Discovery (a camera), NetBIOS (nmbd) and LLMNR names found by `scan`, by MAC."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ pytestmark = pytest.mark.lab
 
 CAMERA = ("wsdcam", "bc:ad:28:00:02:50", "10.231.0.50")  # a Hikvision OUI
 NAS = ("nbnas", "02:c4:ec:00:02:51", "10.231.0.51")
+LAPTOP = ("llmnrpc", "3c:52:82:00:02:52", "10.231.0.52")  # answers LLMNR only, as Windows does
 SMB_CONF = """[global]
   netbios name = LABNAS
   workgroup = OFFICE
@@ -48,8 +49,12 @@ def devices() -> Iterator[dict[str, dict[str, Any]]]:
             (run / sub).mkdir(parents=True, exist_ok=True)
         conf = office.write(nas, "smb.conf", SMB_CONF.format(run=run))
         lab.start(nas, ["nmbd", "-F", "--no-process-group", "-s", str(conf)], log_name="nmbd")
+        laptop = lab.add_host(*LAPTOP)
+        lab.start(laptop, lab.python("tests.lab.devices.llmnr_responder", "--ip", laptop.ip,
+                                     "--name", "ACCOUNTS-LAPTOP"))
         _wait_udp(lab, nas.ns, 137)
         _wait_udp(lab, camera.ns, 3702)
+        _wait_udp(lab, laptop.ns, 5355)
         proc = lab.run_scanner(lab.python("core", "scan", "--interface", "eth0", "--json",
                                           "--mode", "kernel", "--timeout", "4"),
                                unprivileged=True)
@@ -82,3 +87,10 @@ def test_a_netbios_machine_is_found_with_name_and_workgroup(
     assert "netbios" in nas["sources"] and nas["ip"] == NAS[2]
     assert nas["netbios"]["name"] == "LABNAS" and nas["netbios"]["workgroup"] == "OFFICE"
     assert "LABNAS<20>" in nas["netbios"]["names"] or "LABNAS<00>" in nas["netbios"]["names"]
+
+
+def test_an_llmnr_name_is_shown_with_its_source(devices: dict[str, dict[str, Any]]) -> None:
+    laptop = devices[LAPTOP[1]]
+    assert laptop["ip"] == LAPTOP[2] and laptop["sources"] == ["arp", "llmnr"]
+    assert laptop["hostnames"] == ["ACCOUNTS-LAPTOP"]
+    assert "llmnr" not in devices[NAS[1]]["sources"]  # nmbd does not speak LLMNR
