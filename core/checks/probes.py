@@ -14,8 +14,10 @@ from core.models import Device, Finding
 
 HTTP_PORTS = (80, 88, 5000, 8000, 8008, 8080, 8081)
 HTTPS_PORTS = (443, 4443, 5001, 8443)
+# The well-known port of each probe; the second line's ports only a thorough scan tries.
 KIND_BY_PORT = {21: "ftp", 22: "ssh", 23: "telnet", 515: "lpd", 554: "rtsp", 631: "ipp",
                 1883: "mqtt", 5900: "vnc",
+                2222: "ssh", 2323: "telnet", 5901: "vnc", 5902: "vnc", 8181: "http", 8888: "http",
                 8883: "tls", **dict.fromkeys(HTTP_PORTS, "http"),
                 **dict.fromkeys(HTTPS_PORTS, "https")}
 KIND_BY_SERVICE = {"_http.": "http", "_https.": "https", "_ssh.": "ssh", "_rfb.": "vnc",

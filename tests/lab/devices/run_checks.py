@@ -22,6 +22,7 @@ def main() -> int:
     parser.add_argument("--credentials-dir", default="")
     parser.add_argument("--budget", type=float, default=8.0)
     parser.add_argument("--read-timeout", type=float, default=2.0)
+    parser.add_argument("--thorough", action="store_true", help="sweep the top 1,000 ports")
     parser.add_argument("--log", default="", help="write debug logging to this file")
     args = parser.parse_args()
     if args.log:
@@ -32,7 +33,7 @@ def main() -> int:
     consent = consent_from_cli(args.consent, "Lab office", "10.231.0.0/24") if args.consent \
         else None
     options = CheckOptions(consent=consent, device_budget=args.budget,
-                           read_timeout=args.read_timeout,
+                           read_timeout=args.read_timeout, thorough=args.thorough,
                            credentials_dir=Path(args.credentials_dir) if args.credentials_dir
                            else None)
     started = time.monotonic()
