@@ -1,8 +1,4 @@
-"""The thorough scan: a TCP connect sweep of many ports, bounded, with one retry for silence.
-
-Each pass starts a batch of non-blocking connects at once and waits for the batch by one
-deadline (no task or timer per port): a connect sweep of 1,000 ports costs milliseconds of CPU.
-"""
+"""The thorough scan: a TCP connect sweep of many ports, bounded, with one retry for silence."""
 
 from __future__ import annotations
 
@@ -57,6 +53,7 @@ async def _sweep_pass(ip: str, ports: tuple[int, ...], gate: Gate, workers: int,
 async def connect_batch(ip: str, ports: list[int], timeout: float,
                         into: dict[int, PortState]) -> None:
     """Connect to every port at once; a port with no answer by the deadline is filtered."""
+    # One deadline for the batch, no task or timer per port: 1,000 ports cost milliseconds of CPU.
     loop = asyncio.get_running_loop()
     if not hasattr(loop, "add_writer") or _is_proactor(loop):
         states = await asyncio.gather(*(connect_state(ip, port, timeout) for port in ports))
