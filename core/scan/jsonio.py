@@ -44,6 +44,7 @@ def scan_to_json(result: ScanResult) -> dict[str, Any]:
             "limits": list(info.limits),
             "limits_hit": limits_hit(result),
             "kev_catalog": info.kev_catalog,
+            "thorough": info.thorough,
         },
         "devices": [device_to_json(d) for d in result.devices],
     }
@@ -122,6 +123,7 @@ def scan_from_json(doc: dict[str, Any]) -> ScanResult:
         consent=str(scan.get("consent", "")),
         limits=tuple(str(t) for t in scan.get("limits", [])),
         kev_catalog=str(scan.get("kev_catalog", "")),
+        thorough=bool(scan.get("thorough", False)),
     )
     devices = tuple(device_from_json(d) for d in doc.get("devices", []))
     return ScanResult(info=info, devices=devices, cancelled=bool(scan.get("cancelled", False)))

@@ -156,6 +156,7 @@ def _scan(s: Any, where: str, consents: set[str]) -> dict[str, Any]:
             "finished": _time(s.get("finished"), f"{where} finished"),
             "checks_run": _flag(s.get("checks_run"), f"{where} checks_run"),
             "cancelled": _flag(s.get("cancelled"), f"{where} cancelled"),
+            "thorough": _flag(s.get("thorough"), f"{where} thorough"),
             "consent": _text(s.get("consent"), f"{where} consent", SHORT),
             "consent_uid": consent_uid,
             "devices": _items(s, "devices", _scan_device, where)}

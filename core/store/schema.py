@@ -138,6 +138,12 @@ def m006_network_roles(db: Database) -> None:
     _set_version(db, 6)
 
 
+@migrations(name="m007_thorough")
+def m007_thorough(db: Database) -> None:
+    # Whether a scan's checks swept the 1,000 most common TCP ports (thorough) or the curated few.
+    db.execute("ALTER TABLE scans ADD COLUMN thorough INTEGER NOT NULL DEFAULT 0")
+    _set_version(db, 7)
+
 
 KNOWN_MIGRATIONS = tuple(m.name for m in migrations._migrations)
 SCHEMA_VERSION = len(KNOWN_MIGRATIONS)
