@@ -385,7 +385,7 @@ class MainWindow(QMainWindow):
         if self.scanner.running:
             return
         plan = self.controller.scan_plan(self.scan_bar.interface, self.scan_bar.deep,
-                                         confirm_large)
+                                         confirm_large, self.scan_bar.thorough)
         if plan is None or not self.watch.begin_manual_scan():
             return
         persist = self.controller.persist_scan(self.table_model.rows)

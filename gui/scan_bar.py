@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -59,6 +60,12 @@ class ScanBar(QWidget):
                 self.tr("Also finds devices that stay quiet, by asking every address "
                         "directly; the computer only allows that with admin rights."))):
             self.mode_combo.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
+        self.thorough_check = QCheckBox(self.tr("Thorough (all &1,000 common ports, slower)"))
+        self.thorough_check.setAccessibleName(self.tr("Thorough scan: check all common ports"))
+        self.thorough_check.setToolTip(self.tr(
+            "Also checks the 1,000 most common network ports of every device, not only the "
+            "twenty or so that devices usually use. Finds unusual services; takes a few "
+            "seconds more per device."))
         self.scan_button = QPushButton(self.tr("Sc&an"))
         self.scan_button.setDefault(True)
         self.scan_button.clicked.connect(self.scan_requested)
@@ -88,7 +95,8 @@ class ScanBar(QWidget):
         network.setBuddy(self.interface_combo)
         mode = QLabel(self.tr("&Mode:"))
         mode.setBuddy(self.mode_combo)
-        for widget in (network, self.interface_combo, mode, self.mode_combo):
+        for widget in (network, self.interface_combo, mode, self.mode_combo,
+                       self.thorough_check):
             top.addWidget(widget)
         top.addStretch(1)
         top.addWidget(self.consent_button)
@@ -139,12 +147,17 @@ class ScanBar(QWidget):
     def deep(self) -> bool:
         return bool(self.mode_combo.currentData())
 
+    @property
+    def thorough(self) -> bool:
+        return self.thorough_check.isChecked()
+
     def set_scanning(self, scanning: bool) -> None:
         self._scanning = scanning
         self.cancel_button.setVisible(scanning)
         self.cancel_button.setEnabled(scanning)
         self.progress.setVisible(scanning)
-        for widget in (self.interface_combo, self.mode_combo, self.consent_button):
+        for widget in (self.interface_combo, self.mode_combo, self.thorough_check,
+                       self.consent_button):
             widget.setEnabled(not scanning)
         if scanning:
             self.progress.setValue(0)

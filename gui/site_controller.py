@@ -350,7 +350,7 @@ class SiteController(QObject):
 
     # -- scanning
     def scan_plan(self, interface: Interface | None, deep: bool,
-                  confirm_large: bool = False) -> ScanPlan | None:
+                  confirm_large: bool = False, thorough: bool = False) -> ScanPlan | None:
         """The plan to scan the current site on `interface`, or None when it cannot be
         scanned (no site, no network, or the sample recording); remembers the network."""
         site = self.site
@@ -365,7 +365,7 @@ class SiteController(QObject):
                 self.error.emit(exc)
                 return None
         return ScanPlan(interface=interface, deep=deep, consent_by=self.consent_who,
-                        site_name=site.name, confirm_large=confirm_large)
+                        site_name=site.name, confirm_large=confirm_large, thorough=thorough)
 
     def persist_scan(self, known_rows: list[DeviceRow]) -> Persist:
         """What saves a finished scan of the current site on the scan's worker thread and
