@@ -49,9 +49,13 @@ class ThoroughLab:
     def specs(self) -> tuple[Spec, ...]:
         return (*self.check_lab.specs(), *THOROUGH_SPECS)
 
-    def devices_json(self) -> str:
-        own = [s.device_json(i) for i, s in enumerate(THOROUGH_SPECS, start=0x40)]
-        return json.dumps([*json.loads(self.check_lab.devices_json()), *own])
+    def devices_json(self, names: tuple[str, ...] = ()) -> str:
+        """A JSON list of the devices (all, or those named) for run_checks.py --devices."""
+        own = [s.device_json(i) for i, s in enumerate(THOROUGH_SPECS, start=0x40)
+               if not names or s.name in names]
+        checked = [] if names and not any(s.name in names for s in self.check_lab.specs()) \
+            else json.loads(self.check_lab.devices_json(names))
+        return json.dumps([*checked, *own])
 
     def ips(self) -> list[str]:
         return [spec.ip for spec in self.specs()]
