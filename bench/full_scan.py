@@ -15,7 +15,7 @@ from core.checks.ports import DEFAULT_PORTS
 from core.datafiles.top_ports import bundled
 from tests.lab.check_lab import GOOD_IP, CheckLab
 from tests.lab.netlab import Lab, lab_unavailable_reason
-from tests.lab.thorough_lab import WALLED, ThoroughLab, nmap_top_ports, open_ports
+from tests.lab.thorough_lab import HALF, WALLED, ThoroughLab, nmap_top_ports, open_ports
 
 DISCOVERY_AND_CHECKS = """
 import json, sys, time
@@ -153,10 +153,20 @@ def _timed(lab: Lab, argv: list[str], timeout: float = 300) -> tuple[float, str]
 
 
 def _thorough(lab: ThoroughLab, rounds: int, walled_timeout: int) -> None:
-    """Thorough mode and nmap -sT --top-ports 1000 -T4 on the same hosts, alternating rounds."""
+    """Thorough mode and nmap -sT --top-ports 1000 -T4 on the same hosts, alternating rounds:
+    every host but the one dropping everything (nmap -Pn waits minutes on it), then only the
+    hosts that answer on every port (no firewall at all)."""
+    everyone = [ip for ip in lab.ips() if ip != WALLED.ip]
+    _compare(lab, rounds, everyone, f"{len(everyone)} hosts (the check lab, one with listeners "
+             "on 7 unusual top-1000 ports, one dropping all but 2 ports)")
+    open_hosts = [ip for ip in everyone if ip != HALF.ip]
+    _compare(lab, rounds, open_hosts, f"the {len(open_hosts)} hosts without a firewall")
+    _walled(lab, walled_timeout)
+
+
+def _compare(lab: ThoroughLab, rounds: int, ips: list[str], what: str) -> None:
     netlab = lab.check_lab.lab
-    ips = [ip for ip in lab.ips() if ip != WALLED.ip]  # nmap -Pn waits minutes on WALLED
-    devices = json.dumps([d for d in json.loads(lab.devices_json()) if WALLED.ip not in d["ips"]])
+    devices = json.dumps([d for d in json.loads(lab.devices_json()) if d["ips"][0] in ips])
     top = set(bundled())
     figures: dict[str, list[float]] = {"ours": [], "ours_wall": [], "sweep": [], "nmap": []}
     same = True
@@ -175,8 +185,7 @@ def _thorough(lab: ThoroughLab, rounds: int, walled_timeout: int) -> None:
         same &= open_ports(out) == ours
         print(f"thorough {figures['ours_wall'][-1]:.2f} s, nmap {wall:.2f} s", file=sys.stderr,
               flush=True)
-    print(f"\nthorough mode: {len(ips)} hosts (the check lab, one with listeners on 7 unusual "
-          f"top-1000 ports, one dropping all but 2 ports), {rounds} rounds, medians")
+    print(f"\nthorough mode on {what}: {rounds} rounds, medians")
     for key, label in (("ours", "thorough checks (in process)"),
                        ("ours_wall", "thorough checks (whole subprocess)"),
                        ("sweep", "port sweep alone (in process)"),
@@ -186,7 +195,6 @@ def _thorough(lab: ThoroughLab, rounds: int, walled_timeout: int) -> None:
               f"(min {min(values):.2f}, max {max(values):.2f})")
     ratio = statistics.median(figures["ours_wall"]) / statistics.median(figures["nmap"])
     print(f"  whole thorough checks / nmap: {ratio:.2f}x; same open ports in every round: {same}")
-    _walled(lab, walled_timeout)
 
 
 def _walled(lab: ThoroughLab, timeout: int) -> None:

@@ -14,7 +14,7 @@ import pytest
 from core.checks import CheckOptions, run_checks
 from core.checks.net import Gate
 from core.checks.ports import PortState
-from core.checks.sweep import connect_batch, connect_state, sweep
+from core.checks.sweep import connect_state, sweep
 from core.datafiles import top_ports
 from core.models import Device
 from tests.timing import within
@@ -86,7 +86,7 @@ def test_a_host_silent_on_every_port_is_not_asked_twice() -> None:
     assert set(states.values()) == {PortState.FILTERED}
 
 
-def test_few_shared_slots_still_cover_every_port_in_batches() -> None:
+def test_few_shared_slots_still_cover_every_port() -> None:
     closed = _closed_ports(40)
     with _listeners(2) as opened:
         into: dict[int, PortState] = {}
@@ -96,13 +96,14 @@ def test_few_shared_slots_still_cover_every_port_in_batches() -> None:
     assert [p for p, s in states.items() if s is PortState.OPEN] == opened
 
 
-def test_cancelling_a_batch_closes_its_sockets_and_records_silence() -> None:
+def test_cancelling_a_sweep_closes_its_sockets_and_records_silence() -> None:
     with _silent_port() as silent:
         into: dict[int, PortState] = {}
         before = _open_fds()
 
         async def run() -> None:
-            task = asyncio.create_task(connect_batch("127.0.0.1", [silent], 30.0, into))
+            task = asyncio.create_task(sweep("127.0.0.1", (silent,), _gate(), 16, 30.0, 30.0,
+                                             into))
             await asyncio.sleep(0.1)
             task.cancel()
             with pytest.raises(asyncio.CancelledError):
@@ -134,3 +135,16 @@ def test_thorough_checks_find_an_open_port_outside_the_curated_list(
     assert standard.open_ports == () and thorough.open_ports == (unusual,)
     summary = next(f for f in thorough.findings if f.id == "open-ports")
     assert f"TCP connect to 31 ports: open {unusual}; closed 30" in summary.evidence
+
+
+def test_a_silent_port_does_not_hold_up_the_ports_after_it() -> None:
+    """One slot: the silent port's wait ends by its own deadline; the rest follow at once."""
+    closed = _closed_ports(20)
+    with _silent_port() as silent:
+        started = time.monotonic()
+        states = asyncio.run(sweep("127.0.0.1", (silent, *closed), _gate(slots=2), 2, 0.3, 0.3,
+                                   {}))
+        elapsed = time.monotonic() - started
+    assert states[silent] is PortState.FILTERED
+    assert {states[p] for p in closed} == {PortState.CLOSED}
+    assert elapsed < within(0.8)  # two passes of 0.3 s for the silent port, not one per port
