@@ -14,12 +14,14 @@ from core.models import Device, Finding
 
 HTTP_PORTS = (80, 88, 5000, 8000, 8008, 8080, 8081)
 HTTPS_PORTS = (443, 4443, 5001, 8443)
-# The well-known port of each probe; the second line's ports only a thorough scan tries.
 KIND_BY_PORT = {21: "ftp", 22: "ssh", 23: "telnet", 515: "lpd", 554: "rtsp", 631: "ipp",
                 1883: "mqtt", 5900: "vnc",
-                2222: "ssh", 2323: "telnet", 5901: "vnc", 5902: "vnc", 8181: "http", 8888: "http",
                 8883: "tls", **dict.fromkeys(HTTP_PORTS, "http"),
                 **dict.fromkeys(HTTPS_PORTS, "https")}
+# Common second homes of a service, among the ports a thorough scan tries; what a device
+# advertised for the port wins over them.
+KIND_BY_ALTERNATIVE_PORT = {2222: "ssh", 2323: "telnet", 5901: "vnc", 5902: "vnc", 8181: "http",
+                            8888: "http"}
 KIND_BY_SERVICE = {"_http.": "http", "_https.": "https", "_ssh.": "ssh", "_rfb.": "vnc",
                    "_mqtt.": "mqtt", "_rtsp.": "rtsp", "_ftp.": "ftp", "_telnet.": "telnet",
                    "_secure-mqtt.": "tls", "_ipp.": "ipp", "_ipps.": "tls", "_printer.": "lpd"}
@@ -54,6 +56,9 @@ def plan(device: Device, open_ports: tuple[int, ...]) -> dict[int, str]:
     for scheme, port in ports.web_addresses(device):  # SSDP LOCATION, WS-Discovery XAddrs
         if port in open_ports:
             kinds.setdefault(port, scheme)
+    for port in open_ports:
+        if port in KIND_BY_ALTERNATIVE_PORT:
+            kinds.setdefault(port, KIND_BY_ALTERNATIVE_PORT[port])
     return kinds
 
 

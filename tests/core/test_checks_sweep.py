@@ -148,3 +148,13 @@ def test_a_silent_port_does_not_hold_up_the_ports_after_it() -> None:
     assert states[silent] is PortState.FILTERED
     assert {states[p] for p in closed} == {PortState.CLOSED}
     assert elapsed < within(0.8)  # two passes of 0.3 s for the silent port, not one per port
+
+
+def test_alternative_ports_get_their_probe_unless_the_device_said_otherwise() -> None:
+    from core.checks.probes import plan
+    from core.models import MdnsService
+
+    advertised = MdnsService(type="_https._tcp.local.", name="admin", port=8888)
+    device = Device(mac="02:00:00:00:00:01", ips=("192.0.2.1",), services=(advertised,))
+    kinds = plan(device, (2222, 2323, 5901, 8181, 8888, 9999))
+    assert kinds == {2222: "ssh", 2323: "telnet", 5901: "vnc", 8181: "http", 8888: "https"}
