@@ -222,8 +222,10 @@ class HistoryDialog(QDialog):
         self.scans = self.session.scans(self.site.id)
         self.table.setRowCount(len(self.scans))
         for row, scan in enumerate(self.scans):
-            cells = (plain_when(scan.started), self.tr(MODE_WORDS.get(scan.mode, scan.mode)),
-                     str(scan.device_count), findings_text(scan))
+            mode = self.tr(MODE_WORDS.get(scan.mode, scan.mode))
+            if scan.thorough:
+                mode = self.tr("{0}, thorough").format(mode)
+            cells = (plain_when(scan.started), mode, str(scan.device_count), findings_text(scan))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, scan.id)

@@ -8,7 +8,7 @@ import html
 from core import __version__
 from core.assessment import AssessedFinding, DeviceAssessment
 from core.fingerprints import model_and_firmware
-from core.models import Device, Severity
+from core.models import Device, ScanInfo, Severity
 from core.report.content import ReportData
 from core.report.standards import appendix_rows
 from core.report.tables import score_text
@@ -64,9 +64,15 @@ def _cover(data: ReportData) -> str:
             ("Network", f"{info.network} on {info.interface}" if info else ""),
             ("Scan", f"{info.started} to {info.finished or '(not finished)'}" if info else ""),
             ("Discovery mode", info.mode.value if info else ""),
-            ("Exposure checks", ("run" if info.checks_run else "not run") if info else ""),
+            ("Exposure checks", _checks_words(info) if info else ""),
             ("Password checks", consent), ("Notes", ctx.notes)]
     return f"{logo}<h1>{_e(_title(data))}</h1>{_facts(rows)}"
+
+
+def _checks_words(info: ScanInfo) -> str:
+    if not info.checks_run:
+        return "not run"
+    return "run, thorough (the 1,000 most common TCP ports)" if info.thorough else "run"
 
 
 def _summary(data: ReportData) -> str:

@@ -71,3 +71,29 @@ def test_the_plan_reaches_the_check_options(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(core.scan, "run_scan", fake_scan)
     scan_here(ScanPlan(interface=LAN, thorough=thorough), CancelToken(), print, print)
     assert [c.thorough for c in given if c is not None] == [thorough]
+
+
+def test_history_says_which_scans_were_thorough(qtbot: QtBot, make_window: WindowFactory,
+                                                modal: ModalScript) -> None:
+    from dataclasses import replace
+
+    from PySide6.QtWidgets import QDialog
+
+    from gui.history import HistoryDialog
+    from tests.gui.history_helpers import history_scans, saved_site
+
+    scans = history_scans()[:2]
+    scans[1] = replace(scans[1], info=replace(scans[1].info, thorough=True))
+    window = make_window()
+    saved_site(window, scans)
+    settle(qtbot, window)
+    modes: list[str] = []
+
+    def look(dialog: QDialog) -> int:
+        assert isinstance(dialog, HistoryDialog)
+        modes.extend(dialog.table.item(row, 1).text() for row in range(2))
+        return int(QDialog.DialogCode.Rejected)
+
+    modal.then(look)
+    window.site_actions.history_action.trigger()
+    assert modes == ["Standard, thorough", "Standard"]
