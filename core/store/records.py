@@ -31,6 +31,7 @@ class ScanSummary:
     checks_run: bool = False
     cancelled: bool = False
     consent: str = ""
+    kev_catalog: str = ""  # the known-exploited catalogue the checks used ("" if not recorded)
 
     def count(self, severity: Severity) -> int:
         return dict(self.finding_counts).get(severity, 0)
