@@ -239,13 +239,16 @@ class DevicePage(QWidget):
             (self.tr("MAC address"), device.mac),
             (self.tr("Private (random) address"), self.tr("Yes") if device.mac_random
              else self.tr("No")),
-            (self.tr("Vendor"), device.vendor), (self.tr("Model"), device.model),
+            (self.tr("Vendor"), device.vendor),
             (self.tr("Type"), category_name(device.category)),
             (self.tr("Open ports"), ", ".join(str(p) for p in device.open_ports)),
             (self.tr("Seen by"), ", ".join(device.sources)),
             (self.tr("First seen"), details.first_seen), (self.tr("Last seen"), details.last_seen),
         ]
-        for name, value in facts:
+        for name, value in facts[:5]:
+            self._fact(None, name, value or "—")
+        self._fill_identity(details)
+        for name, value in facts[5:]:
             self._fact(None, name, value or "—")
         for service in device.services:
             node = self._fact(None, self.tr("Service {0}").format(service.type),
@@ -262,7 +265,42 @@ class DevicePage(QWidget):
                                 *(("Service", s) for s in upnp.services)):
                 if value:
                     self._fact(node, self.tr(name), value)
+        self._fill_heard(device)
         self.facts.expandAll()
+
+    def _fill_identity(self, details: DeviceDetails) -> None:
+        """Model and firmware, each with how sure it is and what it came from."""
+        who = details.assessment.identity
+        for name, value, precision, source in (
+                (self.tr("Model"), who.model, who.model_precision, who.model_source),
+                (self.tr("Firmware"), who.firmware, who.firmware_precision,
+                 who.firmware_source)):
+            node = self._fact(None, name, value or "—")
+            if value:
+                self._fact(node, self.tr("How sure"), precision)
+                self._fact(node, self.tr("From"), source)
+
+    def _fill_heard(self, device: Device) -> None:
+        """Fingerprints, WS-Discovery and NetBIOS answers, as the device gave them."""
+        for found in device.fingerprints:
+            named = " ".join(filter(None, (found.vendor, found.product, found.version)))
+            node = self._fact(None, self.tr("Fingerprint ({0})").format(found.part), named)
+            for name, value in (("Kind of device", found.device_type), ("CPE", found.cpe),
+                                ("Evidence", found.evidence)):
+                if value:
+                    self._fact(node, self.tr(name), value)
+        if device.wsd:
+            wsd = device.wsd
+            node = self._fact(None, self.tr("WS-Discovery"), wsd.name or wsd.model)
+            for name, value in (("Maker", wsd.manufacturer), ("Model", wsd.model),
+                                *(("Address", x) for x in wsd.xaddrs[:8])):
+                if value:
+                    self._fact(node, self.tr(name), value)
+        if device.netbios:
+            info = device.netbios
+            node = self._fact(None, self.tr("NetBIOS"), info.name)
+            if info.workgroup:
+                self._fact(node, self.tr("Workgroup"), info.workgroup)
 
     def _fact(self, parent: QTreeWidgetItem | None, name: str, value: str) -> QTreeWidgetItem:
         item = QTreeWidgetItem([clean(name, 120), clean(value, 500)])
