@@ -127,6 +127,7 @@ class DashboardData:
     placement: tuple[str, ...] = ()
     actions: tuple[str, ...] = ()
     action_macs: tuple[str, ...] = field(default_factory=tuple)
+    catalog: str = ""  # the known-exploited catalogue the assessment used, in words
 
     @property
     def essentials_percent(self) -> int:

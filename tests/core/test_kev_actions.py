@@ -1,5 +1,4 @@
-"""A known-exploited match comes first in next best actions (with its CVE ids) and is the
-evidence of the firmware-update checklist item, which it never answers as done."""
+"""A KEV match leads next best actions (with CVE ids) and is the firmware item's evidence."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Saved sites keep what identified a device (fingerprints, WS-Discovery, NetBIOS) and the KEV
-catalogue version: through saving, export and import, the scan JSON, and from an m006 store."""
+"""Saved sites keep fingerprints, WS-Discovery, NetBIOS and the KEV catalogue version."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""A saved, fingerprinted device shows the same model, firmware and KEV catalogue version in the
-window's device page and in every report format made from the reopened store."""
+"""Device page and every report of a saved site agree on model, firmware and catalogue."""
 
 from __future__ import annotations
 
