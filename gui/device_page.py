@@ -148,7 +148,7 @@ class DevicePage(QWidget):
         self.details = details
         device = details.device
         self.name_label.setText(clean(details.name, 300))
-        self.subtitle_label.setText(self._subtitle(device))
+        self.subtitle_label.setText(self._subtitle(device, details.assessment.identity.line()))
         self.tag_combo.setCurrentIndex(list(Tag).index(details.tag))
         self._fill_findings(details.findings)
         if details.score is not None:
@@ -197,10 +197,10 @@ class DevicePage(QWidget):
         else:
             self.next_device_requested.emit(following[0])
 
-    def _subtitle(self, device: Device) -> str:
+    def _subtitle(self, device: Device, model: str) -> str:
         parts = [category_name(device.category)]
-        if device.model:
-            parts.append(clean(device.model, 60))
+        if model:
+            parts.append(clean(model, 80))
         parts.append(device.ip or self.tr("no address"))
         mac = device.mac + (f" ({self.tr('private address')})" if device.mac_random else "")
         parts.append(mac)

@@ -87,6 +87,12 @@ class DeviceRow:
         return self.name or self.device.label
 
     @property
+    def model(self) -> str:
+        """The model as the assessment identified it (discovery first, else a fingerprint)."""
+        known = self.assessment.identity.model if self.assessment is not None else ""
+        return known or self.device.model
+
+    @property
     def worst(self) -> Severity | None:
         return self.open_counts[0][0] if self.open_counts else None
 
@@ -102,7 +108,7 @@ class DeviceRow:
 
     def with_haystack(self) -> DeviceRow:
         d = self.device
-        parts = (self.display_name, d.label, d.vendor, d.model, d.mac, *d.ips, *d.hostnames)
+        parts = (self.display_name, d.label, d.vendor, self.model, d.mac, *d.ips, *d.hostnames)
         return replace(self, haystack=" ".join(parts).casefold())
 
 
@@ -221,7 +227,7 @@ class DeviceTableModel(QAbstractTableModel):
         if column == Column.VENDOR:
             return clean(d.vendor, TABLE_LIMIT) or "—"
         if column == Column.MODEL:
-            return clean(d.model, TABLE_LIMIT) or "—"
+            return clean(row.model, TABLE_LIMIT) or "—"
         if column == Column.IP:
             return d.ip or "—"
         if column == Column.MAC:
@@ -368,7 +374,7 @@ _SORT_KEYS: dict[Column, Callable[[DeviceRow], SortKey]] = {
     Column.CATEGORY: lambda r: (r.device.category.value, _name_key(r)),
     Column.NAME: lambda r: (_name_key(r),),
     Column.VENDOR: lambda r: (r.device.vendor.casefold(), _name_key(r)),
-    Column.MODEL: lambda r: (r.device.model.casefold(), _name_key(r)),
+    Column.MODEL: lambda r: (r.model.casefold(), _name_key(r)),
     Column.IP: lambda r: _ip_key(r.device.ip),
     Column.MAC: lambda r: (r.device.mac,),
     Column.TAG: lambda r: (r.tag.value, _name_key(r)),

@@ -64,7 +64,10 @@ def test_window_and_reports_agree_on_identity_and_catalogue(
         qtbot: QtBot, make_window: WindowFactory, db_path: Path) -> None:
     _save(db_path)
     window = make_window()
+    row = window.table_model.rows[0]
+    assert row.model == MODEL and "r7000" in row.haystack
     window.open_device(ROUTER)
+    assert MODEL in window.device_page.subtitle_label.text()
     facts = _facts(window)
     assert facts["Model"][0] == MODEL and facts["Firmware"][0] == FIRMWARE
     assert facts["Model"][1]["How sure"] == "the device named it itself"
