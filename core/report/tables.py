@@ -49,8 +49,8 @@ def site_json(data: ReportData) -> str:
         "kev_catalog": {"version": site.kev.version, "released": site.kev.released,
                         "entries": site.kev.entries, "used_by_latest_scan": site.kev.scan_version,
                         "text": site.kev.describe()},
-        "next_actions": [{"text": a.text, "device": a.device, "mac": a.key, "points": a.points}
-                         for a in site.actions],
+        "next_actions": [{"text": a.text, "device": a.device, "mac": a.key, "points": a.points,
+                          "urgent": a.urgent} for a in site.actions],
         "devices": [_device_json(d, site.kev.describe()) for d in site.devices],
     }
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

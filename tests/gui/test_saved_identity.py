@@ -90,6 +90,8 @@ def test_window_and_reports_agree_on_identity_and_catalogue(
     assert kev_rows and all((r["model"], r["firmware"]) == (MODEL, FIRMWARE) for r in rows)
     assert "CVE-2021-41773" in " ".join(r["evidence"] for r in kev_rows)
     doc = json.loads(_report(db_path, "json"))
+    assert doc["next_actions"][0]["urgent"] is True
+    assert doc["next_actions"][0]["text"].startswith("Update the firmware or replace the device")
     assert doc["kev_catalog"]["version"] == "2025.08.25"
     assert doc["kev_catalog"]["used_by_latest_scan"] == SCAN_CATALOG
     (device,) = doc["devices"]
