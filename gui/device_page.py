@@ -28,6 +28,7 @@ from gui.checklist_wizard import ChecklistWizard, checklist_status
 from gui.device_notes import DeviceNotes
 from gui.finding_cards import FindingCard
 from gui.models import category_name, tag_name
+from gui.plain_words import plain_when, service_name
 from gui.text import clean
 from gui.widgets import ElidedLabel, plain_label
 
@@ -243,13 +244,16 @@ class DevicePage(QWidget):
             (self.tr("Type"), category_name(device.category)),
             (self.tr("Open ports"), ", ".join(str(p) for p in device.open_ports)),
             (self.tr("Seen by"), ", ".join(device.sources)),
-            (self.tr("First seen"), details.first_seen), (self.tr("Last seen"), details.last_seen),
         ]
         for name, value in facts:
             self._fact(None, name, value or "—")
+        for name, iso in ((self.tr("First seen"), details.first_seen),
+                          (self.tr("Last seen"), details.last_seen)):
+            self._fact(None, name, plain_when(iso) if iso else "—").setToolTip(1, iso)
         for service in device.services:
-            node = self._fact(None, self.tr("Service {0}").format(service.type),
+            node = self._fact(None, self.tr("Service: {0}").format(service_name(service.type)),
                               f"{service.name}  (port {service.port})")
+            self._fact(node, self.tr("Service type"), service.type)
             for key, value in service.txt:
                 self._fact(node, key, value)
         if device.upnp:

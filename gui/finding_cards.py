@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from core.assessment import AssessedFinding
 from core.models import Severity
 from gui.models import SEVERITY_COLOURS, severity_name
+from gui.plain_words import has_jargon, plain_evidence
 from gui.text import clean
 from gui.widgets import plain_label
 
@@ -39,13 +40,20 @@ class FindingCard(QFrame):
         layout = QVBoxLayout(self)
         layout.addLayout(head)
         if finding.evidence:
-            layout.addWidget(plain_label(self.tr("What the scan saw: {0}").format(
-                clean(finding.evidence, 600))))
+            layout.addWidget(self._evidence(clean(finding.evidence, 600)))
         if finding.fix:
             layout.addWidget(plain_label(self.tr("How to fix it: {0}").format(finding.fix)))
         if finding.refs:
             layout.addWidget(plain_label(self.tr("Standards: {0}").format(", ".join(finding.refs))))
         layout.addLayout(self._status_row(record, status))
+
+    def _evidence(self, evidence: str) -> QLabel:
+        """Plain words in the card; the scan's exact words (service types, flags) in Details."""
+        label = plain_label(self.tr("What the scan saw: {0}").format(plain_evidence(evidence)))
+        if has_jargon(evidence):
+            label.setToolTip(self.tr("Details: {0}").format(evidence))
+            label.setAccessibleDescription(evidence)
+        return label
 
     def _status_row(self, record: AssessedFinding, status: str) -> QHBoxLayout:
         row = QHBoxLayout()
