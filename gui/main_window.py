@@ -242,6 +242,7 @@ class MainWindow(QMainWindow):
     def _site_loading(self, site: Site | None) -> None:
         if site is None:
             self.table_model.clear()
+            self.dashboard.show_no_site()
             self.devices.set_empty_text(self.tr("Create a site to begin: Site > New site."))
             return
         self.scan_bar.set_scan_blocked(self.tr(
