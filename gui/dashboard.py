@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.models import Severity
-from gui.models import SEVERITY_COLOURS, SEVERITY_ORDER, severity_name
+from gui.colours import severity_mark
+from gui.models import SEVERITY_ORDER, severity_name
 
 if TYPE_CHECKING:
     from gui.views import DashboardData
@@ -65,6 +66,7 @@ class DashboardPanel(QScrollArea):
         self.score_label = _label(bold=True, scale=2.0)
         self.score_explanation = _label()
         self.severity_labels: dict[Severity, QLabel] = {}
+        self.severity_chips: dict[Severity, QLabel] = {}
         self.checklist_bar = QProgressBar()
         self.checklist_bar.setRange(0, 100)
         self.checklist_label = _label()
@@ -94,7 +96,10 @@ class DashboardPanel(QScrollArea):
         for severity in SEVERITY_ORDER[:-1]:
             chip = QLabel()
             chip.setFixedSize(12, 12)
-            chip.setStyleSheet(f"background: {SEVERITY_COLOURS[severity]}; border-radius: 2px;")
+            chip.setStyleSheet(f"background: {severity_mark(severity).name()};"
+                               " border-radius: 2px;")
+            chip.setAccessibleName(severity_name(severity))
+            self.severity_chips[severity] = chip
             label = _label()
             self.severity_labels[severity] = label
             row = QHBoxLayout()

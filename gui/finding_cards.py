@@ -7,7 +7,8 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from core.assessment import AssessedFinding
 from core.models import Severity
-from gui.models import SEVERITY_COLOURS, severity_name
+from gui.colours import CHIP_TEXT, severity_chip
+from gui.models import severity_name
 from gui.plain_words import has_jargon, plain_evidence
 from gui.text import clean
 from gui.widgets import plain_label
@@ -28,7 +29,8 @@ class FindingCard(QFrame):
         finding = record.finding
         status = str(record.status.value)
         chip = plain_label(severity_name(finding.severity).upper(), wrap=False)
-        chip.setStyleSheet(f"background: {SEVERITY_COLOURS[finding.severity]}; color: white;"
+        chip.setStyleSheet(f"background: {severity_chip(finding.severity).name()};"
+                           f" color: {CHIP_TEXT.name()};"
                            " padding: 2px 6px; border-radius: 3px; font-weight: bold;")
         title = plain_label(clean(finding.title, 200))
         font = title.font()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from core.report import ReportContext, ReportData, html_report
 from gui import dialogs
+from gui.colours import paper
 from gui.site_controller import SiteController
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,7 @@ class ReportPreview(QTextBrowser):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setPalette(paper(self.palette()))  # the report's own colours assume white paper
         self.setReadOnly(True)
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)

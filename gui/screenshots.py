@@ -16,10 +16,13 @@ def render(out_dir: Path, prefix: str = "", device_name: str = "") -> list[Path]
     """Main window, a device page on its checklist, and the dashboard, as PNG files."""
     from PySide6.QtWidgets import QApplication
 
+    from gui.app import readable_palette
     from gui.main_window import MainWindow
     from gui.scan_service import ReplayScanService
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    readable_palette(app)
     window = MainWindow(scan_service=ReplayScanService(delay=0))
     window.resize(1366, 768)
     window.show()
