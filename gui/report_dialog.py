@@ -119,6 +119,7 @@ class ReportDialog(QDialog):
         self.preparer_edit.setPlaceholderText(self.tr("Your name, shown on the cover"))
         self.logo_edit = QLineEdit()
         self.logo_edit.setReadOnly(True)
+        self.logo_edit.setAccessibleName(self.tr("Logo file"))
         self.logo_edit.setPlaceholderText(self.tr("No logo (PNG or JPEG, optional)"))
         self.logo_button = QPushButton(self.tr("Choose…"))
         self.logo_clear = QPushButton(self.tr("Remove"))
