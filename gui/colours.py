@@ -69,12 +69,6 @@ def severity_text(severity: Severity, pal: QPalette | None = None) -> QColor:
     return readable(SEVERITY_HUES[severity], table_grounds(pal), TEXT_RATIO)
 
 
-def severity_mark(severity: Severity, pal: QPalette | None = None) -> QColor:
-    """A severity's colour for a small square on the window's background."""
-    window = (pal or palette()).color(QPalette.ColorRole.Window)
-    return readable(SEVERITY_HUES[severity], (window,), GRAPHIC_RATIO)
-
-
 def severity_chip(severity: Severity) -> QColor:
     """A severity chip's background: white words on it stay readable in any palette."""
     return readable(SEVERITY_HUES[severity], (CHIP_TEXT,), TEXT_RATIO)

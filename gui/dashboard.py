@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.models import Severity
-from gui.colours import severity_mark
+from gui.icons import icon_label, severity_icon
 from gui.models import SEVERITY_ORDER, severity_name
 
 if TYPE_CHECKING:
@@ -94,11 +94,7 @@ class DashboardPanel(QScrollArea):
         self.layout_.addWidget(self.score_explanation)
         self._section(self.tr("Open issues"))
         for severity in SEVERITY_ORDER[:-1]:
-            chip = QLabel()
-            chip.setFixedSize(12, 12)
-            chip.setStyleSheet(f"background: {severity_mark(severity).name()};"
-                               " border-radius: 2px;")
-            chip.setAccessibleName(severity_name(severity))
+            chip = icon_label(severity_icon(severity), severity_name(severity))
             self.severity_chips[severity] = chip
             label = _label()
             self.severity_labels[severity] = label

@@ -22,11 +22,12 @@ from PySide6.QtWidgets import (
 from core.assessment import AssessedFinding
 from core.errors import KnownError
 from core.guidance import ITEM_FIELDS
-from core.models import Device, Severity, Tag
+from core.models import Category, Device, Severity, Tag
 from gui import dialogs
 from gui.checklist_wizard import ChecklistWizard, checklist_status
 from gui.device_notes import DeviceNotes
 from gui.finding_cards import FindingCard
+from gui.icons import category_icon, icon_label, show_icon
 from gui.models import category_name, tag_name
 from gui.plain_words import plain_when, service_name
 from gui.text import clean
@@ -56,6 +57,7 @@ class DevicePage(QWidget):
         self.next_of: Callable[[str], tuple[str, str] | None] = lambda _mac: None
         self.back_button = QPushButton(self.tr("< Back to &devices"))
         self.back_button.clicked.connect(self.back_requested)
+        self.category_icon = icon_label(category_icon(Category.UNKNOWN), "", 32)
         self.name_label = ElidedLabel()
         font = self.name_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.5)
@@ -86,6 +88,7 @@ class DevicePage(QWidget):
     def _build(self) -> None:
         header = QHBoxLayout()
         header.addWidget(self.back_button)
+        header.addWidget(self.category_icon)
         titles = QVBoxLayout()
         titles.addWidget(self.name_label)
         titles.addWidget(self.subtitle_label)
@@ -150,6 +153,8 @@ class DevicePage(QWidget):
         device = details.device
         self.name_label.setText(clean(details.name, 300))
         self.subtitle_label.setText(self._subtitle(device))
+        show_icon(self.category_icon, category_icon(device.category),
+                  category_name(device.category))
         self.tag_combo.setCurrentIndex(list(Tag).index(details.tag))
         self._fill_findings(details.findings)
         if details.score is not None:

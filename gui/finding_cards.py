@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 from core.assessment import AssessedFinding
 from core.models import Severity
 from gui.colours import CHIP_TEXT, severity_chip
+from gui.icons import icon_label, severity_icon
 from gui.models import severity_name
 from gui.plain_words import has_jargon, plain_evidence
 from gui.text import clean
@@ -37,6 +38,8 @@ class FindingCard(QFrame):
         font.setBold(True)
         title.setFont(font)
         head = QHBoxLayout()
+        head.addWidget(icon_label(severity_icon(finding.severity),
+                                  severity_name(finding.severity), 20))
         head.addWidget(chip)
         head.addWidget(title, 1)
         layout = QVBoxLayout(self)

@@ -15,13 +15,13 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QBrush, QFont, QIcon
+from PySide6.QtGui import QBrush, QFont
 
 from core.assessment import DeviceAssessment
 from core.models import Category, Device, Severity, Tag
-from core.paths import resource
 from gui.colours import missing_grey, severity_text
 from gui.guard import qt_virtual
+from gui.icons import category_icon, severity_icon
 from gui.text import TABLE_LIMIT, clean
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -141,7 +141,6 @@ class DeviceTableModel(QAbstractTableModel):
         self._rows: list[DeviceRow] = []
         self._row_of: dict[str, int] = {}
         self._sort: tuple[int, Qt.SortOrder] | None = None
-        self._icons = {c: QIcon(str(resource("icons", f"{c.value}.svg"))) for c in Category}
         self._italic = QFont()
         self._italic.setItalic(True)
 
@@ -187,7 +186,9 @@ class DeviceTableModel(QAbstractTableModel):
         if role == ROW_ROLE:
             return row
         if role == Qt.ItemDataRole.DecorationRole and column == Column.CATEGORY:
-            return self._icons[row.device.category]
+            return category_icon(row.device.category)
+        if role == Qt.ItemDataRole.DecorationRole and column == Column.ISSUES and row.worst:
+            return severity_icon(row.worst)  # a shape per severity; the words are in the cell
         if role == Qt.ItemDataRole.ForegroundRole and row.missing and not row.kept:
             return QBrush(missing_grey())  # greyed: not counted in the site score
         if role == Qt.ItemDataRole.ForegroundRole and column == Column.ISSUES and row.worst:

@@ -1,9 +1,8 @@
-"""Prints every hand-set colour pair of the window under the platform's light or dark scheme.
+"""Prints every hand-set colour pair of the window under the desktop's light or dark scheme."""
 
-Run inside `dbus-run-session` with `--scheme dark|light`: it starts a stand-in desktop portal
-(a child process answering org.freedesktop.appearance color-scheme, as GNOME's does), so Qt's
-xdgdesktopportal theme gives the application its real Fusion palette for that scheme.
-"""
+# Run inside `dbus-run-session` with `--scheme dark|light`: it starts a stand-in desktop portal
+# (a child process answering org.freedesktop.appearance color-scheme, as GNOME's does), so Qt's
+# xdgdesktopportal theme gives the application its real Fusion palette for that scheme.
 
 from __future__ import annotations
 
@@ -77,10 +76,10 @@ def _pairs(palette: object) -> list[tuple[str, str, str, float]]:
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QPalette
 
-    from core.models import Device, Finding, Severity
+    from core.models import Category, Device, Finding, Severity
+    from core.paths import resource
     from core.report.render import CSS
     from gui import colours
-    from gui.dashboard import DashboardPanel
     from gui.finding_cards import FindingCard
     from gui.models import Column, DeviceRow, DeviceTableModel, open_counts_of
     from gui.report_dialog import ReportPreview
@@ -109,10 +108,15 @@ def _pairs(palette: object) -> list[tuple[str, str, str, float]]:
         chip_style = _chip_style(card)
         pairs.append((f"chip {severity.value}", _css(chip_style, "color"),
                       _css(chip_style, "background"), 4.5))
-    dashboard = DashboardPanel()
-    for severity, chip in dashboard.severity_chips.items():
-        pairs.append((f"dashboard mark {severity.value}", _css(chip.styleSheet(), "background"),
-                      window, 3.0))
+    for severity in Severity:
+        fills = _svg_fills(resource("icons", f"severity-{severity.value}.svg").read_text())
+        fill, glyph = fills[0], fills[-1]  # the shape, then the mark drawn on it
+        pairs += [(f"{severity.value} icon", fill, ground, 3.0) for ground in (window, base, alt)]
+        pairs.append((f"{severity.value} icon's mark", glyph, fill, 3.0))
+    for category in Category:
+        stroke = _svg_fills(resource("icons", f"{category.value}.svg").read_text())[0]
+        pairs += [(f"{category.value} icon", stroke, ground, 3.0)
+                  for ground in (window, base, alt)]
     pairs.append(("checklist evidence bar", colours.accent().name(), window, 3.0))
     pairs.append(("consent banner", colours.BANNER_TEXT.name(), colours.BANNER_BACKGROUND.name(),
                   4.5))
@@ -134,6 +138,11 @@ def _chip_style(card: object) -> str:
     styles = [label.styleSheet() for label in card.findChildren(QLabel)  # type: ignore[attr-defined]
               if "background" in label.styleSheet()]
     return styles[0]
+
+
+def _svg_fills(svg: str) -> list[str]:
+    """The colours an SVG paints with, in order (its shape first)."""
+    return [c.lower() for c in re.findall(r'(?:fill|stroke)="(#[0-9a-fA-F]{6})"', svg)]
 
 
 def _css(style: str, name: str) -> str:
