@@ -210,7 +210,7 @@ class DevicePage(QWidget):
         parts.append(device.ip or self.tr("no address"))
         mac = device.mac + (f" ({self.tr('private address')})" if device.mac_random else "")
         parts.append(mac)
-        return "   ·   ".join(parts)
+        return "  ·  ".join(parts)
 
     def _fill_findings(self, records: tuple[AssessedFinding, ...]) -> None:
         while self.findings_box.count():
