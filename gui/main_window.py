@@ -6,7 +6,7 @@ import logging
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtCore import QEventLoop, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -52,6 +52,14 @@ __all__ = ["SAMPLE_SITE_NAME", "MainWindow"]
 log = logging.getLogger(__name__)
 
 
+PREFERRED_SIZE = QSize(1366, 768)
+
+
+def first_size(available: QSize) -> QSize:
+    """The window's first size: the preferred one, or all a smaller screen has."""
+    return PREFERRED_SIZE.boundedTo(available)
+
+
 class MainWindow(QMainWindow):
     """One window per database; scan_service is injectable so tests never touch a network.
 
@@ -70,7 +78,7 @@ class MainWindow(QMainWindow):
         self.watch = WindowWatch(self, self)  # watch mode: Site menu toggle, tray, alerts
         self.table_model = DeviceTableModel(self)
         self.setWindowTitle(self.tr("IoT Hygiene"))
-        self.resize(1366, 768)
+        self.resize(first_size(self.screen().availableGeometry().size()))
         self.title_label = _title_label(self.tr("IoT Hygiene"))
         self.site_combo = QComboBox()
         self.site_combo.setMinimumContentsLength(24)
@@ -246,6 +254,7 @@ class MainWindow(QMainWindow):
     def _site_loading(self, site: Site | None) -> None:
         if site is None:
             self.table_model.clear()
+            self.dashboard.show_no_site()
             self.devices.set_empty_text(self.tr("Create a site to begin: Site > New site."))
             return
         self.scan_bar.set_scan_blocked(self.tr(

@@ -15,20 +15,17 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon
+from PySide6.QtGui import QBrush, QFont
 
 from core.assessment import DeviceAssessment
 from core.models import Category, Device, Severity, Tag
-from core.paths import resource
+from gui.colours import missing_grey, severity_text
 from gui.guard import qt_virtual
+from gui.icons import category_icon, severity_icon
 from gui.text import TABLE_LIMIT, clean
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 SEVERITY_ORDER = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.INFO)
-# Severity colours readable on light and dark backgrounds; the word is always shown too.
-SEVERITY_COLOURS = {Severity.CRITICAL: "#d0312d", Severity.HIGH: "#e0682b",
-                    Severity.MEDIUM: "#a87b00", Severity.LOW: "#3f88c5", Severity.INFO: "#808080"}
-MISSING_COLOUR = "#8a8a8a"  # a device the latest scan did not see
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -150,7 +147,6 @@ class DeviceTableModel(QAbstractTableModel):
         self._rows: list[DeviceRow] = []
         self._row_of: dict[str, int] = {}
         self._sort: tuple[int, Qt.SortOrder] | None = None
-        self._icons = {c: QIcon(str(resource("icons", f"{c.value}.svg"))) for c in Category}
         self._italic = QFont()
         self._italic.setItalic(True)
 
@@ -196,11 +192,13 @@ class DeviceTableModel(QAbstractTableModel):
         if role == ROW_ROLE:
             return row
         if role == Qt.ItemDataRole.DecorationRole and column == Column.CATEGORY:
-            return self._icons[row.device.category]
+            return category_icon(row.device.category)
+        if role == Qt.ItemDataRole.DecorationRole and column == Column.ISSUES and row.worst:
+            return severity_icon(row.worst)  # a shape per severity; the words are in the cell
         if role == Qt.ItemDataRole.ForegroundRole and row.missing and not row.kept:
-            return QBrush(QColor(MISSING_COLOUR))  # greyed: not counted in the site score
+            return QBrush(missing_grey())  # greyed: not counted in the site score
         if role == Qt.ItemDataRole.ForegroundRole and column == Column.ISSUES and row.worst:
-            return QBrush(QColor(SEVERITY_COLOURS[row.worst]))
+            return QBrush(severity_text(row.worst))  # the words are always shown too
         if role == Qt.ItemDataRole.ToolTipRole and row.missing and column != Column.CATEGORY:
             return missing_text(row)
         if role == Qt.ItemDataRole.FontRole and (row.live or (column == Column.MAC

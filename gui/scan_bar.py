@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.models import Interface, Progress, ScanPhase
+from gui.colours import BANNER_BACKGROUND, BANNER_TEXT
 from gui.text import clean
 
 PHASE_WORDS = {
@@ -171,8 +172,9 @@ class ScanBar(QWidget):
             self.consent_label.setText(
                 self.tr("Password checks authorised by {0} for this scan").format(clean(who, 60)))
             self.consent_label.setStyleSheet(
-                "QLabel#consentBanner { background: #c99a06; color: black; padding: 2px 8px;"
-                " border-radius: 3px; font-weight: bold; }")
+                f"QLabel#consentBanner {{ background: {BANNER_BACKGROUND.name()};"
+                f" color: {BANNER_TEXT.name()}; padding: 2px 8px; border-radius: 3px;"
+                " font-weight: bold; }")
 
     def _on_interface(self) -> None:
         self._update_enabled()

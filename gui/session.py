@@ -157,10 +157,10 @@ class Session:
         self.store.update_device(site_id, mac, tag=tag)
 
     def save_notes(self, site_id: int, mac: str, notes: DeviceNotesFields) -> None:
-        """Save what the notes tab holds: the device's name, owner, place, notes, support end."""
+        """Save what the notes tab holds: name, owner, place, notes, support end, review date."""
         self.store.update_device(site_id, mac, label=notes.label, owner=notes.owner,
                                  location=notes.location, notes=notes.notes,
-                                 support_end=notes.support_end)
+                                 support_end=notes.support_end, review_date=notes.review_date)
 
     def set_finding_status(self, site_id: int, mac: str, finding_id: str, status: str,
                            reason: str = "") -> None:
