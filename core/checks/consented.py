@@ -14,6 +14,7 @@ from core.checks.credentials import DefaultLogin
 from core.checks.net import Gate, NoAnswer
 from core.checks.options import CheckOptions
 from core.checks.probes import Observations
+from core.fingerprints.identify import fingerprint
 from core.models import Device, Finding
 
 MAX_ATTEMPTS = 3
@@ -47,7 +48,8 @@ def targets(seen: Observations) -> list[Target]:
 
 async def run_consented(device: Device, options: CheckOptions, gate: Gate,
                         seen: Observations) -> list[Finding]:
-    """Without consent: one info finding naming what was not run. With it: at most 3 tries."""
+    """Without consent: one info finding naming what was not run. With it: per login
+    place at most 3 tries, vendor defaults first, stopping at the first accepted one."""
     places = targets(seen)
     if options.consent is None:
         listed = "; ".join(t.label for t in places)
@@ -57,29 +59,69 @@ async def run_consented(device: Device, options: CheckOptions, gate: Gate,
         return [finding("credential-checks-not-run", f"not run (the authorisation covers "
                         f"{consent.network or 'no network yet'}, not {device.ip})")]
     authority = consent.describe()
-    known = credentials.for_device(device, _load(options.credentials_dir))
+    known = credentials.for_device(device, _load(options.credentials_dir),
+                                   _fingerprint_names(device, seen))
     limit = max(1, min(MAX_ATTEMPTS, options.credential_attempts))
-    plan = [(t, lg) for lg in known for t in places if t.service in lg.services][:limit]
-    for number, (target, login) in enumerate(plan):
-        if number:
-            await asyncio.sleep(options.credential_pace)
-        outcome = await _attempt(device.ip, target, login, gate)
-        if outcome and outcome.startswith(_DESCR):
-            seen.texts.append(("snmp.sys_description", outcome[len(_DESCR):]))
-            outcome = f"; sysDescr {outcome[len(_DESCR):][:80]!r}"
+    plans = [(t, credentials.for_service(known, t.service, limit)) for t in places]
+    plans = [(t, tried) for t, tried in plans if tried]
+    found: list[Finding] = []
+    refused: list[tuple[Target, int]] = []
+    paced = _Pacer(options.credential_pace)
+    for target, tried in plans:
+        outcome = await _first_accepted(device.ip, target, tried, gate, paced)
+        if outcome is None:
+            refused.append((target, len(tried)))
+        else:
+            found.append(_accepted(target, outcome, authority, seen))
+    return found + _rejected(refused, authority)
+
+
+class _Pacer:
+    """Waits `pace` seconds before every attempt on a device but the first."""
+
+    def __init__(self, pace: float) -> None:
+        self.pace, self.started = pace, False
+
+    async def next(self) -> None:
+        if self.started:
+            await asyncio.sleep(self.pace)
+        self.started = True
+
+
+async def _first_accepted(ip: str, target: Target, tried: list[DefaultLogin], gate: Gate,
+                          paced: _Pacer) -> str | None:
+    """The evidence of the first login `target` accepts (the rest are not tried), else None."""
+    for login in tried:
+        await paced.next()
+        outcome = await _attempt(ip, target, login, gate)
         if outcome is not None:
-            # Never name the list, the login or how many were tried before it: with a list of
-            # one login (or the attempt count), the working password could be inferred.
-            return [finding("default-credentials-accepted",
-                            f"{target.label} accepted one of the factory default logins "
-                            f"tried{outcome} (which one is never recorded); "
-                            f"check {authority}", None if target.service == "snmp"
-                            else target.port)]
-    if not plan:
+            return outcome
+    return None
+
+
+def _accepted(target: Target, outcome: str, authority: str, seen: Observations) -> Finding:
+    if outcome.startswith(_DESCR):
+        seen.texts.append(("snmp.sys_description", outcome[len(_DESCR):]))
+        outcome = f"; sysDescr {outcome[len(_DESCR):][:80]!r}"
+    # Never name the list, the login or how many were tried before it: with a list of one
+    # login (or the attempt count), the working password could be inferred.
+    return finding("default-credentials-accepted",
+                   f"{target.label} accepted one of the factory default logins tried{outcome} "
+                   f"(which one is never recorded); check {authority}",
+                   None if target.service == "snmp" else target.port)
+
+
+def _rejected(refused: list[tuple[Target, int]], authority: str) -> list[Finding]:
+    if not refused:
         return []
-    where = ", ".join(sorted({t.label for t, _ in plan}))
-    return [finding("default-credentials-rejected", f"{len(plan)} default login(s) tried on "
-                    f"{where}; none accepted; check {authority}")]
+    where = ", ".join(f"{t.label} ({n})" for t, n in refused)
+    return [finding("default-credentials-rejected", f"{sum(n for _, n in refused)} default "
+                    f"login(s) tried on {where}; none accepted; check {authority}")]
+
+
+def _fingerprint_names(device: Device, seen: Observations) -> list[str]:
+    """Vendors and products that banners, headers and UPnP named (for picking vendor lists)."""
+    return [f"{p.vendor} {p.product}" for p in fingerprint(device, seen.texts)]
 
 
 _DESCR = "\0sysDescr:"  # marks the SNMP answer inside _attempt's result

@@ -13,7 +13,7 @@ from core.discovery.identify_rules import read_rules
 from core.errors import DataFileError
 from core.paths import resource
 
-FILES = 42  # 29 + kev (catalogue, affected ranges) + 11 Recog files
+FILES = 62  # 49 (31 of them credential lists) + kev (catalogue, affected ranges) + 11 Recog files
 
 
 @pytest.fixture
