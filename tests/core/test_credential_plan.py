@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from core.checks import CheckOptions, Consent, consented, credentials, logins
-from core.checks.consented import Target
+from core.checks import CheckOptions, Consent, attempts, consented, credentials, logins
+from core.checks.attempts import Result, Target, Verdict
 from core.checks.credentials import DefaultLogin
 from core.checks.http import parse_response
 from core.checks.net import Gate
@@ -106,21 +106,25 @@ def test_the_loader_refuses_repeats_short_match_words_and_a_vendor_twice(
 
 
 class Attempts:
-    """Stands in for the network: records every try, accepts the chosen passwords."""
+    """Stands in for the network: records every try, accepts the chosen passwords; the
+    services in `silent` never answer."""
 
-    def __init__(self, accept: dict[str, str]) -> None:
-        self.accept = accept  # service -> the password it accepts
+    def __init__(self, accept: dict[str, str], silent: tuple[str, ...] = ()) -> None:
+        self.accept, self.silent = accept, silent  # service -> the password it accepts
         self.tried: list[tuple[str, str]] = []
 
     async def __call__(self, ip: str, target: Target, login: DefaultLogin,
-                       gate: Gate) -> str | None:
+                       gate: Gate) -> Result:
         self.tried.append((target.service, login.password))
-        return "" if self.accept.get(target.service) == login.password else None
+        if target.service in self.silent:
+            return Result(Verdict.SILENT)
+        ok = self.accept.get(target.service) == login.password
+        return Result(Verdict.ACCEPTED if ok else Verdict.REFUSED)
 
 
-def _run(device: Device, seen: Observations, attempts: Attempts,
+def _run(device: Device, seen: Observations, stub: Attempts,
          options: CheckOptions = OPTIONS, monkeypatch: Any = None) -> list[Any]:
-    monkeypatch.setattr(consented, "_attempt", attempts)
+    monkeypatch.setattr(attempts, "attempt", stub)
     gate = Gate(asyncio.Semaphore(2), asyncio.Semaphore(2), 0.1, 0.1)
     return asyncio.run(consented.run_consented(device, options, gate, seen))
 
@@ -134,10 +138,10 @@ UNIVIEW = Device(mac="aa:00:00:00:00:05", ips=("192.0.2.5",), vendor="Uniview")
 
 def test_each_service_gets_its_own_tries_and_stops_at_its_first_success(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    attempts = Attempts({"http": "admin", "rtsp": "123456"})
-    found = _run(UNIVIEW, _seen(), attempts, monkeypatch=monkeypatch)
+    stub = Attempts({"http": "admin", "rtsp": "123456"})
+    found = _run(UNIVIEW, _seen(), stub, monkeypatch=monkeypatch)
     by_service: dict[str, list[str]] = {}
-    for service, password in attempts.tried:
+    for service, password in stub.tried:
         by_service.setdefault(service, []).append(password)
     assert by_service["rtsp"] == ["123456"]  # the vendor's own default, first, then stop
     assert by_service["http"] == ["123456", "admin"]
@@ -152,26 +156,35 @@ def test_each_service_gets_its_own_tries_and_stops_at_its_first_success(
 
 def test_fewer_attempts_when_asked_and_none_without_consent(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    attempts = Attempts({})
-    _run(UNIVIEW, _seen(), attempts, replace(OPTIONS, credential_attempts=1), monkeypatch)
-    assert sorted(s for s, _ in attempts.tried) == ["http", "rtsp", "snmp", "telnet"]
-    attempts = Attempts({})
-    (listed,) = _run(UNIVIEW, _seen(), attempts, replace(OPTIONS, consent=None), monkeypatch)
-    assert attempts.tried == [] and listed.id == "credential-checks-not-run"
-    attempts = Attempts({})
-    _run(UNIVIEW, _seen(), attempts, replace(OPTIONS, credential_attempts=50), monkeypatch)
-    assert max(sum(1 for s, _ in attempts.tried if s == k) for k, _ in attempts.tried) == 3
+    stub = Attempts({})
+    _run(UNIVIEW, _seen(), stub, replace(OPTIONS, credential_attempts=1), monkeypatch)
+    assert sorted(s for s, _ in stub.tried) == ["http", "rtsp", "snmp", "telnet"]
+    stub = Attempts({})
+    (listed,) = _run(UNIVIEW, _seen(), stub, replace(OPTIONS, consent=None), monkeypatch)
+    assert stub.tried == [] and listed.id == "credential-checks-not-run"
+    stub = Attempts({})
+    _run(UNIVIEW, _seen(), stub, replace(OPTIONS, credential_attempts=50), monkeypatch)
+    assert max(sum(1 for s, _ in stub.tried if s == k) for k, _ in stub.tried) == 3
+
+
+def test_a_place_that_stops_answering_is_not_tried_again(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    stub = Attempts({}, silent=("telnet", "snmp"))
+    found = _run(UNIVIEW, _seen(), stub, monkeypatch=monkeypatch)
+    assert [s for s, _ in stub.tried].count("telnet") == 1
+    (refused,) = found
+    assert "telnet login on TCP 23 (1)" in refused.evidence
 
 
 def test_a_vendor_named_only_by_a_banner_puts_its_list_first(
         monkeypatch: pytest.MonkeyPatch) -> None:
     seen = Observations(kinds={554: "rtsp"}, texts=[("http_header.server", "Hikvision-Webs")])
-    attempts = Attempts({})
-    _run(Device(mac="aa:00:00:00:00:06", ips=("192.0.2.6",)), seen, attempts,
+    stub = Attempts({})
+    _run(Device(mac="aa:00:00:00:00:06", ips=("192.0.2.6",)), seen, stub,
          monkeypatch=monkeypatch)
     hikvision = [lg.password for v in credentials.load() if v.vendor == "Hikvision"
                  for lg in v.logins]
-    assert attempts.tried[0] == ("rtsp", hikvision[0])
+    assert stub.tried[0] == ("rtsp", hikvision[0])
 
 
 # -- Basic or Digest: the server's WWW-Authenticate decides
@@ -196,15 +209,16 @@ Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]
 
 
 def _rtsp_attempt(handler: Handler, login: DefaultLogin, read_timeout: float = 0.5
-                  ) -> str | None:
-    """consented._attempt against `handler` served on 127.0.0.1 (never a real interface)."""
+                  ) -> Verdict:
+    """attempts.attempt against `handler` served on 127.0.0.1 (never a real interface)."""
 
-    async def run() -> str | None:
+    async def run() -> Verdict:
         server = await asyncio.start_server(handler, "127.0.0.1", 0)
         port = server.sockets[0].getsockname()[1]
         gate = Gate(asyncio.Semaphore(2), asyncio.Semaphore(2), 0.5, read_timeout)
         try:
-            return await consented._attempt("127.0.0.1", Target("rtsp", port), login, gate)
+            result = await attempts.attempt("127.0.0.1", Target("rtsp", port), login, gate)
+            return result.verdict
         finally:
             server.close()
             await server.wait_closed()
@@ -234,13 +248,13 @@ ADMIN = DefaultLogin("t", "admin", "admin", frozenset({"rtsp"}))
 
 def test_rtsp_basic_is_sent_when_the_camera_asks_for_it() -> None:
     seen: list[str] = []
-    assert _rtsp_attempt(_basic_camera(('Basic realm="cam"',), seen), ADMIN) == ""
+    assert _rtsp_attempt(_basic_camera(('Basic realm="cam"',), seen), ADMIN) is Verdict.ACCEPTED
     assert seen == ["", "Basic"]
     wrong = DefaultLogin("t", "admin", "nope", frozenset({"rtsp"}))
-    assert _rtsp_attempt(_basic_camera(('Basic realm="cam"',), seen), wrong) is None
+    assert _rtsp_attempt(_basic_camera(('Basic realm="cam"',), seen), wrong) is Verdict.REFUSED
     seen.clear()
     offers = ('Basic realm="cam"', 'Digest realm="cam", nonce="abc"')
-    assert _rtsp_attempt(_basic_camera(offers, seen), ADMIN) is None  # Digest, never Basic
+    assert _rtsp_attempt(_basic_camera(offers, seen), ADMIN) is Verdict.REFUSED  # Digest only
     assert seen == ["", "Digest"]
 
 
@@ -259,13 +273,13 @@ async def _silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) ->
     writer.close()
 
 
-def test_garbage_and_silent_rtsp_servers_are_a_refusal_not_a_crash() -> None:
-    assert _rtsp_attempt(_garbage, ADMIN) is None
+def test_garbage_and_silent_rtsp_servers_end_the_tries_without_a_crash() -> None:
+    assert _rtsp_attempt(_garbage, ADMIN) is Verdict.SILENT
     loop_time: list[float] = []
 
     async def timed(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         loop_time.append(asyncio.get_running_loop().time())
         await _silent(reader, writer)
 
-    assert _rtsp_attempt(timed, ADMIN, read_timeout=0.2) is None
+    assert _rtsp_attempt(timed, ADMIN, read_timeout=0.2) is Verdict.SILENT
     assert loop_time  # the silent server was really reached
