@@ -49,21 +49,27 @@ async def run_consented(device: Device, options: CheckOptions, gate: Gate,
     outcomes = await asyncio.gather(*(
         attempts.try_place(device.ip, target, planned, gate, options.credential_pace)
         for target, planned in plans))
-    found = [_accepted(o.target, o.accepted, authority, seen) for o in outcomes if o.accepted]
+    found = [f for o in outcomes if o.accepted
+             for f in _accepted(o.target, o.accepted, authority, seen)]
     return found + _rejected([o for o in outcomes if not o.accepted], authority)
 
 
-def _accepted(target: Target, result: Result, authority: str, seen: Observations) -> Finding:
-    extra = ""
-    if result.sys_descr:
+def _accepted(target: Target, result: Result, authority: str,
+              seen: Observations) -> list[Finding]:
+    extra, found = "", []
+    if target.service == "snmp":
         seen.texts.append(("snmp.sys_description", result.sys_descr))
         extra = f"; sysDescr {result.sys_descr[:80]!r}"
+        found.append(finding("snmp-v1v2c-answering", f"UDP {target.port} answered an SNMP v2c "
+                             f"GetRequest{extra}; the community string crosses the network "
+                             "in clear text"))
     # Never name the list, the login or how many were tried before it: with a list of one
     # login (or the attempt count), the working password could be inferred.
-    return finding("default-credentials-accepted",
-                   f"{target.label} accepted one of the factory default logins tried{extra} "
-                   f"(which one is never recorded); check {authority}",
-                   None if target.service == "snmp" else target.port)
+    found.insert(0, finding("default-credentials-accepted",
+                            f"{target.label} accepted one of the factory default logins "
+                            f"tried{extra} (which one is never recorded); check {authority}",
+                            None if target.service == "snmp" else target.port))
+    return found
 
 
 def _rejected(refused: list[PlaceOutcome], authority: str) -> list[Finding]:

@@ -118,8 +118,9 @@ class Attempts:
         self.tried.append((target.service, login.password))
         if target.service in self.silent:
             return Result(Verdict.SILENT)
-        ok = self.accept.get(target.service) == login.password
-        return Result(Verdict.ACCEPTED if ok else Verdict.REFUSED)
+        if self.accept.get(target.service) != login.password:
+            return Result(Verdict.REFUSED)
+        return Result(Verdict.ACCEPTED, "Lab agent" if target.service == "snmp" else "")
 
 
 def _run(device: Device, seen: Observations, stub: Attempts,
@@ -165,6 +166,18 @@ def test_fewer_attempts_when_asked_and_none_without_consent(
     stub = Attempts({})
     _run(UNIVIEW, _seen(), stub, replace(OPTIONS, credential_attempts=50), monkeypatch)
     assert max(sum(1 for s, _ in stub.tried if s == k) for k, _ in stub.tried) == 3
+
+
+def test_an_snmp_community_answered_is_also_snmp_v1v2c_answering(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = Observations()
+    found = _run(UNIVIEW, seen, Attempts({"snmp": "private"}), monkeypatch=monkeypatch)
+    assert [(f.id, f.port) for f in found] == [("default-credentials-accepted", None),
+                                               ("snmp-v1v2c-answering", None)]
+    assert "'Lab agent'" in found[1].evidence and "private" not in found[1].evidence
+    assert ("snmp.sys_description", "Lab agent") in seen.texts  # for fingerprints
+    refused = _run(UNIVIEW, Observations(), Attempts({}), monkeypatch=monkeypatch)
+    assert [f.id for f in refused] == ["default-credentials-rejected"]
 
 
 def test_a_place_that_stops_answering_is_not_tried_again(

@@ -132,9 +132,13 @@ def test_a_real_snmpd_answers_the_second_community_with_consent_only(
     snmp = _accepted(devices[SNMPD.ip])
     assert snmp["port"] is None and "SNMP v2c community on UDP 161" in snmp["evidence"]
     assert SNMPD_DESCR in snmp["evidence"]
+    assert "snmp-v1v2c-answering" in _ids(devices[SNMPD.ip])
     assert not any("private" in f["evidence"] for d in devices.values() for f in d["findings"])
     without, _ = _run(check_lab)
-    assert "default-credentials-accepted" not in _ids(without[SNMPD.ip])
+    assert not {"default-credentials-accepted", "snmp-v1v2c-answering"} & _ids(without[SNMPD.ip])
+    assert "SNMP v2c community on UDP 161" in next(
+        f["evidence"] for f in without[SNMPD.ip]["findings"]
+        if f["id"] == "credential-checks-not-run")
 
 
 def test_a_working_login_never_reaches_output_logs_store_or_reports(
