@@ -1,5 +1,4 @@
-"""Trying default logins on one login place: paced, at most its planned logins, stopping at the
-first accepted one, or as soon as the place stops answering (a silent place refuses nothing)."""
+"""Default logins on one login place: paced, stopping at the first accepted or at silence."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Which default logins are tried where: vendor first, generic after, ≤ 3 per service, stop on
-success; the strict credential loader; RTSP/HTTP challenge choice (loopback servers only)."""
+"""Default logins: vendor first, ≤ 3 per place, stop on success; strict loader; RTSP auth."""
 
 from __future__ import annotations
 

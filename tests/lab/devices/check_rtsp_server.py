@@ -1,5 +1,4 @@
-"""Lab device: an RTSP camera that answers DESCRIBE with 200 only for one login (Digest, Basic
-or either, as --scheme says); it logs the scheme of every attempt, never the login."""
+"""Lab device: an RTSP camera answering DESCRIBE with 200 for one Digest and/or Basic login."""
 
 from __future__ import annotations
 
