@@ -75,7 +75,7 @@ RTSP_CAMERA = Spec("rtspcam", "10.231.0.37", ("rtsp-open",), vendor="Hangzhou Hi
 RTSP_BASIC = Spec("rtspbasic", "10.231.0.38", ("rtsp-open",), vendor="Zhejiang Uniview",
                   ports=(554,))
 RTSP_BOTH = Spec("rtspboth", "10.231.0.39", ("rtsp-open",), vendor="Reolink", ports=(554,))
-SNMPD = Spec("snmpd", "10.231.0.40")
+SNMPD = Spec("snmpd", "10.231.0.40", ("snmp-open", "http-admin-cleartext"), ports=(80,))
 SNMPD_DESCR = "Lab router (Net-SNMP snmpd)"
 CONSENT_EXTRA = (SECRET_WEB, SECRET_TELNET, DIGEST_WEB, RTSP_CAMERA, RTSP_BASIC, RTSP_BOTH, SNMPD)
 EXTRA = (HOSTILE, *CONSENT_EXTRA)
@@ -148,6 +148,7 @@ class CheckLab:
         self.lab.wait_for_port(host, 554)
 
     def _snmpd(self, host: LabHost) -> None:
+        self.office.web_server(host, 80, title="Router admin")  # SNMP is asked where TCP answers
         # the view keeps "private" from exposing the machine's own process table (LAB-NOTES)
         conf = self.office.write(host, "snmpd.conf", "\n".join([
             f"agentaddress udp:{host.ip}:161", "view systemonly included .1.3.6.1.2.1.1",

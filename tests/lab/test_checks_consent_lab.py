@@ -136,6 +136,11 @@ def test_a_real_snmpd_answers_the_second_community_with_consent_only(
     assert not any("private" in f["evidence"] for d in devices.values() for f in d["findings"])
     without, _ = _run(check_lab)
     assert not {"default-credentials-accepted", "snmp-v1v2c-answering"} & _ids(without[SNMPD.ip])
+    # SNMPv3 discovery needs no credential: Net-SNMP (IANA enterprise 8072) answers it; the
+    # v2c-only lab agent ignores it and is found only with consent
+    agent = next(f for f in without[SNMPD.ip]["findings"] if f["id"] == "snmp-open")
+    assert "enterprise number 8072" in agent["evidence"], agent
+    assert "snmp-open" not in _ids(without[WEB_PLAIN])
     assert "SNMP v2c community on UDP 161" in next(
         f["evidence"] for f in without[SNMPD.ip]["findings"]
         if f["id"] == "credential-checks-not-run")
