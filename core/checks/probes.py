@@ -12,7 +12,7 @@ from core.checks.catalog import finding
 from core.checks.net import Gate, NoAnswer, open_stream, printable, send
 from core.models import Device, Finding
 
-SNMP_WAIT = 1.5  # an agent answers discovery at once; a host without one costs at most this
+SNMP_WAIT = 1.0  # an agent answers discovery at once; a host without one costs at most this
 HTTP_PORTS = (80, 88, 5000, 8000, 8008, 8080, 8081)
 HTTPS_PORTS = (443, 4443, 5001, 8443)
 KIND_BY_PORT = {21: "ftp", 22: "ssh", 23: "telnet", 515: "lpd", 554: "rtsp", 631: "ipp",
