@@ -52,7 +52,12 @@ def _ids(device: dict[str, Any]) -> set[str]:
 
 
 def test_without_consent_nothing_is_tried(check_lab: CheckLab) -> None:
+    cameras = (RTSP_CAMERA, RTSP_BASIC, RTSP_BOTH)
+    before = {spec.name: len(check_lab.rtsp_log(spec.name)) for spec in cameras}
     devices, _ = _run(check_lab)
+    for spec in cameras:  # the probe's DESCRIBE carries no Authorization header
+        during = check_lab.rtsp_log(spec.name)[before[spec.name]:]
+        assert "attempt none" in during and "basic" not in during and "digest" not in during
     for device in devices.values():
         assert "credential-checks-not-run" in _ids(device), device
         assert not {"default-credentials-accepted", "default-credentials-rejected"} & _ids(device)
