@@ -145,7 +145,7 @@ def test_each_service_gets_its_own_tries_and_stops_at_its_first_success(
         by_service.setdefault(service, []).append(password)
     assert by_service["rtsp"] == ["123456"]  # the vendor's own default, first, then stop
     assert by_service["http"] == ["123456", "admin"]
-    assert by_service["telnet"] == ["admin", "password", ""]  # Uniview lists no telnet login
+    assert by_service["telnet"] == ["admin", "password", "root"]  # Uniview lists no telnet
     assert by_service["snmp"] == ["public", "private"]
     accepted = sorted(f.port for f in found if f.id == "default-credentials-accepted")
     assert accepted == [80, 554]
