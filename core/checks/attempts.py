@@ -32,6 +32,7 @@ class Verdict(enum.Enum):
     ACCEPTED = "accepted"
     REFUSED = "refused"
     SILENT = "silent"  # no answer in the login's protocol: trying more logins is pointless
+    NOT_ASKED = "not asked"  # open without a login: no default to try
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,8 @@ async def try_place(ip: str, target: Target, planned: list[DefaultLogin], gate: 
             return PlaceOutcome(target, number, result)
         if result.verdict is Verdict.SILENT:
             return PlaceOutcome(target, number)
+        if result.verdict is Verdict.NOT_ASKED:
+            return PlaceOutcome(target, 0)
     return PlaceOutcome(target, len(planned))
 
 
@@ -76,6 +79,8 @@ async def attempt(ip: str, target: Target, login: DefaultLogin, gate: Gate) -> R
         else:
             descr = await logins.snmp_login(ip, login, gate.read_timeout)
             return Result(Verdict.ACCEPTED, descr) if descr else Result(Verdict.REFUSED)
+    except logins.LoginNotAsked:
+        return Result(Verdict.NOT_ASKED)
     except (NoAnswer, OSError, ssl.SSLError, ValueError, TimeoutError):
         return Result(Verdict.SILENT)
     return Result(Verdict.ACCEPTED if ok else Verdict.REFUSED)

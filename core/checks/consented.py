@@ -51,7 +51,7 @@ async def run_consented(device: Device, options: CheckOptions, gate: Gate,
         for target, planned in plans))
     found = [f for o in outcomes if o.accepted
              for f in _accepted(o.target, o.accepted, authority, seen)]
-    return found + _rejected([o for o in outcomes if not o.accepted], authority)
+    return found + _rejected([o for o in outcomes if not o.accepted and o.tried], authority)
 
 
 def _accepted(target: Target, result: Result, authority: str,

@@ -18,12 +18,18 @@ _PROMPT = re.compile(rb"[#$>%]\s*$")
 _DIGEST_PARAM = re.compile(r'(\w+)=(?:"([^"]*)"|([^,\s]*))')
 
 
+class LoginNotAsked(Exception):
+    """The place answered without asking for a login: open to all (its own finding, found by
+    the probes), which proves nothing about a factory default."""
+
+
 async def http_login(ip: str, port: int, over_tls: bool, login: DefaultLogin,
                      gate: Gate) -> bool:
-    """True when GET / answers without a 401 once the default login is sent."""
+    """True when GET / asks for a login (401) and answers without one once the default login is
+    sent. A page that asks for nothing proves no password: that is `http-admin-no-login`."""
     first = await _http_get(ip, port, over_tls, gate, "")
     if first.status != 401:
-        return first.status < 400
+        raise LoginNotAsked(f"GET / answered {first.status} without a password")
     header = authorization(first, login, "GET", "/")
     if not header:
         return False
@@ -37,7 +43,7 @@ async def rtsp_login(ip: str, port: int, login: DefaultLogin, gate: Gate) -> boo
     url = f"rtsp://{ip}:{port}/"
     first = await _rtsp(ip, port, gate, url, "", 1)
     if first.status == 200:
-        return True
+        raise LoginNotAsked("DESCRIBE answered 200 without a password")
     header = authorization(first, login, "DESCRIBE", url) if first.status == 401 else ""
     if not header:
         return False

@@ -77,7 +77,11 @@ RTSP_BASIC = Spec("rtspbasic", "10.231.0.38", ("rtsp-open",), vendor="Zhejiang U
 RTSP_BOTH = Spec("rtspboth", "10.231.0.39", ("rtsp-open",), vendor="Reolink", ports=(554,))
 SNMPD = Spec("snmpd", "10.231.0.40", ("snmp-open", "http-admin-cleartext"), ports=(80,))
 SNMPD_DESCR = "Lab router (Net-SNMP snmpd)"
-CONSENT_EXTRA = (SECRET_WEB, SECRET_TELNET, DIGEST_WEB, RTSP_CAMERA, RTSP_BASIC, RTSP_BOTH, SNMPD)
+# A camera whose stream asks for no password at all: that is its own finding, never a default
+RTSP_OPEN = Spec("rtspopen", "10.231.0.41", ("rtsp-open", "rtsp-no-login"),
+                 vendor="Hangzhou Hikvision", ports=(554,))
+CONSENT_EXTRA = (SECRET_WEB, SECRET_TELNET, DIGEST_WEB, RTSP_CAMERA, RTSP_BASIC, RTSP_BOTH, SNMPD,
+                 RTSP_OPEN)
 EXTRA = (HOSTILE, *CONSENT_EXTRA)
 
 
@@ -140,6 +144,9 @@ class CheckLab:
     def _rtspboth(self, host: LabHost) -> None:
         # Reolink's blank default; the camera offers Basic and Digest, the check must use Digest
         self._rtsp_server(host, "admin", "", "both")
+
+    def _rtspopen(self, host: LabHost) -> None:
+        self._rtsp_server(host, "", "", "none")
 
     def _rtsp_server(self, host: LabHost, user: str, password: str, scheme: str) -> None:
         self.lab.start(host, self.lab.python(

@@ -18,6 +18,7 @@ from tests.lab.check_lab import (
     RTSP_BASIC,
     RTSP_BOTH,
     RTSP_CAMERA,
+    RTSP_OPEN,
     SECRET_TELNET,
     SECRET_WEB,
     SNMPD,
@@ -121,6 +122,22 @@ def test_rtsp_basic_gets_the_vendor_default_first_and_stops_there(
     assert log.count("basic") == 1 and log.count("digest") == 0, log
     assert logs[RTSP_BASIC.name].count("describe accepted") == 1
     assert logs[RTSP_BASIC.name].rstrip().endswith("describe accepted")  # nothing after it
+
+
+def test_an_open_stream_is_no_login_not_a_factory_default(
+        check_lab: CheckLab, consented: tuple[dict[str, Any], str, dict[str, str]]) -> None:
+    devices, _, _ = consented
+    with_consent = _ids(devices[RTSP_OPEN.ip])
+    assert "rtsp-no-login" in with_consent, devices[RTSP_OPEN.ip]
+    assert "default-credentials-accepted" not in with_consent
+    rejected = [f["evidence"] for f in devices[RTSP_OPEN.ip]["findings"]
+                if f["id"] == "default-credentials-rejected"]
+    assert not any("RTSP" in e for e in rejected), rejected  # no login was asked, none tried
+    assert "basic" not in check_lab.rtsp_log(RTSP_OPEN.name)
+    assert "digest" not in check_lab.rtsp_log(RTSP_OPEN.name)
+    without, _ = _run(check_lab)
+    assert "rtsp-no-login" in _ids(without[RTSP_OPEN.ip])
+    assert "rtsp-no-login" not in _ids(without[RTSP_CAMERA.ip])  # it asks for a password
 
 
 def test_rtsp_uses_digest_when_the_camera_offers_both(

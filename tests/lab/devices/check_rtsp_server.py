@@ -1,4 +1,4 @@
-"""Lab device: an RTSP camera answering DESCRIBE with 200 for one Digest and/or Basic login."""
+"""Lab device: an RTSP camera answering DESCRIBE with 200 for one login, or anyone (none)."""
 
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ REALM = "IP Camera"
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--ip", required=True)
-    parser.add_argument("--user", required=True)
-    parser.add_argument("--password", required=True)
-    parser.add_argument("--scheme", choices=("digest", "basic", "both"), default="digest")
+    parser.add_argument("--user", default="")
+    parser.add_argument("--password", default="")
+    parser.add_argument("--scheme", choices=("digest", "basic", "both", "none"), default="digest")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     server = socket.create_server((args.ip, 554))
@@ -58,6 +58,8 @@ def _challenges(scheme: str) -> str:
 
 
 def _authorised(request: str, user: str, password: str, scheme: str) -> bool:
+    if scheme == "none":
+        return True
     if scheme != "digest" and _basic_ok(request, user, password):
         return True
     return scheme != "basic" and _digest_ok(request, user, password)
