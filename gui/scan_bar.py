@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.models import Interface, Progress, ScanPhase
+from gui.colours import BANNER_BACKGROUND, BANNER_TEXT
 from gui.text import clean
 
 PHASE_WORDS = {
@@ -95,14 +96,14 @@ class ScanBar(QWidget):
         network.setBuddy(self.interface_combo)
         mode = QLabel(self.tr("&Mode:"))
         mode.setBuddy(self.mode_combo)
-        for widget in (network, self.interface_combo, mode, self.mode_combo,
-                       self.thorough_check):
+        for widget in (network, self.interface_combo, mode, self.mode_combo):
             top.addWidget(widget)
         top.addStretch(1)
         top.addWidget(self.consent_button)
         top.addWidget(self.scan_button)
         top.addWidget(self.cancel_button)
-        bottom = QHBoxLayout()
+        bottom = QHBoxLayout()  # the thorough choice sits under the mode: the top row is full
+        bottom.addWidget(self.thorough_check)
         bottom.addWidget(self.progress, 2)
         bottom.addWidget(self.phase_label, 3)
         bottom.addWidget(self.consent_label)
@@ -184,8 +185,9 @@ class ScanBar(QWidget):
             self.consent_label.setText(
                 self.tr("Password checks authorised by {0} for this scan").format(clean(who, 60)))
             self.consent_label.setStyleSheet(
-                "QLabel#consentBanner { background: #c99a06; color: black; padding: 2px 8px;"
-                " border-radius: 3px; font-weight: bold; }")
+                f"QLabel#consentBanner {{ background: {BANNER_BACKGROUND.name()};"
+                f" color: {BANNER_TEXT.name()}; padding: 2px 8px; border-radius: 3px;"
+                " font-weight: bold; }")
 
     def _on_interface(self) -> None:
         self._update_enabled()

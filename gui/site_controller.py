@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from core.errors import KnownError
+from core.fingerprints import CatalogUpdate
 from core.models import Device, Interface, ScanResult, Site
 from core.report import ReportContext, ReportData
 from core.store import ConsentEnd, Deletion, ImportSummary
@@ -53,6 +54,7 @@ class SiteController(QObject):
     deleted = Signal(object)  # a core.store.Deletion: what went, and where its backup is
     exported = Signal(Path)  # where a site export was written
     imported = Signal(object)  # the core.store.ImportSummary of an import
+    catalog_loaded = Signal(object)  # core.fingerprints.CatalogUpdate: a catalogue file read
     error = Signal(BaseException)  # to show (a KnownError becomes a friendly message)
 
     def __init__(self, session: Session, settings: Settings, tasks: TaskRunner,
@@ -235,6 +237,21 @@ class SiteController(QObject):
             self.error.emit(exc)
             return
         self.reload_sites(site.id)
+
+    # -- the known-exploited vulnerabilities catalogue
+    def load_catalog(self, path: Path) -> None:
+        """Read a catalogue file strictly off the GUI thread; a used one reassesses the site."""
+        session = self.session
+
+        def load(context: TaskContext) -> CatalogUpdate:
+            return session.load_catalog(path)
+
+        self.tasks.start(load, on_result=self._catalog_loaded, on_error=self.error.emit)
+
+    def _catalog_loaded(self, update: CatalogUpdate) -> None:
+        if update.installed:
+            self.refresh()  # the site's findings are matched again against the new one
+        self.catalog_loaded.emit(update)
 
     # -- loading
     def refresh(self) -> None:

@@ -53,7 +53,7 @@ class CheckOptions:
     per_device_connections: int = 24
     ports: tuple[int, ...] = DEFAULT_PORTS
     credentials_dir: Path | None = None  # None: the bundled resources/credentials
-    credential_attempts: int = 3  # per device, at most
+    credential_attempts: int = 3  # per login place (service on a port), at most
     credential_pace: float = 0.5  # seconds between two attempts on one device
     thorough: bool = False  # also sweep the 1,000 most common TCP ports (resources/ports)
     thorough_timeout: float = 0.5  # first connect; a silent port is retried with connect_timeout

@@ -199,7 +199,7 @@ async def _run_all(device: Device, options: CheckOptions, run: DeviceRun,
     run.stage = "service checks"
     held = gate.holding()
     limit = options.connect_timeout + 2 * options.read_timeout + 1.0
-    await asyncio.gather(*(
+    await asyncio.gather(_snmp_agent(device.ip, options.read_timeout, run), *(
         _bounded(probes.probe_for(kind, device.ip, port, held, run.open_ports, seen),
                  kind, port, limit, run, gate)
         for port, kind in sorted(seen.kinds.items())))
@@ -236,6 +236,12 @@ def silent_evidence(tried: tuple[int, ...], skipped: int, timeout: float) -> str
     listed = ", ".join(str(p) for p in tried)
     return (f"answers ARP but TCP {listed} neither accepted nor refused a connection in "
             f"{timeout:g} s (a firewall drops them); the other {skipped} ports were not tried")
+
+
+async def _snmp_agent(ip: str, timeout: float, run: DeviceRun) -> None:
+    """Ask for an SNMP agent (UDP, no credential) on devices that showed an open TCP port."""
+    if run.open_ports:
+        run.findings += await probes.check_snmp(ip, timeout)
 
 
 async def _bounded(factory: Callable[[], Awaitable[list[Finding]]], kind: str, port: int,

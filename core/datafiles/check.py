@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.checks.credentials import load as load_credentials
 from core.checks.credentials import read_file as read_credentials
 from core.datafiles import fields
 from core.datafiles.findings import NAME as FINDINGS
@@ -95,6 +96,7 @@ def _credentials(folder: Path) -> Iterator[Checked]:
     for path in paths:
         vendor = read_credentials(path)
         yield Checked(f"{folder.name}/{path.name}", _count(len(vendor.logins), "login"))
+    load_credentials(folder)  # what only the whole folder shows: a vendor in two files
 
 
 def _only_known(folder: Path, known: set[str], what: str) -> None:

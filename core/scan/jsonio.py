@@ -155,9 +155,9 @@ def device_from_json(d: dict[str, Any]) -> Device:
         findings=tuple(finding_from_json(f) for f in d.get("findings", [])),
         sources=tuple(str(s) for s in d.get("sources", [])),
         is_self=bool(d.get("is_self", False)),
-        fingerprints=tuple(_fingerprint_from_json(f) for f in d.get("fingerprints") or []),
-        wsd=_wsd_from_json(d.get("wsd")),
-        netbios=_netbios_from_json(d.get("netbios")),
+        fingerprints=tuple(fingerprint_from_json(f) for f in d.get("fingerprints") or []),
+        wsd=wsd_from_json(d.get("wsd")),
+        netbios=netbios_from_json(d.get("netbios")),
     )
 
 
@@ -174,15 +174,15 @@ def finding_from_json(f: dict[str, Any]) -> Finding:
     )
 
 
-_FINGERPRINT_KEYS = ("part", "vendor", "product", "version", "device_type", "cpe", "evidence")
+FINGERPRINT_KEYS = ("part", "vendor", "product", "version", "device_type", "cpe", "evidence")
 
 
 def _fingerprint_to_json(fingerprint: Fingerprint) -> dict[str, str]:
-    return {key: str(getattr(fingerprint, key)) for key in _FINGERPRINT_KEYS}
+    return {key: str(getattr(fingerprint, key)) for key in FINGERPRINT_KEYS}
 
 
-def _fingerprint_from_json(f: dict[str, Any]) -> Fingerprint:
-    return Fingerprint(**{key: str(f.get(key, "")) for key in _FINGERPRINT_KEYS})
+def fingerprint_from_json(f: dict[str, Any]) -> Fingerprint:
+    return Fingerprint(**{key: str(f.get(key, "")) for key in FINGERPRINT_KEYS})
 
 
 def _wsd_to_json(wsd: WsdInfo | None) -> dict[str, Any] | None:
@@ -192,7 +192,7 @@ def _wsd_to_json(wsd: WsdInfo | None) -> dict[str, Any] | None:
             "manufacturer": wsd.manufacturer, "model": wsd.model, "name": wsd.name}
 
 
-def _wsd_from_json(w: dict[str, Any] | None) -> WsdInfo | None:
+def wsd_from_json(w: dict[str, Any] | None) -> WsdInfo | None:
     if not w:
         return None
     return WsdInfo(xaddrs=tuple(str(x) for x in w.get("xaddrs", [])),
@@ -209,7 +209,7 @@ def _netbios_to_json(info: NetbiosInfo | None) -> dict[str, Any] | None:
             "mac": info.mac}
 
 
-def _netbios_from_json(n: dict[str, Any] | None) -> NetbiosInfo | None:
+def netbios_from_json(n: dict[str, Any] | None) -> NetbiosInfo | None:
     if not n:
         return None
     return NetbiosInfo(name=str(n.get("name", "")), workgroup=str(n.get("workgroup", "")),

@@ -155,7 +155,8 @@ def _merge_scans(db: Database, site_id: int, scans: list[dict[str, Any]],
         devices: list[Device] = list({d.mac: d for d in reversed(scan["devices"])}.values())
         severities = [f.severity.value for d in devices for f in d.findings]
         row = {k: scan[k] for k in ("interface", "network", "mode", "mode_reason",
-                                    "started", "finished", "version", "consent")}
+                                    "started", "finished", "version", "consent",
+                                    "kev_catalog")}
         consent_uid = scan["consent_uid"]
         scan_id = insert_row(db, "scans", {
             **row, "uid": uid, "site_id": site_id, "checks_run": int(scan["checks_run"]),
