@@ -14,7 +14,7 @@ from core.checks.budget import BudgetClock
 from core.checks.catalog import finding
 from core.checks.net import Gate
 from core.checks.options import CheckOptions
-from core.checks.sweep import sweep
+from core.checks.sweep import sweep, sweep_pass
 from core.datafiles import top_ports
 from core.fingerprints.exposure import kev_findings
 from core.fingerprints.identify import fingerprint
@@ -215,10 +215,14 @@ async def _scan(device: Device, wanted: tuple[int, ...], options: CheckOptions,
     the real probes of the devices that answer.
     """
     quick = ports.quick_ports(device, wanted)
-    if options.thorough:
+    if options.thorough:  # more ports, in the sweep's larger pool: a crowd costs ~one round
         quick = tuple(sorted({*quick, *wanted[:THOROUGH_QUICK]}))
-    states = await ports.scan_ports(device.ip, quick, gates.quick, options.silent_timeout,
-                                    run.states) if quick else {}
+        await sweep_pass(device.ip, quick, gates.sweep, options.thorough_per_device,
+                         options.silent_timeout, run.states)
+        states = {port: run.states[port] for port in quick}
+    else:
+        states = await ports.scan_ports(device.ip, quick, gates.quick, options.silent_timeout,
+                                        run.states) if quick else {}
     if ports.all_silent(states):
         run.findings += advertised.check_advertised(device)
         run.findings.append(finding("host-drops-connections", silent_evidence(

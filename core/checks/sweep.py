@@ -26,14 +26,14 @@ async def sweep(ip: str, ports: tuple[int, ...], gate: Gate, workers: int, first
     A host that answered nothing at all in the first pass is not asked again: it drops
     everything, and a second pass would only double the wait. States go into `into` as known.
     """
-    await _sweep_pass(ip, ports, gate, workers, first_timeout, into)
+    await sweep_pass(ip, ports, gate, workers, first_timeout, into)
     silent = tuple(p for p in ports if into[p] is PortState.FILTERED)
     if silent and len(silent) < len(ports):
-        await _sweep_pass(ip, silent, gate, workers, retry_timeout, into)
+        await sweep_pass(ip, silent, gate, workers, retry_timeout, into)
     return {port: into[port] for port in ports}
 
 
-async def _sweep_pass(ip: str, ports: tuple[int, ...], gate: Gate, workers: int,
+async def sweep_pass(ip: str, ports: tuple[int, ...], gate: Gate, workers: int,
                       timeout: float, into: dict[int, PortState]) -> None:
     """Up to `workers` connects in flight, each slot beyond the first taken only while the
     shared cap has it free (so two sweeps never wait on each other) and given back when idle."""
