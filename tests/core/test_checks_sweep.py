@@ -158,3 +158,26 @@ def test_alternative_ports_get_their_probe_unless_the_device_said_otherwise() ->
     device = Device(mac="02:00:00:00:00:01", ips=("192.0.2.1",), services=(advertised,))
     kinds = plan(device, (2222, 2323, 5901, 8181, 8888, 9999))
     assert kinds == {2222: "ssh", 2323: "telnet", 5901: "vnc", 8181: "http", 8888: "https"}
+
+
+def test_a_thorough_scan_stops_at_cancel_and_leaves_no_socket_open(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from core.cancel import CancelToken
+
+    with _silent_port() as silent, _listeners(1) as (opened,):
+        monkeypatch.setattr(top_ports, "bundled", lambda: (opened, silent))
+        device = Device(mac="02:00:00:00:00:01", ips=("127.0.0.1",))
+        options = CheckOptions(ports=(), thorough=True, thorough_timeout=30.0,
+                               connect_timeout=30.0, silent_timeout=30.0)
+        cancel = CancelToken()
+        before = _open_fds()
+        timer = threading.Timer(0.3, cancel.cancel)
+        timer.start()
+        started = time.monotonic()
+        run_checks([device], options, cancel)
+        elapsed = time.monotonic() - started
+        timer.join()
+        assert _open_fds() == before
+    assert elapsed < within(0.8)
