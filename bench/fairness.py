@@ -22,6 +22,7 @@ def main() -> int:
     parser.add_argument("--crowds", default="0,40,100,200", help="firewalled hosts, ascending")
     parser.add_argument("--code", type=Path, help="run the scanner from this source tree "
                         "(e.g. an older commit's export) instead of this one")
+    parser.add_argument("--thorough", action="store_true", help="scan --thorough each time")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     reason = lab_unavailable_reason()
@@ -40,7 +41,7 @@ def main() -> int:
                 lab.add_crowd(f"crowd{size}", ips, mac_prefix=f"a4:4c:c8:{size % 256:02x}")
                 added = size
             lab.exec(lab.scanner.ns, ["ip", "neigh", "flush", "dev", "eth0"])
-            seconds, doc = _scan(lab, args.code)
+            seconds, doc = _scan(lab, args.code, args.thorough)
             problems = _office_problems(doc)
             calm = calm or problems
             rows.append(_row(size, seconds, doc, problems, calm))
@@ -52,9 +53,9 @@ def main() -> int:
     return 0
 
 
-def _scan(lab: Lab, code: Path | None) -> tuple[float, dict[str, Any]]:
+def _scan(lab: Lab, code: Path | None, thorough: bool = False) -> tuple[float, dict[str, Any]]:
     argv = [sys.executable, "-m", "core", "scan", "--interface", "eth0", "--mode", "kernel",
-            "--timeout", "4", "--json"]
+            "--timeout", "4", "--json", *(["--thorough"] if thorough else [])]
     if code is not None:
         argv = ["sh", "-c", f"cd {shlex.quote(str(code))} && {shlex.join(argv)}"]
     started = time.monotonic()

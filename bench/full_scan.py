@@ -1,4 +1,4 @@
-"""Benchmark: core.checks on the lab devices beside nmap -sT and -sV; prints time and findings."""
+"""Benchmark: core.checks on the lab beside nmap -sT and -sV, thorough mode beside nmap top 1000."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ import xml.etree.ElementTree as ET  # parses nmap's own XML output from a local 
 from typing import Any
 
 from core.checks.ports import DEFAULT_PORTS
+from core.datafiles.top_ports import bundled
 from tests.lab.check_lab import GOOD_IP, CheckLab
 from tests.lab.netlab import Lab, lab_unavailable_reason
+from tests.lab.thorough_lab import HALF, WALLED, ThoroughLab, nmap_top_ports, open_ports
 
 DISCOVERY_AND_CHECKS = """
 import json, sys, time
@@ -34,6 +36,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3, help="rounds of checks and nmap -sT")
     parser.add_argument("--sv-rounds", type=int, default=1, help="nmap -sV takes minutes here")
+    parser.add_argument("--thorough-rounds", type=int, default=5,
+                        help="rounds of thorough mode and nmap -sT --top-ports 1000 -T4")
+    parser.add_argument("--walled-timeout", type=int, default=0, metavar="S",
+                        help="also time nmap on the host that drops everything, for at most S s")
     args = parser.parse_args()
     # a timeout or Ctrl-C must still tear the lab down (namespaces, daemons)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -49,6 +55,8 @@ def main() -> int:
                   for i in range(max(args.rounds, args.sv_rounds))]
         _report(check_lab, rounds)
         _discovery_and_checks(lab, args.rounds)
+        if args.thorough_rounds:  # after the figures above: its extra hosts would change them
+            _thorough(ThoroughLab(check_lab).build(), args.thorough_rounds, args.walled_timeout)
     return 0
 
 
@@ -133,6 +141,71 @@ def _discovery_and_checks(lab: Lab, rounds: int) -> None:
           f"discovery {med['discovery']:.2f} s + checks {med['checks']:.2f} s = "
           f"{med['discovery'] + med['checks']:.2f} s; {figures[-1]['devices']} devices, "
           f"{figures[-1]['problems']} problems")
+
+
+
+def _timed(lab: Lab, argv: list[str], timeout: float = 300) -> tuple[float, str]:
+    started = time.monotonic()
+    proc = lab.run_scanner(argv, timeout=timeout)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{argv[0]} failed: {proc.stderr.strip()[-300:]}")
+    return time.monotonic() - started, proc.stdout
+
+
+def _thorough(lab: ThoroughLab, rounds: int, walled_timeout: int) -> None:
+    """Thorough mode and nmap -sT --top-ports 1000 -T4 on the same hosts, alternating rounds:
+    every host but the one dropping everything (nmap -Pn waits minutes on it), then only the
+    hosts that answer on every port (no firewall at all)."""
+    everyone = [ip for ip in lab.ips() if ip != WALLED.ip]
+    _compare(lab, rounds, everyone, f"{len(everyone)} hosts (the check lab, one with listeners "
+             "on 7 unusual top-1000 ports, one dropping all but 2 ports)")
+    open_hosts = [ip for ip in everyone if ip != HALF.ip]
+    _compare(lab, rounds, open_hosts, f"the {len(open_hosts)} hosts without a firewall")
+    _walled(lab, walled_timeout)
+
+
+def _compare(lab: ThoroughLab, rounds: int, ips: list[str], what: str) -> None:
+    netlab = lab.check_lab.lab
+    devices = json.dumps([d for d in json.loads(lab.devices_json()) if d["ips"][0] in ips])
+    top = set(bundled())
+    figures: dict[str, list[float]] = {"ours": [], "ours_wall": [], "sweep": [], "nmap": []}
+    same = True
+    for _ in range(rounds):
+        wall, out = _timed(netlab, netlab.python("tests.lab.devices.run_checks", "--thorough",
+                                                 "--devices", devices))
+        ours = {d["ips"][0]: [p for p in d["open_ports"] if p in top]
+                for d in json.loads(out)["devices"]}
+        figures["ours"].append(json.loads(out)["elapsed"])
+        figures["ours_wall"].append(wall)
+        _, out = _timed(netlab, netlab.python("tests.lab.devices.run_sweep",
+                                              *(f"--ip={ip}" for ip in ips)))
+        figures["sweep"].append(json.loads(out)["elapsed"])
+        wall, out = _timed(netlab, nmap_top_ports(ips))
+        figures["nmap"].append(wall)
+        same &= open_ports(out) == ours
+        print(f"thorough {figures['ours_wall'][-1]:.2f} s, nmap {wall:.2f} s", file=sys.stderr,
+              flush=True)
+    print(f"\nthorough mode on {what}: {rounds} rounds, medians")
+    for key, label in (("ours", "thorough checks (in process)"),
+                       ("ours_wall", "thorough checks (whole subprocess)"),
+                       ("sweep", "port sweep alone (in process)"),
+                       ("nmap", "nmap -sT --top-ports 1000 -T4")):
+        values = figures[key]
+        print(f"  {label:36s} {statistics.median(values):6.2f} s   "
+              f"(min {min(values):.2f}, max {max(values):.2f})")
+    ratio = statistics.median(figures["ours_wall"]) / statistics.median(figures["nmap"])
+    print(f"  whole thorough checks / nmap: {ratio:.2f}x; same open ports in every round: {same}")
+
+
+def _walled(lab: ThoroughLab, timeout: int) -> None:
+    netlab = lab.check_lab.lab
+    _, out = _timed(netlab, netlab.python("tests.lab.devices.run_checks", "--thorough",
+                                          "--devices", lab.devices_json((WALLED.name,))))
+    print(f"  host dropping everything: thorough checks {json.loads(out)['elapsed']:.2f} s")
+    if timeout:
+        wall, _ = _timed(netlab, [*nmap_top_ports([WALLED.ip]), "--host-timeout", f"{timeout}s"],
+                         timeout + 60)
+        print(f"  host dropping everything: nmap {wall:.1f} s (--host-timeout {timeout}s)")
 
 
 if __name__ == "__main__":

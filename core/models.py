@@ -228,6 +228,7 @@ class ScanInfo:
     consent: str = ""  # who authorised consent-gated checks, empty if nobody
     limits: tuple[str, ...] = ()  # scan-wide caps that were hit, in plain words
     kev_catalog: str = ""  # the known-exploited catalogue the checks used, e.g. "2025.08.25"
+    thorough: bool = False  # the checks swept the 1,000 most common TCP ports
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,10 +12,12 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
 from core.logs import LOG_FILE_NAME, close_logging, setup_logging
 from core.paths import log_dir
+from gui.colours import readable_links
 from gui.garbage import GuiThreadGarbageCollector
 
 if TYPE_CHECKING:
@@ -129,6 +131,14 @@ def open_window(options: WindowOptions,
     return window
 
 
+def readable_palette(app: QApplication) -> None:
+    """Keep the platform's palette; only make its link colours readable (WCAG AA) if needed."""
+    palette = app.palette()
+    fixed = readable_links(QPalette(palette))
+    if fixed != palette:
+        app.setPalette(fixed)
+
+
 def run(argv: Sequence[str] = ()) -> int:
     """Open the main window and run the event loop until the user quits."""
     log_path = setup_logging()
@@ -140,6 +150,7 @@ def run(argv: Sequence[str] = ()) -> int:
     app.setApplicationName("IoT Hygiene")
     app.setOrganizationName("IoT Hygiene")
     app.setApplicationDisplayName("IoT Hygiene")
+    readable_palette(app)
     collector = GuiThreadGarbageCollector(app)
     log.info("starting; log file %s", log_path)
     window = open_window(options)

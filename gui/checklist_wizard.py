@@ -30,6 +30,7 @@ from core.guidance import (
     is_done,
 )
 from core.models import Category, Finding
+from gui.colours import accent
 from gui.text import clean
 
 CHOICES = (("yes", "&Yes"), ("no", "N&o"), ("unsure", "Not s&ure"), ("na", "Not a&pplicable"))
@@ -111,7 +112,7 @@ class ChecklistWizard(QWidget):
         self.evidence_label = _label()
         self.evidence_label.setObjectName("evidence")
         self.evidence_label.setStyleSheet(
-            "QLabel#evidence { border-left: 4px solid #3f88c5; padding-left: 8px; }")
+            f"QLabel#evidence {{ border-left: 4px solid {accent().name()}; padding-left: 8px; }}")
         self.answer_label = _label()
         self.hint_label = _label()
         self.choice_buttons: dict[str, QPushButton] = {}

@@ -15,10 +15,12 @@ from PySide6.QtWidgets import (
 )
 
 EXPLANATION = (
-    "Password checks try the maker's factory password (at most three attempts per device) on "
-    "devices that ask for one. Only run them on a network you are responsible for or have "
-    "written permission to test. A password that works is never stored: only the fact that it "
-    "worked. The authorisation is recorded with your name and time, and applies to the next scan.")
+    "Password checks try the maker's factory passwords first, then a few common ones, on each "
+    "login a device offers (web page, telnet, RTSP video; SNMP with the communities public and "
+    "private), at most three attempts each. Only run them on a network you are responsible for "
+    "or have written permission to test. A password that works is never stored: only the fact "
+    "that it worked. The authorisation is recorded with your name and time, and applies to the "
+    "next scan.")
 
 
 class ConsentDialog(QDialog):

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.models import Severity
-from gui.models import SEVERITY_COLOURS, SEVERITY_ORDER, severity_name
+from gui.icons import icon_label, severity_icon
+from gui.models import SEVERITY_ORDER, severity_name
 
 if TYPE_CHECKING:
     from gui.views import DashboardData
@@ -48,12 +49,24 @@ class DashboardPanel(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setMinimumWidth(270)
         self.setMaximumWidth(340)
+        self.layout_ = QVBoxLayout()
+        self.no_site_label = _label(self.tr(
+            "No site yet.\n\nCreate one for the network you look after (Site > New site…), "
+            "or look around the sample office first (Help > Show the welcome again).\n\n"
+            "Its score, open issues and next steps will show here."))
+        self.summary = QWidget()
+        self.summary.setLayout(self.layout_)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
         self.body = QWidget()
-        self.layout_ = QVBoxLayout(self.body)
+        outer = QVBoxLayout(self.body)
+        outer.addWidget(self.no_site_label)
+        outer.addWidget(self.summary)
+        outer.addStretch(1)
         self.setWidget(self.body)
         self.score_label = _label(bold=True, scale=2.0)
         self.score_explanation = _label()
         self.severity_labels: dict[Severity, QLabel] = {}
+        self.severity_chips: dict[Severity, QLabel] = {}
         self.checklist_bar = QProgressBar()
         self.checklist_bar.setRange(0, 100)
         self.checklist_label = _label()
@@ -69,6 +82,7 @@ class DashboardPanel(QScrollArea):
         self.actions_list.itemClicked.connect(self._action_chosen)
         self.actions_list.setToolTip(self.tr("Open the device to do this"))
         self._build()
+        self.show_no_site()
 
     def _section(self, title: str) -> None:
         self.layout_.addSpacing(10)
@@ -80,9 +94,8 @@ class DashboardPanel(QScrollArea):
         self.layout_.addWidget(self.score_explanation)
         self._section(self.tr("Open issues"))
         for severity in SEVERITY_ORDER[:-1]:
-            chip = QLabel()
-            chip.setFixedSize(12, 12)
-            chip.setStyleSheet(f"background: {SEVERITY_COLOURS[severity]}; border-radius: 2px;")
+            chip = icon_label(severity_icon(severity), severity_name(severity))
+            self.severity_chips[severity] = chip
             label = _label()
             self.severity_labels[severity] = label
             row = QHBoxLayout()
@@ -98,9 +111,15 @@ class DashboardPanel(QScrollArea):
         self.layout_.addWidget(self.placement_label)
         self._section(self.tr("Next best actions"))
         self.layout_.addWidget(self.actions_list)
-        self.layout_.addStretch(1)
+
+    def show_no_site(self) -> None:
+        """Before the first site: say what to do instead of empty, unlabelled sections."""
+        self.summary.hide()
+        self.no_site_label.show()
 
     def show_data(self, data: DashboardData) -> None:
+        self.no_site_label.hide()
+        self.summary.show()
         if data.score is None:
             self.score_label.setText(self.tr("No score yet"))
         else:

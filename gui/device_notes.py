@@ -1,4 +1,4 @@
-"""The device page's Notes & owner tab: name, owner, location, support end, notes, keychain."""
+"""The device page's Notes & owner tab: name, owner, place, support end, review date, notes."""
 
 from __future__ import annotations
 
@@ -46,11 +46,8 @@ class DeviceNotes(QWidget):
         self.owner_edit.setPlaceholderText(self.tr("Who is responsible for it"))
         self.location_edit = QLineEdit()
         self.location_edit.setPlaceholderText(self.tr("e.g. Reception desk"))
-        self.support_edit = QDateEdit()
-        self.support_edit.setDisplayFormat("yyyy-MM-dd")
-        self.support_edit.setCalendarPopup(True)
-        self.support_edit.setMinimumDate(NO_DATE)
-        self.support_edit.setSpecialValueText(self.tr("Not known"))
+        self.support_edit = self._date_edit(self.tr("Not known"))
+        self.review_edit = self._date_edit(self.tr("Not set"))
         self.notes_edit = QPlainTextEdit()
         self.notes_edit.setTabChangesFocus(True)
         self.save_button = QPushButton(self.tr("Sa&ve now"))
@@ -66,6 +63,7 @@ class DeviceNotes(QWidget):
             edit.textEdited.connect(self._edited)
         self.notes_edit.textChanged.connect(self._edited)
         self.support_edit.dateChanged.connect(self._edited)
+        self.review_edit.dateChanged.connect(self._edited)
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_edit.setAccessibleName(self.tr("Device admin password"))
@@ -76,6 +74,14 @@ class DeviceNotes(QWidget):
         self.forget_password_button.clicked.connect(self.forget_password)
         self.password_status = plain_label()
         self._build()
+
+    def _date_edit(self, unset_text: str) -> QDateEdit:
+        edit = QDateEdit()
+        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.setCalendarPopup(True)
+        edit.setMinimumDate(NO_DATE)
+        edit.setSpecialValueText(unset_text)
+        return edit
 
     def _build(self) -> None:
         password_row = QHBoxLayout()
@@ -90,6 +96,7 @@ class DeviceNotes(QWidget):
         form.addRow(self.tr("O&wner"), self.owner_edit)
         form.addRow(self.tr("L&ocation"), self.location_edit)
         form.addRow(self.tr("S&upport ends"), self.support_edit)
+        form.addRow(self.tr("Ne&xt review"), self.review_edit)
         form.addRow(self.tr("No&tes"), self.notes_edit)
         form.addRow("", buttons)
         form.addRow(self.tr("Admin password"), password_row)
@@ -105,8 +112,8 @@ class DeviceNotes(QWidget):
             self.label_edit.setText(details.label)
             self.owner_edit.setText(details.owner)
             self.location_edit.setText(details.location)
-            date = QDate.fromString(details.support_end, "yyyy-MM-dd")
-            self.support_edit.setDate(date if date.isValid() else NO_DATE)
+            _show_date(self.support_edit, details.support_end)
+            _show_date(self.review_edit, details.review_date)
             self.notes_edit.setPlainText(details.notes)
         finally:
             self._loading = False
@@ -133,11 +140,10 @@ class DeviceNotes(QWidget):
         return False
 
     def values(self) -> DeviceNotesFields:
-        date = self.support_edit.date()
         return DeviceNotesFields(
             label=self.label_edit.text().strip(), owner=self.owner_edit.text().strip(),
             location=self.location_edit.text().strip(), notes=self.notes_edit.toPlainText(),
-            support_end="" if date == NO_DATE else date.toString("yyyy-MM-dd"))
+            support_end=_iso(self.support_edit), review_date=_iso(self.review_edit))
 
     def save(self) -> bool:
         """Save the fields now; a failure is shown, and said next to the Save button."""
@@ -178,3 +184,13 @@ class DeviceNotes(QWidget):
             dialogs.show_known_error(self, exc)
             return False
         return True
+
+
+def _show_date(edit: QDateEdit, iso: str) -> None:
+    date = QDate.fromString(iso, "yyyy-MM-dd")
+    edit.setDate(date if date.isValid() else NO_DATE)
+
+
+def _iso(edit: QDateEdit) -> str:
+    date = edit.date()
+    return "" if date == NO_DATE else date.toString("yyyy-MM-dd")

@@ -22,12 +22,14 @@ from PySide6.QtWidgets import (
 from core.assessment import AssessedFinding
 from core.errors import KnownError
 from core.guidance import ITEM_FIELDS
-from core.models import Device, Severity, Tag
+from core.models import Category, Device, Severity, Tag
 from gui import dialogs
 from gui.checklist_wizard import ChecklistWizard, checklist_status
 from gui.device_notes import DeviceNotes
 from gui.finding_cards import FindingCard
+from gui.icons import category_icon, icon_label, show_icon
 from gui.models import category_name, tag_name
+from gui.plain_words import plain_when, service_name
 from gui.text import clean
 from gui.widgets import ElidedLabel, plain_label
 
@@ -55,6 +57,7 @@ class DevicePage(QWidget):
         self.next_of: Callable[[str], tuple[str, str] | None] = lambda _mac: None
         self.back_button = QPushButton(self.tr("< Back to &devices"))
         self.back_button.clicked.connect(self.back_requested)
+        self.category_icon = icon_label(category_icon(Category.UNKNOWN), "", 32)
         self.name_label = ElidedLabel()
         font = self.name_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.5)
@@ -85,6 +88,7 @@ class DevicePage(QWidget):
     def _build(self) -> None:
         header = QHBoxLayout()
         header.addWidget(self.back_button)
+        header.addWidget(self.category_icon)
         titles = QVBoxLayout()
         titles.addWidget(self.name_label)
         titles.addWidget(self.subtitle_label)
@@ -148,7 +152,9 @@ class DevicePage(QWidget):
         self.details = details
         device = details.device
         self.name_label.setText(clean(details.name, 300))
-        self.subtitle_label.setText(self._subtitle(device))
+        self.subtitle_label.setText(self._subtitle(device, details.assessment.identity.line()))
+        show_icon(self.category_icon, category_icon(device.category),
+                  category_name(device.category))
         self.tag_combo.setCurrentIndex(list(Tag).index(details.tag))
         self._fill_findings(details.findings)
         if details.score is not None:
@@ -197,14 +203,14 @@ class DevicePage(QWidget):
         else:
             self.next_device_requested.emit(following[0])
 
-    def _subtitle(self, device: Device) -> str:
+    def _subtitle(self, device: Device, model: str) -> str:
         parts = [category_name(device.category)]
-        if device.model:
-            parts.append(clean(device.model, 60))
+        if model:
+            parts.append(clean(model, 80))
         parts.append(device.ip or self.tr("no address"))
         mac = device.mac + (f" ({self.tr('private address')})" if device.mac_random else "")
         parts.append(mac)
-        return "   ·   ".join(parts)
+        return "  ·  ".join(parts)
 
     def _fill_findings(self, records: tuple[AssessedFinding, ...]) -> None:
         while self.findings_box.count():
@@ -239,17 +245,23 @@ class DevicePage(QWidget):
             (self.tr("MAC address"), device.mac),
             (self.tr("Private (random) address"), self.tr("Yes") if device.mac_random
              else self.tr("No")),
-            (self.tr("Vendor"), device.vendor), (self.tr("Model"), device.model),
+            (self.tr("Vendor"), device.vendor),
             (self.tr("Type"), category_name(device.category)),
             (self.tr("Open ports"), ", ".join(str(p) for p in device.open_ports)),
             (self.tr("Seen by"), ", ".join(device.sources)),
-            (self.tr("First seen"), details.first_seen), (self.tr("Last seen"), details.last_seen),
         ]
-        for name, value in facts:
+        for name, value in facts[:5]:
             self._fact(None, name, value or "—")
+        self._fill_identity(details)
+        for name, value in facts[5:]:
+            self._fact(None, name, value or "—")
+        for name, iso in ((self.tr("First seen"), details.first_seen),
+                          (self.tr("Last seen"), details.last_seen)):
+            self._fact(None, name, plain_when(iso) if iso else "—").setToolTip(1, iso)
         for service in device.services:
-            node = self._fact(None, self.tr("Service {0}").format(service.type),
+            node = self._fact(None, self.tr("Service: {0}").format(service_name(service.type)),
                               f"{service.name}  (port {service.port})")
+            self._fact(node, self.tr("Service type"), service.type)
             for key, value in service.txt:
                 self._fact(node, key, value)
         if device.upnp:
@@ -262,7 +274,42 @@ class DevicePage(QWidget):
                                 *(("Service", s) for s in upnp.services)):
                 if value:
                     self._fact(node, self.tr(name), value)
+        self._fill_heard(device)
         self.facts.expandAll()
+
+    def _fill_identity(self, details: DeviceDetails) -> None:
+        """Model and firmware, each with how sure it is and what it came from."""
+        who = details.assessment.identity
+        for name, value, precision, source in (
+                (self.tr("Model"), who.model, who.model_precision, who.model_source),
+                (self.tr("Firmware"), who.firmware, who.firmware_precision,
+                 who.firmware_source)):
+            node = self._fact(None, name, value or "—")
+            if value:
+                self._fact(node, self.tr("How sure"), precision)
+                self._fact(node, self.tr("From"), source)
+
+    def _fill_heard(self, device: Device) -> None:
+        """Fingerprints, WS-Discovery and NetBIOS answers, as the device gave them."""
+        for found in device.fingerprints:
+            named = " ".join(filter(None, (found.vendor, found.product, found.version)))
+            node = self._fact(None, self.tr("Fingerprint ({0})").format(found.part), named)
+            for name, value in (("Kind of device", found.device_type), ("CPE", found.cpe),
+                                ("Evidence", found.evidence)):
+                if value:
+                    self._fact(node, self.tr(name), value)
+        if device.wsd:
+            wsd = device.wsd
+            node = self._fact(None, self.tr("WS-Discovery"), wsd.name or wsd.model)
+            for name, value in (("Maker", wsd.manufacturer), ("Model", wsd.model),
+                                *(("Address", x) for x in wsd.xaddrs[:8])):
+                if value:
+                    self._fact(node, self.tr(name), value)
+        if device.netbios:
+            info = device.netbios
+            node = self._fact(None, self.tr("NetBIOS"), info.name)
+            if info.workgroup:
+                self._fact(node, self.tr("Workgroup"), info.workgroup)
 
     def _fact(self, parent: QTreeWidgetItem | None, name: str, value: str) -> QTreeWidgetItem:
         item = QTreeWidgetItem([clean(name, 120), clean(value, 500)])

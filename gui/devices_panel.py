@@ -28,8 +28,9 @@ from gui.models import (
     tag_name,
 )
 
-_COLUMN_WIDTHS = {Column.CATEGORY: 44, Column.NAME: 190, Column.VENDOR: 125, Column.MODEL: 125,
-                  Column.IP: 105, Column.MAC: 175, Column.TAG: 85, Column.SCORE: 55}
+# The name takes the room left (and elides), so Open issues stays in sight on a 1280 px screen.
+_COLUMN_WIDTHS = {Column.CATEGORY: 44, Column.VENDOR: 100, Column.MODEL: 120, Column.IP: 105,
+                  Column.MAC: 140, Column.TAG: 80, Column.SCORE: 50, Column.ISSUES: 185}
 
 
 class DevicesPanel(QWidget):
@@ -100,8 +101,8 @@ class DevicesPanel(QWidget):
         table.verticalHeader().setVisible(False)
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = table.horizontalHeader()
-        header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
         for column, width in _COLUMN_WIDTHS.items():
             table.setColumnWidth(column, width)
         table.doubleClicked.connect(self._activate)

@@ -131,6 +131,15 @@ def ask_import_path(parent: QWidget | None, title: str) -> Path | None:
     return Path(path) if path else None
 
 
+CATALOG_FILES = "CISA KEV catalogue (*.json);;All files (*)"
+
+
+def ask_catalog_path(parent: QWidget | None, title: str) -> Path | None:
+    """Which known-exploited vulnerabilities file to load, or None when the user cancels."""
+    path, _ = QFileDialog.getOpenFileName(parent, title, "", _tr(CATALOG_FILES))
+    return Path(path) if path else None
+
+
 def ask_report_path(parent: QWidget | None, title: str, suggested: Path,
                     file_filter: str) -> Path | None:
     """Where to save a report (starting at `suggested`), or None when the user cancels."""

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from core.assessment import AssessedFinding
 from core.models import Severity
-from gui.models import SEVERITY_COLOURS, severity_name
+from gui.colours import CHIP_TEXT, severity_chip
+from gui.icons import icon_label, severity_icon
+from gui.models import severity_name
+from gui.plain_words import has_jargon, plain_evidence
 from gui.text import clean
 from gui.widgets import plain_label
 
@@ -27,25 +30,35 @@ class FindingCard(QFrame):
         finding = record.finding
         status = str(record.status.value)
         chip = plain_label(severity_name(finding.severity).upper(), wrap=False)
-        chip.setStyleSheet(f"background: {SEVERITY_COLOURS[finding.severity]}; color: white;"
+        chip.setStyleSheet(f"background: {severity_chip(finding.severity).name()};"
+                           f" color: {CHIP_TEXT.name()};"
                            " padding: 2px 6px; border-radius: 3px; font-weight: bold;")
         title = plain_label(clean(finding.title, 200))
         font = title.font()
         font.setBold(True)
         title.setFont(font)
         head = QHBoxLayout()
+        head.addWidget(icon_label(severity_icon(finding.severity),
+                                  severity_name(finding.severity), 20))
         head.addWidget(chip)
         head.addWidget(title, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(head)
         if finding.evidence:
-            layout.addWidget(plain_label(self.tr("What the scan saw: {0}").format(
-                clean(finding.evidence, 600))))
+            layout.addWidget(self._evidence(clean(finding.evidence, 600)))
         if finding.fix:
             layout.addWidget(plain_label(self.tr("How to fix it: {0}").format(finding.fix)))
         if finding.refs:
             layout.addWidget(plain_label(self.tr("Standards: {0}").format(", ".join(finding.refs))))
         layout.addLayout(self._status_row(record, status))
+
+    def _evidence(self, evidence: str) -> QLabel:
+        """Plain words in the card; the scan's exact words (service types, flags) in Details."""
+        label = plain_label(self.tr("What the scan saw: {0}").format(plain_evidence(evidence)))
+        if has_jargon(evidence):
+            label.setToolTip(self.tr("Details: {0}").format(evidence))
+            label.setAccessibleDescription(evidence)
+        return label
 
     def _status_row(self, record: AssessedFinding, status: str) -> QHBoxLayout:
         row = QHBoxLayout()

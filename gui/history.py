@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import fields, is_dataclass
 
@@ -28,6 +27,7 @@ from core.models import Severity, Site
 from core.store import Changes, DeviceRef, FindingChange, PortChange, ScanSummary
 from gui import dialogs
 from gui.models import issues_text
+from gui.plain_words import local_day, plain_when
 from gui.session import Session
 from gui.text import clean
 
@@ -36,39 +36,6 @@ MODE_WORDS = {"kernel": "Standard", "raw": "Deep"}
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("history", text)
-
-
-def parse_time(iso: str) -> dt.datetime | None:
-    """An ISO time ("…Z" or with an offset) as an aware datetime, None when unreadable."""
-    try:
-        when = dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
-
-
-def local_day(iso: str) -> dt.date | None:
-    when = parse_time(iso)
-    return when.astimezone().date() if when else None
-
-
-def plain_when(iso: str, now: dt.datetime | None = None) -> str:
-    """A scan time in plain local words: "Today at 14:05", "Yesterday at 09:30",
-    "Tuesday at 10:00" within a week, else "3 March 2026 at 10:00"."""
-    when = parse_time(iso)
-    if when is None:
-        return iso or _tr("unknown time")
-    local = when.astimezone()
-    today = (now or dt.datetime.now().astimezone()).date()
-    clock = local.strftime("%H:%M")
-    days = (today - local.date()).days
-    if days == 0:
-        return _tr("Today at {0}").format(clock)
-    if days == 1:
-        return _tr("Yesterday at {0}").format(clock)
-    if 1 < days < 7:
-        return _tr("{0} at {1}").format(local.strftime("%A"), clock)
-    return _tr("{0} {1} at {2}").format(local.day, local.strftime("%B %Y"), clock)
 
 
 def default_pair(scans: Sequence[ScanSummary]) -> tuple[int | None, int | None]:
@@ -170,6 +137,7 @@ class HistoryDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
+        self.table.setAccessibleName(self.tr("Scans of this site"))
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.old_combo = QComboBox()
         self.new_combo = QComboBox()
@@ -178,10 +146,12 @@ class HistoryDialog(QDialog):
         self.summary_label.setWordWrap(True)
         self.important = QPlainTextEdit()
         self.important.setReadOnly(True)
+        self.important.setAccessibleName(self.tr("What changed"))
         self.details_button = QPushButton(self.tr("Show details"))
         self.details_button.setCheckable(True)
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
+        self.details.setAccessibleName(self.tr("Every change, in detail"))
         self.details.setVisible(False)
         self.delete_button = QPushButton(self.tr("Delete this scan…"))
         self._build()
@@ -222,8 +192,10 @@ class HistoryDialog(QDialog):
         self.scans = self.session.scans(self.site.id)
         self.table.setRowCount(len(self.scans))
         for row, scan in enumerate(self.scans):
-            cells = (plain_when(scan.started), self.tr(MODE_WORDS.get(scan.mode, scan.mode)),
-                     str(scan.device_count), findings_text(scan))
+            mode = self.tr(MODE_WORDS.get(scan.mode, scan.mode))
+            if scan.thorough:
+                mode = self.tr("{0}, thorough").format(mode)
+            cells = (plain_when(scan.started), mode, str(scan.device_count), findings_text(scan))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, scan.id)

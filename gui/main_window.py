@@ -6,7 +6,7 @@ import logging
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtCore import QEventLoop, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -28,6 +28,7 @@ from core.models import Site
 from core.paths import log_dir
 from core.store import Deletion
 from gui import dialogs
+from gui.catalog_action import CatalogActions
 from gui.consent_dialog import ConsentDialog
 from gui.dashboard import DashboardPanel
 from gui.device_page import DevicePage
@@ -51,6 +52,14 @@ __all__ = ["SAMPLE_SITE_NAME", "MainWindow"]
 log = logging.getLogger(__name__)
 
 
+PREFERRED_SIZE = QSize(1366, 768)
+
+
+def first_size(available: QSize) -> QSize:
+    """The window's first size: the preferred one, or all a smaller screen has."""
+    return PREFERRED_SIZE.boundedTo(available)
+
+
 class MainWindow(QMainWindow):
     """One window per database; scan_service is injectable so tests never touch a network.
 
@@ -69,7 +78,7 @@ class MainWindow(QMainWindow):
         self.watch = WindowWatch(self, self)  # watch mode: Site menu toggle, tray, alerts
         self.table_model = DeviceTableModel(self)
         self.setWindowTitle(self.tr("IoT Hygiene"))
-        self.resize(1366, 768)
+        self.resize(first_size(self.screen().availableGeometry().size()))
         self.title_label = _title_label(self.tr("IoT Hygiene"))
         self.site_combo = QComboBox()
         self.site_combo.setMinimumContentsLength(24)
@@ -86,6 +95,7 @@ class MainWindow(QMainWindow):
         self.right = QStackedWidget()
         self.site_actions = SiteActions(self, self.session, self.controller)
         self.site_actions.current_mac = self._current_mac
+        self.catalog = CatalogActions(self, self.controller, self._reassess_open_page)
         self.setCentralWidget(self._build_central())
         self._build_menu()
         self._connect_widgets()
@@ -176,6 +186,8 @@ class MainWindow(QMainWindow):
             action = QAction(text, self)
             action.triggered.connect(slot)
             help_menu.addAction(action)
+        help_menu.insertAction(help_menu.actions()[-1], self.catalog.load_action)
+        help_menu.insertSeparator(help_menu.actions()[-1])
         back = QAction(self.tr("Back to devices"), self)
         back.setShortcuts([QKeySequence("Esc"), QKeySequence("Alt+Left")])
         back.triggered.connect(self.show_devices)
@@ -242,6 +254,7 @@ class MainWindow(QMainWindow):
     def _site_loading(self, site: Site | None) -> None:
         if site is None:
             self.table_model.clear()
+            self.dashboard.show_no_site()
             self.devices.set_empty_text(self.tr("Create a site to begin: Site > New site."))
             return
         self.scan_bar.set_scan_blocked(self.tr(
@@ -385,7 +398,7 @@ class MainWindow(QMainWindow):
         if self.scanner.running:
             return
         plan = self.controller.scan_plan(self.scan_bar.interface, self.scan_bar.deep,
-                                         confirm_large)
+                                         confirm_large, self.scan_bar.thorough)
         if plan is None or not self.watch.begin_manual_scan():
             return
         persist = self.controller.persist_scan(self.table_model.rows)
@@ -476,12 +489,21 @@ class MainWindow(QMainWindow):
             "6. Site > Report… makes a PDF, web page or spreadsheet for your records or client."))
 
     def show_about(self) -> None:
-        dialogs.tell(self, self.tr("About IoT Hygiene"), self.tr(
+        text = self.tr(
             "IoT Hygiene {0}\nFinds the devices on your network and helps make each one "
             "safe. Everything stays on this computer.\n\nLicence: GPL-2.0-or-later. Bundled "
             "data: Rapid7 Recog fingerprints (BSD-2-Clause), CISA Known Exploited "
             "Vulnerabilities catalog (CC0); see THIRD_PARTY.md.\nLog file folder: {1}").format(
-                __version__, log_dir()))
+                __version__, log_dir())
+        if self.catalog.in_use:
+            text += "\n" + self.tr("Vulnerability catalogue in use: {0}").format(
+                self.catalog.in_use)
+        dialogs.tell(self, self.tr("About IoT Hygiene"), text)
+
+    def _reassess_open_page(self) -> None:
+        """A newer catalogue may add findings to the device whose page is open."""
+        if self.right.currentWidget() is self.device_page and self.device_page.mac:
+            self.device_page.reassess()
 
     def show_log_location(self) -> None:
         box = QMessageBox(self)

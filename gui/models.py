@@ -15,20 +15,17 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon
+from PySide6.QtGui import QBrush, QFont
 
 from core.assessment import DeviceAssessment
 from core.models import Category, Device, Severity, Tag
-from core.paths import resource
+from gui.colours import missing_grey, severity_text
 from gui.guard import qt_virtual
+from gui.icons import category_icon, severity_icon
 from gui.text import TABLE_LIMIT, clean
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 SEVERITY_ORDER = (Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.INFO)
-# Severity colours readable on light and dark backgrounds; the word is always shown too.
-SEVERITY_COLOURS = {Severity.CRITICAL: "#d0312d", Severity.HIGH: "#e0682b",
-                    Severity.MEDIUM: "#a87b00", Severity.LOW: "#3f88c5", Severity.INFO: "#808080"}
-MISSING_COLOUR = "#8a8a8a"  # a device the latest scan did not see
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -87,6 +84,12 @@ class DeviceRow:
         return self.name or self.device.label
 
     @property
+    def model(self) -> str:
+        """The model as the assessment identified it (discovery first, else a fingerprint)."""
+        known = self.assessment.identity.model if self.assessment is not None else ""
+        return known or self.device.model
+
+    @property
     def worst(self) -> Severity | None:
         return self.open_counts[0][0] if self.open_counts else None
 
@@ -102,7 +105,7 @@ class DeviceRow:
 
     def with_haystack(self) -> DeviceRow:
         d = self.device
-        parts = (self.display_name, d.label, d.vendor, d.model, d.mac, *d.ips, *d.hostnames)
+        parts = (self.display_name, d.label, d.vendor, self.model, d.mac, *d.ips, *d.hostnames)
         return replace(self, haystack=" ".join(parts).casefold())
 
 
@@ -144,7 +147,6 @@ class DeviceTableModel(QAbstractTableModel):
         self._rows: list[DeviceRow] = []
         self._row_of: dict[str, int] = {}
         self._sort: tuple[int, Qt.SortOrder] | None = None
-        self._icons = {c: QIcon(str(resource("icons", f"{c.value}.svg"))) for c in Category}
         self._italic = QFont()
         self._italic.setItalic(True)
 
@@ -190,11 +192,13 @@ class DeviceTableModel(QAbstractTableModel):
         if role == ROW_ROLE:
             return row
         if role == Qt.ItemDataRole.DecorationRole and column == Column.CATEGORY:
-            return self._icons[row.device.category]
+            return category_icon(row.device.category)
+        if role == Qt.ItemDataRole.DecorationRole and column == Column.ISSUES and row.worst:
+            return severity_icon(row.worst)  # a shape per severity; the words are in the cell
         if role == Qt.ItemDataRole.ForegroundRole and row.missing and not row.kept:
-            return QBrush(QColor(MISSING_COLOUR))  # greyed: not counted in the site score
+            return QBrush(missing_grey())  # greyed: not counted in the site score
         if role == Qt.ItemDataRole.ForegroundRole and column == Column.ISSUES and row.worst:
-            return QBrush(QColor(SEVERITY_COLOURS[row.worst]))
+            return QBrush(severity_text(row.worst))  # the words are always shown too
         if role == Qt.ItemDataRole.ToolTipRole and row.missing and column != Column.CATEGORY:
             return missing_text(row)
         if role == Qt.ItemDataRole.FontRole and (row.live or (column == Column.MAC
@@ -221,7 +225,7 @@ class DeviceTableModel(QAbstractTableModel):
         if column == Column.VENDOR:
             return clean(d.vendor, TABLE_LIMIT) or "—"
         if column == Column.MODEL:
-            return clean(d.model, TABLE_LIMIT) or "—"
+            return clean(row.model, TABLE_LIMIT) or "—"
         if column == Column.IP:
             return d.ip or "—"
         if column == Column.MAC:
@@ -368,7 +372,7 @@ _SORT_KEYS: dict[Column, Callable[[DeviceRow], SortKey]] = {
     Column.CATEGORY: lambda r: (r.device.category.value, _name_key(r)),
     Column.NAME: lambda r: (_name_key(r),),
     Column.VENDOR: lambda r: (r.device.vendor.casefold(), _name_key(r)),
-    Column.MODEL: lambda r: (r.device.model.casefold(), _name_key(r)),
+    Column.MODEL: lambda r: (r.model.casefold(), _name_key(r)),
     Column.IP: lambda r: _ip_key(r.device.ip),
     Column.MAC: lambda r: (r.device.mac,),
     Column.TAG: lambda r: (r.tag.value, _name_key(r)),

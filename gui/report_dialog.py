@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from core.report import ReportContext, ReportData, html_report
 from gui import dialogs
+from gui.colours import paper
 from gui.site_controller import SiteController
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,7 @@ class ReportPreview(QTextBrowser):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setPalette(paper(self.palette()))  # the report's own colours assume white paper
         self.setReadOnly(True)
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
@@ -117,6 +119,7 @@ class ReportDialog(QDialog):
         self.preparer_edit.setPlaceholderText(self.tr("Your name, shown on the cover"))
         self.logo_edit = QLineEdit()
         self.logo_edit.setReadOnly(True)
+        self.logo_edit.setAccessibleName(self.tr("Logo file"))
         self.logo_edit.setPlaceholderText(self.tr("No logo (PNG or JPEG, optional)"))
         self.logo_button = QPushButton(self.tr("Choose…"))
         self.logo_clear = QPushButton(self.tr("Remove"))

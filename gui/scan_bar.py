@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.models import Interface, Progress, ScanPhase
+from gui.colours import BANNER_BACKGROUND, BANNER_TEXT
 from gui.text import clean
 
 PHASE_WORDS = {
@@ -59,6 +61,12 @@ class ScanBar(QWidget):
                 self.tr("Also finds devices that stay quiet, by asking every address "
                         "directly; the computer only allows that with admin rights."))):
             self.mode_combo.setItemData(index, tip, Qt.ItemDataRole.ToolTipRole)
+        self.thorough_check = QCheckBox(self.tr("Thorough (all &1,000 common ports, slower)"))
+        self.thorough_check.setAccessibleName(self.tr("Thorough scan: check all common ports"))
+        self.thorough_check.setToolTip(self.tr(
+            "Also checks the 1,000 most common network ports of every device, not only the "
+            "twenty or so that devices usually use. Finds unusual services; takes a few "
+            "seconds more per device."))
         self.scan_button = QPushButton(self.tr("Sc&an"))
         self.scan_button.setDefault(True)
         self.scan_button.clicked.connect(self.scan_requested)
@@ -94,7 +102,8 @@ class ScanBar(QWidget):
         top.addWidget(self.consent_button)
         top.addWidget(self.scan_button)
         top.addWidget(self.cancel_button)
-        bottom = QHBoxLayout()
+        bottom = QHBoxLayout()  # the thorough choice sits under the mode: the top row is full
+        bottom.addWidget(self.thorough_check)
         bottom.addWidget(self.progress, 2)
         bottom.addWidget(self.phase_label, 3)
         bottom.addWidget(self.consent_label)
@@ -139,12 +148,17 @@ class ScanBar(QWidget):
     def deep(self) -> bool:
         return bool(self.mode_combo.currentData())
 
+    @property
+    def thorough(self) -> bool:
+        return self.thorough_check.isChecked()
+
     def set_scanning(self, scanning: bool) -> None:
         self._scanning = scanning
         self.cancel_button.setVisible(scanning)
         self.cancel_button.setEnabled(scanning)
         self.progress.setVisible(scanning)
-        for widget in (self.interface_combo, self.mode_combo, self.consent_button):
+        for widget in (self.interface_combo, self.mode_combo, self.thorough_check,
+                       self.consent_button):
             widget.setEnabled(not scanning)
         if scanning:
             self.progress.setValue(0)
@@ -171,8 +185,9 @@ class ScanBar(QWidget):
             self.consent_label.setText(
                 self.tr("Password checks authorised by {0} for this scan").format(clean(who, 60)))
             self.consent_label.setStyleSheet(
-                "QLabel#consentBanner { background: #c99a06; color: black; padding: 2px 8px;"
-                " border-radius: 3px; font-weight: bold; }")
+                f"QLabel#consentBanner {{ background: {BANNER_BACKGROUND.name()};"
+                f" color: {BANNER_TEXT.name()}; padding: 2px 8px; border-radius: 3px;"
+                " font-weight: bold; }")
 
     def _on_interface(self) -> None:
         self._update_enabled()

@@ -29,6 +29,7 @@ class ScanPlan:
     consent_by: str = ""  # non-empty: default-password checks were authorised by this person
     site_name: str = ""
     confirm_large: bool = False  # the user agreed to scan a network bigger than a /24
+    thorough: bool = False  # check the 1,000 most common TCP ports, not only the curated ones
 
 
 class ScanService(Protocol):
@@ -68,7 +69,7 @@ def scan_here(plan: ScanPlan, cancel: CancelToken, on_progress: ProgressCallback
                           confirm_large=plan.confirm_large)
     consent = (consent_from_cli(plan.consent_by, plan.site_name, plan.interface.network)
                if plan.consent_by else None)
-    checks = CheckOptions(consent=consent) if plan.run_checks else None
+    checks = CheckOptions(consent=consent, thorough=plan.thorough) if plan.run_checks else None
     return run_scan(request, checks, cancel, on_progress, on_device)
 
 

@@ -16,12 +16,15 @@ def render(out_dir: Path, prefix: str = "", device_name: str = "") -> list[Path]
     """Main window, a device page on its checklist, and the dashboard, as PNG files."""
     from PySide6.QtWidgets import QApplication
 
+    from gui.app import readable_palette
     from gui.main_window import MainWindow
     from gui.scan_service import ReplayScanService
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    readable_palette(app)
     window = MainWindow(scan_service=ReplayScanService(delay=0))
-    window.resize(1366, 768)
+    window.resize(1280, 800)
     window.show()
     window.wait_until_idle()
     if not window.session.sites():
@@ -61,6 +64,8 @@ def _save(widget: object, path: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--prefix", default="",
+                        help="file name prefix, e.g. dark- for a run in the dark colour scheme")
     parser.add_argument("--lab", action="store_true",
                         help="also scan the virtual lab office live (root; never the real LAN)")
     args = parser.parse_args(argv)
@@ -68,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         os.environ["IOT_HYGIENE_DATA_DIR"] = str(Path(scratch) / "data")
         os.environ["IOT_HYGIENE_LOG_DIR"] = str(Path(scratch) / "log")
-        for path in render(args.out):
+        for path in render(args.out, args.prefix):
             print(path)
         if args.lab:
             print(render_lab(args.out, Path(scratch)))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from core.assessment import DeviceAssessment, SiteAssessment, assess_one, assess_site
 from core.files import write_document
+from core.fingerprints import CatalogUpdate, update_catalog
 from core.guidance import ITEM_FIELDS, date_answer
 from core.models import Device, ScanResult, Site, Tag
 from core.report import ReportContext, ReportData
@@ -156,10 +157,10 @@ class Session:
         self.store.update_device(site_id, mac, tag=tag)
 
     def save_notes(self, site_id: int, mac: str, notes: DeviceNotesFields) -> None:
-        """Save what the notes tab holds: the device's name, owner, place, notes, support end."""
+        """Save what the notes tab holds: name, owner, place, notes, support end, review date."""
         self.store.update_device(site_id, mac, label=notes.label, owner=notes.owner,
                                  location=notes.location, notes=notes.notes,
-                                 support_end=notes.support_end)
+                                 support_end=notes.support_end, review_date=notes.review_date)
 
     def set_finding_status(self, site_id: int, mac: str, finding_id: str, status: str,
                            reason: str = "") -> None:
@@ -209,6 +210,12 @@ class Session:
 
             payload = render_text(data, fmt).encode("utf-8")
         return write_document(path, payload)
+
+    # -- the known-exploited vulnerabilities catalogue
+    @staticmethod
+    def load_catalog(path: Path) -> CatalogUpdate:
+        """Check a CISA KEV file strictly and use it if it is not older (slow: a task)."""
+        return update_catalog(path)
 
     def dashboard(self, site_id: int,
                   assessment: SiteAssessment | None = None) -> DashboardData:

@@ -26,7 +26,7 @@ def _tr(text: str) -> str:
 def build_dashboard(store: Store, site: SiteAssessment) -> DashboardData:
     """Score, issue counts, checklist progress, changes, placement and next steps for a site."""
     if not site.devices:
-        return DashboardData(changes=(_tr("No scan yet."),))
+        return DashboardData(changes=(_tr("No scan yet."),), catalog=site.kev.describe())
     counts = dict(site.severity_counts)
     explanation = [f"{line.points:+d}  {line.text}" if n else line.text
                    for n, line in enumerate(site.score.explanation)]
@@ -44,7 +44,7 @@ def build_dashboard(store: Store, site: SiteAssessment) -> DashboardData:
         changes=_changes(store, site.site.id), placement=_placement(site.devices),
         actions=tuple(f"{clean(a.text, 90)} — {isolate(a.device, 40)} (+{a.points})"
                       for a in site.actions),
-        action_macs=tuple(a.key for a in site.actions))
+        action_macs=tuple(a.key for a in site.actions), catalog=site.kev.describe())
 
 
 def _changes(store: Store, site_id: int) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from core.errors import KnownError
+from core.fingerprints import CatalogUpdate
 from core.models import Device, Interface, ScanResult, Site
 from core.report import ReportContext, ReportData
 from core.store import ConsentEnd, Deletion, ImportSummary
@@ -53,6 +54,7 @@ class SiteController(QObject):
     deleted = Signal(object)  # a core.store.Deletion: what went, and where its backup is
     exported = Signal(Path)  # where a site export was written
     imported = Signal(object)  # the core.store.ImportSummary of an import
+    catalog_loaded = Signal(object)  # core.fingerprints.CatalogUpdate: a catalogue file read
     error = Signal(BaseException)  # to show (a KnownError becomes a friendly message)
 
     def __init__(self, session: Session, settings: Settings, tasks: TaskRunner,
@@ -236,6 +238,21 @@ class SiteController(QObject):
             return
         self.reload_sites(site.id)
 
+    # -- the known-exploited vulnerabilities catalogue
+    def load_catalog(self, path: Path) -> None:
+        """Read a catalogue file strictly off the GUI thread; a used one reassesses the site."""
+        session = self.session
+
+        def load(context: TaskContext) -> CatalogUpdate:
+            return session.load_catalog(path)
+
+        self.tasks.start(load, on_result=self._catalog_loaded, on_error=self.error.emit)
+
+    def _catalog_loaded(self, update: CatalogUpdate) -> None:
+        if update.installed:
+            self.refresh()  # the site's findings are matched again against the new one
+        self.catalog_loaded.emit(update)
+
     # -- loading
     def refresh(self) -> None:
         """Reload the table and dashboard from the store off the GUI thread (a big site takes
@@ -350,7 +367,7 @@ class SiteController(QObject):
 
     # -- scanning
     def scan_plan(self, interface: Interface | None, deep: bool,
-                  confirm_large: bool = False) -> ScanPlan | None:
+                  confirm_large: bool = False, thorough: bool = False) -> ScanPlan | None:
         """The plan to scan the current site on `interface`, or None when it cannot be
         scanned (no site, no network, or the sample recording); remembers the network."""
         site = self.site
@@ -365,7 +382,7 @@ class SiteController(QObject):
                 self.error.emit(exc)
                 return None
         return ScanPlan(interface=interface, deep=deep, consent_by=self.consent_who,
-                        site_name=site.name, confirm_large=confirm_large)
+                        site_name=site.name, confirm_large=confirm_large, thorough=thorough)
 
     def persist_scan(self, known_rows: list[DeviceRow]) -> Persist:
         """What saves a finished scan of the current site on the scan's worker thread and

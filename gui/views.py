@@ -50,6 +50,10 @@ class DeviceDetails:
         return self.assessment.record.support_end
 
     @property
+    def review_date(self) -> str:
+        return self.assessment.record.review_date
+
+    @property
     def first_seen(self) -> str:
         return self.assessment.record.first_seen
 
@@ -94,13 +98,14 @@ class DeviceDetails:
 
 @dataclass(frozen=True)
 class DeviceNotesFields:
-    """What the device page's notes tab saves; support_end is an ISO date or ""."""
+    """What the device page's notes tab saves; support_end and review_date: ISO date or ""."""
 
     label: str = ""
     owner: str = ""
     location: str = ""
     notes: str = ""
     support_end: str = ""
+    review_date: str = ""
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,7 @@ class DashboardData:
     placement: tuple[str, ...] = ()
     actions: tuple[str, ...] = ()
     action_macs: tuple[str, ...] = field(default_factory=tuple)
+    catalog: str = ""  # the known-exploited catalogue the assessment used, in words
 
     @property
     def essentials_percent(self) -> int:

@@ -6,6 +6,7 @@ from core.assessment.from_store import assess_one, assess_site
 from core.assessment.model import (
     AssessedFinding,
     DeviceAssessment,
+    KevUse,
     Origin,
     SiteAssessment,
     count_open,
@@ -14,6 +15,7 @@ from core.assessment.model import (
 __all__ = [
     "AssessedFinding",
     "DeviceAssessment",
+    "KevUse",
     "Origin",
     "SiteAssessment",
     "assess_device",

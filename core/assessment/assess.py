@@ -7,7 +7,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from types import MappingProxyType
 
-from core.assessment.model import AssessedFinding, DeviceAssessment, Origin, SiteAssessment
+from core.assessment.model import (
+    AssessedFinding,
+    DeviceAssessment,
+    KevUse,
+    Origin,
+    SiteAssessment,
+)
+from core.fingerprints import Catalog, current_catalog, cve_ids, identity, kev_findings
 from core.guidance import (
     answer_findings,
     checklist_plan,
@@ -30,11 +37,17 @@ LOWER = {Severity.CRITICAL: Severity.HIGH, Severity.HIGH: Severity.MEDIUM,
 
 def assess_device(record: DeviceRecord, stored: Iterable[FindingRecord],
                   answers: Mapping[str, str], site: Site, today: dt.date,
-                  in_latest_scan: bool = True) -> DeviceAssessment:
-    """One device: its stored findings with their status plus the derived ones, scored."""
+                  in_latest_scan: bool = True,
+                  catalog: Catalog | None = None) -> DeviceAssessment:
+    """One device: its stored findings with their status plus the derived ones, scored.
+
+    The device's fingerprints are matched again against `catalog` (default: the catalogue in
+    use), so a newer catalogue adds its findings without a new scan."""
     device = record.latest or Device(mac=record.mac)
     answers = MappingProxyType(with_record(answers, record_fields(record)))
-    findings = (*_stored(stored), *_derived(device, record, site, answers, today))
+    kept = _stored(stored)
+    findings = (*kept, *_derived(device, record, site, answers, today),
+                *_rechecked(device, kept, catalog or current_catalog()))
     items = () if device.is_self else items_for(device.category, device.vendor)
     open_findings = (*(a.finding for a in findings if a.is_open), *_accepted_residue(findings))
     steps = tuple(gains(open_findings, items, answers))
@@ -43,7 +56,7 @@ def assess_device(record: DeviceRecord, stored: Iterable[FindingRecord],
         checklist=progress(items, answers, open_findings),
         score=device_score(open_findings, items, answers, steps), in_latest_scan=in_latest_scan,
         gains=steps, plan=checklist_plan(items, open_findings, answers),
-        score_findings=open_findings)
+        score_findings=open_findings, identity=identity(device))
 
 
 def record_fields(record: DeviceRecord) -> dict[str, str]:
@@ -54,7 +67,7 @@ def record_fields(record: DeviceRecord) -> dict[str, str]:
 
 def summarise(site: Site, devices: Sequence[DeviceAssessment], today: dt.date,
               latest_scan_id: int | None = None,
-              action_limit: int = ACTION_LIMIT) -> SiteAssessment:
+              action_limit: int = ACTION_LIMIT, kev: KevUse | None = None) -> SiteAssessment:
     """The site: devices worst first, the site score and the next best actions across it."""
     ordered = tuple(sorted(devices, key=_worst_first))
     scored = [d for d in ordered if d.scored]
@@ -62,7 +75,7 @@ def summarise(site: Site, devices: Sequence[DeviceAssessment], today: dt.date,
         site=site, today=today, devices=ordered,
         score=site_score([d.score for d in scored]),
         actions=next_best_actions([d.score_input for d in scored], limit=action_limit),
-        latest_scan_id=latest_scan_id,
+        latest_scan_id=latest_scan_id, kev=kev or KevUse.of(current_catalog()),
         by_mac=MappingProxyType({d.mac: d for d in ordered}))
 
 
@@ -94,6 +107,15 @@ def _derived(device: Device, record: DeviceRecord, site: Site, answers: Mapping[
              today: dt.date) -> tuple[AssessedFinding, ...]:
     return tuple(AssessedFinding(f, origin=Origin.DERIVED)
                  for f in derived_findings(device, record, site, answers, today))
+
+
+def _rechecked(device: Device, kept: Iterable[AssessedFinding],
+               catalog: Catalog) -> tuple[AssessedFinding, ...]:
+    """Known-exploited matches of the device's fingerprints that no stored finding names yet."""
+    named = {cve for a in kept for cve in cve_ids(a.finding)}
+    return tuple(AssessedFinding(f, origin=Origin.DERIVED)
+                 for f in kev_findings(device.fingerprints, catalog)
+                 if not set(cve_ids(f)) & named)
 
 
 def _worst_first(device: DeviceAssessment) -> tuple[int, int, str, str]:

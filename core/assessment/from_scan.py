@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from core.assessment.assess import ACTION_LIMIT, assess_device, summarise
-from core.assessment.model import SiteAssessment
+from core.assessment.model import KevUse, SiteAssessment
+from core.fingerprints import current_catalog
 from core.models import Device, ScanResult, Site, Tag
 from core.store import DeviceRecord, FindingRecord, FindingStatus
 
@@ -17,9 +18,12 @@ def assess_scan(result: ScanResult, site: Site | None = None, today: dt.date | N
     today = today or dt.date.today()
     seen = result.info.started
     devices = {d.mac.lower(): d for d in result.devices}  # the last report of a MAC wins
-    assessed = [assess_device(_record(device, seen), _open(device, seen), {}, site, today)
+    catalog = current_catalog()
+    assessed = [assess_device(_record(device, seen), _open(device, seen), {}, site, today,
+                              catalog=catalog)
                 for device in devices.values()]
-    return summarise(site, assessed, today, None, action_limit)
+    return summarise(site, assessed, today, None, action_limit,
+                     KevUse.of(catalog, result.info.kev_catalog))
 
 
 def _record(device: Device, seen: str) -> DeviceRecord:

@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Iterable
 
 from core.assessment.assess import ACTION_LIMIT, assess_device, summarise
-from core.assessment.model import DeviceAssessment, SiteAssessment
+from core.assessment.model import DeviceAssessment, KevUse, SiteAssessment
+from core.fingerprints import current_catalog
 from core.store import FindingRecord, Store
 
 
@@ -17,10 +18,13 @@ def assess_site(store: Store, site_id: int, today: dt.date | None = None,
     today = today or dt.date.today()
     latest_id, latest_macs = _latest_scan(store, site_id)
     stored = _by_mac(store.findings(site_id))
+    catalog = current_catalog()
     devices = [assess_device(record, stored.get(record.mac, ()), _answers(store, site_id,
-                             record.mac), site, today, record.mac in latest_macs)
+                             record.mac), site, today, record.mac in latest_macs, catalog)
                for record in store.devices(site_id) if not record.retired]
-    return summarise(site, devices, today, latest_id, action_limit)
+    scan_version = store.scan(latest_id).kev_catalog if latest_id is not None else ""
+    return summarise(site, devices, today, latest_id, action_limit,
+                     KevUse.of(catalog, scan_version))
 
 
 def assess_one(store: Store, site_id: int, mac: str,

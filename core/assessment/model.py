@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
+from core.fingerprints import Catalog, Identity
 from core.guidance import ChecklistItem, ChecklistPlan, ChecklistProgress
 from core.models import Device, Finding, Severity, Site, Tag
 from core.scoring import Action, DeviceInput, DeviceScore, Gain, SiteScore
@@ -58,6 +59,7 @@ class DeviceAssessment:
     plan: ChecklistPlan | None = field(default=None, compare=False, repr=False)
     # What the score counts: open findings plus accepted ones one severity lower.
     score_findings: tuple[Finding, ...] = field(default=(), compare=False, repr=False)
+    identity: Identity = field(default_factory=Identity)  # model and firmware, with sources
 
     @property
     def is_self(self) -> bool:
@@ -114,6 +116,28 @@ class DeviceAssessment:
 
 
 @dataclass(frozen=True, slots=True)
+class KevUse:
+    """Which known-exploited catalogue the findings come from: in use now, and the scan's."""
+
+    version: str = ""  # the catalogue the assessment matched fingerprints against
+    released: str = ""  # its release date (YYYY-MM-DD)
+    entries: int = 0
+    scan_version: str = ""  # the catalogue the latest scan's checks used ("" if not recorded)
+
+    @classmethod
+    def of(cls, catalog: Catalog, scan_version: str = "") -> KevUse:
+        return cls(catalog.version, catalog.released[:10], len(catalog.vulnerabilities),
+                   scan_version)
+
+    def describe(self) -> str:
+        """"CISA KEV 2025.08.25 (released 2025-08-25, 1,412 entries); the scan used 2025.08.01"."""
+        text = f"CISA KEV {self.version} (released {self.released}, {self.entries:,} entries)"
+        if self.scan_version and self.scan_version != self.version:
+            text += f"; the latest scan used {self.scan_version}"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
 class SiteAssessment:
     """A site, assessed: its devices worst first, its score, totals and next best actions."""
 
@@ -123,6 +147,7 @@ class SiteAssessment:
     score: SiteScore
     actions: tuple[Action, ...]
     latest_scan_id: int | None = None
+    kev: KevUse = field(default_factory=KevUse)
     by_mac: Mapping[str, DeviceAssessment] = field(
         default_factory=lambda: MappingProxyType({}), compare=False, repr=False)
 

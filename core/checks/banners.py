@@ -120,9 +120,11 @@ async def check_rtsp(ip: str, port: int, gate: Gate, silent: set[int],
     if texts is not None:
         texts += [("rtsp_header.server", v) for v in header_values(answer, "server")]
     evidence = f"DESCRIBE rtsp://{ip}:{port}/ without a password answered {status[:80]!r}"
+    found = [finding("rtsp-open", evidence, port)]
     if status.split(" ")[1:2] == ["200"]:
-        evidence += ": the stream description is given to anyone, no password asked"
-    return [finding("rtsp-open", evidence, port)]
+        found.append(finding("rtsp-no-login", evidence + ": the stream description is given to "
+                             "anyone, no password asked", port))
+    return found
 
 
 def split_telnet(data: bytes) -> tuple[bytes, list[str]]:

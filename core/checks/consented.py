@@ -4,35 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import ssl
-from dataclasses import dataclass
 from pathlib import Path
 
-from core.checks import credentials, logins
+from core.checks import attempts, credentials
+from core.checks.attempts import PlaceOutcome, Result, Target
 from core.checks.catalog import finding
-from core.checks.credentials import DefaultLogin
-from core.checks.net import Gate, NoAnswer
+from core.checks.net import Gate
 from core.checks.options import CheckOptions
 from core.checks.probes import Observations
+from core.fingerprints.identify import fingerprint
 from core.models import Device, Finding
 
 MAX_ATTEMPTS = 3
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """A place a default login could be tried."""
-
-    service: str  # "http", "telnet", "rtsp", "snmp"
-    port: int
-    over_tls: bool = False
-
-    @property
-    def label(self) -> str:
-        names = {"http": "HTTPS login" if self.over_tls else "HTTP login",
-                 "telnet": "telnet login", "rtsp": "RTSP DESCRIBE",
-                 "snmp": "SNMP v2c community"}
-        return f"{names[self.service]} on {'UDP' if self.service == 'snmp' else 'TCP'} {self.port}"
 
 
 def targets(seen: Observations) -> list[Target]:
@@ -47,7 +30,8 @@ def targets(seen: Observations) -> list[Target]:
 
 async def run_consented(device: Device, options: CheckOptions, gate: Gate,
                         seen: Observations) -> list[Finding]:
-    """Without consent: one info finding naming what was not run. With it: at most 3 tries."""
+    """Without consent: one info finding naming what was not run. With it: per login
+    place at most 3 tries, vendor defaults first, stopping at the first accepted one."""
     places = targets(seen)
     if options.consent is None:
         listed = "; ".join(t.label for t in places)
@@ -57,49 +41,48 @@ async def run_consented(device: Device, options: CheckOptions, gate: Gate,
         return [finding("credential-checks-not-run", f"not run (the authorisation covers "
                         f"{consent.network or 'no network yet'}, not {device.ip})")]
     authority = consent.describe()
-    known = credentials.for_device(device, _load(options.credentials_dir))
+    known = credentials.for_device(device, _load(options.credentials_dir),
+                                   _fingerprint_names(device, seen))
     limit = max(1, min(MAX_ATTEMPTS, options.credential_attempts))
-    plan = [(t, lg) for lg in known for t in places if t.service in lg.services][:limit]
-    for number, (target, login) in enumerate(plan):
-        if number:
-            await asyncio.sleep(options.credential_pace)
-        outcome = await _attempt(device.ip, target, login, gate)
-        if outcome and outcome.startswith(_DESCR):
-            seen.texts.append(("snmp.sys_description", outcome[len(_DESCR):]))
-            outcome = f"; sysDescr {outcome[len(_DESCR):][:80]!r}"
-        if outcome is not None:
-            # Never name the list, the login or how many were tried before it: with a list of
-            # one login (or the attempt count), the working password could be inferred.
-            return [finding("default-credentials-accepted",
+    plans = [(t, credentials.for_service(known, t.service, limit)) for t in places]
+    plans = [(t, tried) for t, tried in plans if tried]
+    outcomes = await asyncio.gather(*(
+        attempts.try_place(device.ip, target, planned, gate, options.credential_pace)
+        for target, planned in plans))
+    found = [f for o in outcomes if o.accepted
+             for f in _accepted(o.target, o.accepted, authority, seen)]
+    return found + _rejected([o for o in outcomes if not o.accepted and o.tried], authority)
+
+
+def _accepted(target: Target, result: Result, authority: str,
+              seen: Observations) -> list[Finding]:
+    extra, found = "", []
+    if target.service == "snmp":
+        seen.texts.append(("snmp.sys_description", result.sys_descr))
+        extra = f"; sysDescr {result.sys_descr[:80]!r}"
+        found.append(finding("snmp-v1v2c-answering", f"UDP {target.port} answered an SNMP v2c "
+                             f"GetRequest{extra}; the community string crosses the network "
+                             "in clear text"))
+    # Never name the list, the login or how many were tried before it: with a list of one
+    # login (or the attempt count), the working password could be inferred.
+    found.insert(0, finding("default-credentials-accepted",
                             f"{target.label} accepted one of the factory default logins "
-                            f"tried{outcome} (which one is never recorded); "
-                            f"check {authority}", None if target.service == "snmp"
-                            else target.port)]
-    if not plan:
+                            f"tried{extra} (which one is never recorded); check {authority}",
+                            None if target.service == "snmp" else target.port))
+    return found
+
+
+def _rejected(refused: list[PlaceOutcome], authority: str) -> list[Finding]:
+    if not refused:
         return []
-    where = ", ".join(sorted({t.label for t, _ in plan}))
-    return [finding("default-credentials-rejected", f"{len(plan)} default login(s) tried on "
-                    f"{where}; none accepted; check {authority}")]
+    where = ", ".join(f"{o.target.label} ({o.tried})" for o in refused)
+    return [finding("default-credentials-rejected", f"{sum(o.tried for o in refused)} default "
+                    f"login(s) tried on {where}; none accepted; check {authority}")]
 
 
-_DESCR = "\0sysDescr:"  # marks the SNMP answer inside _attempt's result
-
-
-async def _attempt(ip: str, target: Target, login: DefaultLogin, gate: Gate) -> str | None:
-    """None when refused (or no answer); otherwise extra evidence text (may be empty)."""
-    try:
-        if target.service == "http":
-            ok = await logins.http_login(ip, target.port, target.over_tls, login, gate)
-        elif target.service == "rtsp":
-            ok = await logins.rtsp_login(ip, target.port, login, gate)
-        elif target.service == "telnet":
-            ok = await logins.telnet_login(ip, target.port, login, gate)
-        else:
-            descr = await logins.snmp_login(ip, login, gate.read_timeout)
-            return f"{_DESCR}{descr}" if descr else None
-    except (NoAnswer, OSError, ssl.SSLError, ValueError, TimeoutError):
-        return None
-    return "" if ok else None
+def _fingerprint_names(device: Device, seen: Observations) -> list[str]:
+    """Vendors and products that banners, headers and UPnP named (for picking vendor lists)."""
+    return [f"{p.vendor} {p.product}" for p in fingerprint(device, seen.texts)]
 
 
 @functools.lru_cache(maxsize=4)

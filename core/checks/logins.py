@@ -18,35 +18,35 @@ _PROMPT = re.compile(rb"[#$>%]\s*$")
 _DIGEST_PARAM = re.compile(r'(\w+)=(?:"([^"]*)"|([^,\s]*))')
 
 
+class LoginNotAsked(Exception):
+    """The place answered without asking for a login: open to all (its own finding, found by
+    the probes), which proves nothing about a factory default."""
+
+
 async def http_login(ip: str, port: int, over_tls: bool, login: DefaultLogin,
                      gate: Gate) -> bool:
-    """True when GET / answers without a 401 once the default login is sent."""
+    """True when GET / asks for a login (401) and answers without one once the default login is
+    sent. A page that asks for nothing proves no password: that is `http-admin-no-login`."""
     first = await _http_get(ip, port, over_tls, gate, "")
     if first.status != 401:
-        return first.status < 400
-    challenge = next((v for v in first.headers.get("www-authenticate", [])
-                      if v.lower().startswith(("basic", "digest"))), "")
-    if challenge.lower().startswith("digest"):
-        header = digest_header(challenge, login, "GET", "/")
-    else:
-        header = basic_header(login)
+        raise LoginNotAsked(f"GET / answered {first.status} without a password")
+    header = authorization(first, login, "GET", "/")
+    if not header:
+        return False
     answer = await _http_get(ip, port, over_tls, gate, f"Authorization: {header}\r\n")
     return answer.status < 400
 
 
 async def rtsp_login(ip: str, port: int, login: DefaultLogin, gate: Gate) -> bool:
-    """True when DESCRIBE rtsp://ip:port/ answers 200 with the default login."""
+    """True when DESCRIBE rtsp://ip:port/ answers 200 with the default login (Digest or Basic,
+    as the server asks; Digest when it offers both)."""
     url = f"rtsp://{ip}:{port}/"
     first = await _rtsp(ip, port, gate, url, "", 1)
     if first.status == 200:
-        return True
-    challenge = first.header("www-authenticate")
-    if first.status != 401 or not challenge:
+        raise LoginNotAsked("DESCRIBE answered 200 without a password")
+    header = authorization(first, login, "DESCRIBE", url) if first.status == 401 else ""
+    if not header:
         return False
-    if challenge.lower().startswith("digest"):
-        header = digest_header(challenge, login, "DESCRIBE", url)
-    else:
-        header = basic_header(login)
     return (await _rtsp(ip, port, gate, url, f"Authorization: {header}\r\n", 2)).status == 200
 
 
@@ -71,6 +71,19 @@ async def telnet_login(ip: str, port: int, login: DefaultLogin, gate: Gate) -> b
 async def snmp_login(ip: str, login: DefaultLogin, timeout: float) -> str:
     """The device's sysDescr when it answers the community string, else ''."""
     return await snmp.get_sys_descr(ip, login.password, timeout)
+
+
+def authorization(challenge: http.HttpResponse, login: DefaultLogin, method: str,
+                  uri: str) -> str:
+    """The Authorization value answering a 401: Digest when offered (it never sends the
+    password), else Basic; '' when the server offers neither."""
+    offers = [v.strip() for v in challenge.headers.get("www-authenticate", [])]
+    digest = next((v for v in offers if v.lower().startswith("digest")), "")
+    if digest:
+        return digest_header(digest, login, method, uri)
+    if any(v.lower().startswith("basic") for v in offers):
+        return basic_header(login)
+    return ""
 
 
 def basic_header(login: DefaultLogin) -> str:

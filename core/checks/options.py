@@ -53,8 +53,13 @@ class CheckOptions:
     per_device_connections: int = 24
     ports: tuple[int, ...] = DEFAULT_PORTS
     credentials_dir: Path | None = None  # None: the bundled resources/credentials
-    credential_attempts: int = 3  # per device, at most
+    credential_attempts: int = 3  # per login place (service on a port), at most
     credential_pace: float = 0.5  # seconds between two attempts on one device
+    thorough: bool = False  # also sweep the 1,000 most common TCP ports (resources/ports)
+    thorough_timeout: float = 0.5  # first connect; a silent port is retried with connect_timeout
+    thorough_per_device: int = 1024  # sockets one device's sweep may hold (SYNs, no data)
+    thorough_connections: int = 2048  # sockets all sweeps together may hold
+    thorough_budget: float = 30.0  # a device's budget in a thorough scan (instead of 8 s)
 
 
 def bind_consent(options: CheckOptions | None, network: str) -> CheckOptions | None:

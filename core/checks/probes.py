@@ -7,17 +7,22 @@ import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from core.checks import banners, http, mqtt, ports, ssh, tls, vnc
+from core.checks import banners, http, mqtt, ports, snmp, ssh, tls, vnc
 from core.checks.catalog import finding
 from core.checks.net import Gate, NoAnswer, open_stream, printable, send
 from core.models import Device, Finding
 
+SNMP_WAIT = 1.0  # an agent answers discovery at once; a host without one costs at most this
 HTTP_PORTS = (80, 88, 5000, 8000, 8008, 8080, 8081)
 HTTPS_PORTS = (443, 4443, 5001, 8443)
 KIND_BY_PORT = {21: "ftp", 22: "ssh", 23: "telnet", 515: "lpd", 554: "rtsp", 631: "ipp",
                 1883: "mqtt", 5900: "vnc",
                 8883: "tls", **dict.fromkeys(HTTP_PORTS, "http"),
                 **dict.fromkeys(HTTPS_PORTS, "https")}
+# Common second homes of a service, among the ports a thorough scan tries; what a device
+# advertised for the port wins over them.
+KIND_BY_ALTERNATIVE_PORT = {2222: "ssh", 2323: "telnet", 5901: "vnc", 5902: "vnc", 8181: "http",
+                            8888: "http"}
 KIND_BY_SERVICE = {"_http.": "http", "_https.": "https", "_ssh.": "ssh", "_rfb.": "vnc",
                    "_mqtt.": "mqtt", "_rtsp.": "rtsp", "_ftp.": "ftp", "_telnet.": "telnet",
                    "_secure-mqtt.": "tls", "_ipp.": "ipp", "_ipps.": "tls", "_printer.": "lpd"}
@@ -52,7 +57,21 @@ def plan(device: Device, open_ports: tuple[int, ...]) -> dict[int, str]:
     for scheme, port in ports.web_addresses(device):  # SSDP LOCATION, WS-Discovery XAddrs
         if port in open_ports:
             kinds.setdefault(port, scheme)
+    for port in open_ports:
+        if port in KIND_BY_ALTERNATIVE_PORT:
+            kinds.setdefault(port, KIND_BY_ALTERNATIVE_PORT[port])
     return kinds
+
+
+async def check_snmp(ip: str, timeout: float) -> list[Finding]:
+    """Does an SNMP agent answer? SNMPv3 engine discovery asks without any credential."""
+    engine = await snmp.discover(ip, min(timeout, SNMP_WAIT))
+    if not engine:
+        return []
+    number = snmp.enterprise(engine)
+    maker = f", IANA enterprise number {number}" if number is not None else ""
+    return [finding("snmp-open", f"UDP {snmp.SNMP_PORT} answered an SNMPv3 discovery request "
+                    f"(no credential sent; engine ID {engine.hex()}{maker})")]
 
 
 def probe_for(kind: str, ip: str, port: int, gate: Gate, open_ports: tuple[int, ...],

@@ -14,6 +14,8 @@ from core.checks.budget import BudgetClock
 from core.checks.catalog import finding
 from core.checks.net import Gate
 from core.checks.options import CheckOptions
+from core.checks.sweep import sweep, sweep_pass
+from core.datafiles import top_ports
 from core.fingerprints.exposure import kev_findings
 from core.fingerprints.identify import fingerprint
 from core.models import Device, Finding, Progress, ScanPhase
@@ -21,6 +23,7 @@ from core.models import Device, Finding, Progress, ScanPhase
 log = logging.getLogger(__name__)
 CANCEL_POLL = 0.05
 QUICK_SHARE = 2  # quick first probes may hold twice max_connections sockets (SYNs, no data)
+THOROUGH_QUICK = 24  # a thorough scan's quick first probe also tries this many top ports
 FD_RESERVE = 128  # file descriptors left for everything else (zeroconf, database, window)
 
 
@@ -71,16 +74,18 @@ def run_checks(devices: Sequence[Device], options: CheckOptions,
 async def _check_all(devices: list[Device], options: CheckOptions, cancel: CancelToken,
                      on_progress: Callable[[Progress], None] | None,
                      on_device: Callable[[Device], None] | None) -> list[Device]:
-    sockets = socket_allowance(options.max_connections * (1 + QUICK_SHARE))
+    sweeping = options.thorough_connections if options.thorough else 0
+    sockets = socket_allowance(options.max_connections * (1 + QUICK_SHARE) + sweeping)
     real = max(1, min(options.max_connections, sockets // (1 + QUICK_SHARE)))
     overall = asyncio.Semaphore(real)
-    quick = asyncio.Semaphore(max(1, sockets - real))  # first probes: never behind real ones
+    quick = asyncio.Semaphore(max(1, min(sockets - real, real * QUICK_SHARE)))
+    sweep_slots = asyncio.Semaphore(max(1, min(sweeping, sockets - real * (1 + QUICK_SHARE))))
     results = list(devices)
     finished = 0
 
     async def one(index: int, device: Device) -> None:
         nonlocal finished
-        results[index] = await check_device(device, options, overall, quick)
+        results[index] = await check_device(device, options, overall, quick, sweep_slots)
         finished += 1
         if on_progress:
             on_progress(Progress(ScanPhase.CHECKS, finished / len(devices),
@@ -102,7 +107,8 @@ async def _check_all(devices: list[Device], options: CheckOptions, cancel: Cance
 
 async def check_device(device: Device, options: CheckOptions,
                        overall: asyncio.Semaphore,
-                       quick: asyncio.Semaphore | None = None) -> Device:
+                       quick: asyncio.Semaphore | None = None,
+                       sweep_slots: asyncio.Semaphore | None = None) -> Device:
     """One device's checks within its time budget; what was found in time is kept.
 
     The budget counts only time the device is served: waiting for a shared connection slot
@@ -111,11 +117,14 @@ async def check_device(device: Device, options: CheckOptions,
     if not device.ip or device.is_self:
         return device
     run = DeviceRun()
-    clock = BudgetClock(options.device_budget)
+    budget = options.thorough_budget if options.thorough else options.device_budget
+    clock = BudgetClock(budget)
     gate = Gate(overall, asyncio.Semaphore(options.per_device_connections),
                 options.connect_timeout, options.read_timeout, clock=clock)
-    quick_gate = replace(gate, overall=quick or overall)
-    work = asyncio.create_task(_run_all(device, options, gate, run, quick_gate))
+    gates = Gates(gate, replace(gate, overall=quick or overall), replace(
+        gate, overall=sweep_slots or overall,
+        device=asyncio.Semaphore(options.thorough_per_device)))
+    work = asyncio.create_task(_run_all(device, options, run, gates))
     try:
         finished = await _within_budget(work, clock)
     finally:
@@ -123,7 +132,7 @@ async def check_device(device: Device, options: CheckOptions,
             work.cancel()
             await asyncio.gather(work, return_exceptions=True)
     if not finished:
-        run.findings += budget_hit(run, options.device_budget, device)
+        run.findings += budget_hit(run, budget, device)
     prints = fingerprint(device, run.seen.texts)
     found = _ordered(run.findings + kev_findings(prints))
     log.debug("checked %s: %d open ports, %d findings", device.ip, len(run.open_ports), len(found))
@@ -162,10 +171,22 @@ def budget_hit(run: DeviceRun, budget: float, device: Device) -> list[Finding]:
     return found
 
 
-async def _run_all(device: Device, options: CheckOptions, gate: Gate, run: DeviceRun,
-                   quick_gate: Gate) -> None:
+@dataclass(frozen=True)
+class Gates:
+    """A device's connection limits: service probes, the quick first probe, the thorough sweep."""
+
+    probes: Gate
+    quick: Gate
+    sweep: Gate
+
+
+async def _run_all(device: Device, options: CheckOptions, run: DeviceRun,
+                   gates: Gates) -> None:
+    gate = gates.probes
     wanted = ports.ports_for(device, options.ports)
-    states = await _scan(device, wanted, options, gate, run, quick_gate)
+    if options.thorough:  # most frequent first, then the curated and advertised ones
+        wanted = tuple(dict.fromkeys((*top_ports.bundled(), *wanted)))
+    states = await _scan(device, wanted, options, run, gates)
     if states is None:
         return
     run.open_ports = tuple(p for p, s in sorted(states.items()) if s is ports.PortState.OPEN)
@@ -178,7 +199,7 @@ async def _run_all(device: Device, options: CheckOptions, gate: Gate, run: Devic
     run.stage = "service checks"
     held = gate.holding()
     limit = options.connect_timeout + 2 * options.read_timeout + 1.0
-    await asyncio.gather(*(
+    await asyncio.gather(_snmp_agent(device.ip, options.read_timeout, run), *(
         _bounded(probes.probe_for(kind, device.ip, port, held, run.open_ports, seen),
                  kind, port, limit, run, gate)
         for port, kind in sorted(seen.kinds.items())))
@@ -186,29 +207,45 @@ async def _run_all(device: Device, options: CheckOptions, gate: Gate, run: Devic
     run.findings += await consented.run_consented(device, options, gate, seen)
 
 
-async def _scan(device: Device, wanted: tuple[int, ...], options: CheckOptions, gate: Gate,
-                run: DeviceRun, quick_gate: Gate) -> dict[int, ports.PortState] | None:
+async def _scan(device: Device, wanted: tuple[int, ...], options: CheckOptions,
+                run: DeviceRun, gates: Gates) -> dict[int, ports.PortState] | None:
     """Port states; None (with a finding) for a host that drops every connection attempt.
 
     The quick first probe has its own shared slots, so a crowd of silent hosts never delays
     the real probes of the devices that answer.
     """
     quick = ports.quick_ports(device, wanted)
-    states = await ports.scan_ports(device.ip, quick, quick_gate, options.silent_timeout,
-                                    run.states) if quick else {}
+    if options.thorough:  # more ports, in the sweep's larger pool: a crowd costs ~one round
+        quick = tuple(sorted({*quick, *wanted[:THOROUGH_QUICK]}))
+        await sweep_pass(device.ip, quick, gates.sweep, options.thorough_per_device,
+                         options.silent_timeout, run.states)
+        states = {port: run.states[port] for port in quick}
+    else:
+        states = await ports.scan_ports(device.ip, quick, gates.quick, options.silent_timeout,
+                                        run.states) if quick else {}
     if ports.all_silent(states):
         run.findings += advertised.check_advertised(device)
         run.findings.append(finding("host-drops-connections", silent_evidence(
             quick, len(wanted) - len(quick), options.silent_timeout)))
         return None
     rest = tuple(p for p in wanted if p not in states)
-    return {**states, **await ports.scan_ports(device.ip, rest, gate, into=run.states)}
+    if options.thorough:
+        return {**states, **await sweep(device.ip, rest, gates.sweep, options.thorough_per_device,
+                                        options.thorough_timeout, options.connect_timeout,
+                                        run.states)}
+    return {**states, **await ports.scan_ports(device.ip, rest, gates.probes, into=run.states)}
 
 
 def silent_evidence(tried: tuple[int, ...], skipped: int, timeout: float) -> str:
     listed = ", ".join(str(p) for p in tried)
     return (f"answers ARP but TCP {listed} neither accepted nor refused a connection in "
             f"{timeout:g} s (a firewall drops them); the other {skipped} ports were not tried")
+
+
+async def _snmp_agent(ip: str, timeout: float, run: DeviceRun) -> None:
+    """Ask for an SNMP agent (UDP, no credential) on devices that showed an open TCP port."""
+    if run.open_ports:
+        run.findings += await probes.check_snmp(ip, timeout)
 
 
 async def _bounded(factory: Callable[[], Awaitable[list[Finding]]], kind: str, port: int,

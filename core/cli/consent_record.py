@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 # Without --site, a consent (and nothing else) is recorded under this site of the database, so
 # every authorisation is on record even when the scan itself is not saved.
 UNSAVED_SITE = "Unsaved scans"
-SCOPE = "default-credential checks, 1-3 attempts per device"
+SCOPE = "default-credential checks, 1-3 attempts per login service of a device"
 
 
 class ConsentLedger:

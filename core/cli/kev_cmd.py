@@ -19,8 +19,8 @@ def register(subparsers: Any) -> None:
     show.set_defaults(func=run_show)
     update = actions.add_parser(
         "update", help="check a catalogue file strictly and use it from now on",
-        description="Read FILE strictly (every entry, every required field); if it is valid, "
-        "copy it into the data folder. The newer of it and the bundled catalogue is used.")
+        description="Read FILE strictly (every entry, every required field); if it is valid "
+        "and not older than the catalogue in use, copy it into the data folder and use it.")
     update.add_argument("file", type=Path, metavar="FILE",
                         help="known_exploited_vulnerabilities.json as published by CISA")
     update.set_defaults(func=run_update)
@@ -33,11 +33,11 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def run_update(args: argparse.Namespace) -> int:
-    catalog = kev.install_catalog(args.file)
-    print(f"Loaded: {describe(catalog)}")
-    used = kev.load_catalog()
-    if used.path != catalog.path:
-        print(f"The bundled catalogue is newer and stays in use: {describe(used)}")
+    update = kev.update_catalog(args.file)
+    if update.installed:
+        print(f"Loaded: {describe(update.in_use)}")
+    else:
+        print(f"Not loaded: {update.describe()}\nIn use: {describe(update.in_use)}")
     return 0
 
 

@@ -44,6 +44,9 @@ def register(subparsers: Any) -> None:
                         help="confirm scanning a network larger than /22")
     parser.add_argument("--no-checks", action="store_true",
                         help="only find devices; skip the exposure checks")
+    parser.add_argument("--thorough", action="store_true",
+                        help="check the 1,000 most common TCP ports, not only the ~20 device "
+                        "ports (slower: seconds more per device; for contractors)")
     parser.add_argument("--authorize-credential-checks", metavar="NAME", dest="consent_by",
                         help="also try a few factory default passwords (1-3 per device); NAME "
                         "is the person who authorised it. The authorisation is written to the "
@@ -86,6 +89,9 @@ def run(args: argparse.Namespace) -> int:
     if args.save and not args.site:
         print("iot-hygiene: --save needs --site NAME", file=sys.stderr)
         return EXIT_USAGE
+    if args.thorough and args.no_checks:
+        print("iot-hygiene: --thorough is a kind of check; drop --no-checks", file=sys.stderr)
+        return EXIT_USAGE
     request = ScanRequest(interface=args.interface, network=args.network, mode=args.mode,
                           timeout=args.timeout, confirm_large=args.confirm_large)
     scan_uid = str(uuid.uuid4())
@@ -120,8 +126,9 @@ def format_table(result: ScanResult) -> str:
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
              for row in rows]
     status = " (cancelled)" if result.cancelled else ""
+    thorough = ", thorough port checks" if info.thorough else ""
     lines.append(f"\n{len(result.devices)} devices on {info.network} via {info.interface}, "
-                 f"{info.mode.value} mode ({info.mode_reason}){status}")
+                 f"{info.mode.value} mode ({info.mode_reason}){thorough}{status}")
     return "\n".join(lines)
 
 
@@ -134,7 +141,8 @@ def _check_options(args: argparse.Namespace, ledger: ConsentLedger | None) -> Ch
     from core.checks import CheckOptions
 
     return CheckOptions(consent=_consent(args),
-                        on_consent_start=ledger.start if ledger else None)
+                        on_consent_start=ledger.start if ledger else None,
+                        thorough=args.thorough)
 
 
 def _consent(args: argparse.Namespace) -> Consent | None:

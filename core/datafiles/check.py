@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.checks.credentials import load as load_credentials
 from core.checks.credentials import read_file as read_credentials
 from core.datafiles import fields
 from core.datafiles.findings import NAME as FINDINGS
@@ -14,6 +15,8 @@ from core.datafiles.references import NAME as REFERENCES
 from core.datafiles.references import read_references
 from core.datafiles.sample import NAME as SAMPLE
 from core.datafiles.sample import read_sample
+from core.datafiles.top_ports import NAME as TOP_PORTS
+from core.datafiles.top_ports import read_top_ports
 from core.discovery.identify_rules import RULE_FILES, read_rule_file
 from core.discovery.oui import VENDORS, read_vendor_table
 from core.errors import DataFileError
@@ -47,6 +50,8 @@ def check_data(root: Path) -> Iterator[Checked]:
     yield Checked(SAMPLE, _count(len(sample.devices), "device"))
     yield from _kev(root / "kev")
     yield from _recog(root / "recog")
+    ports = read_top_ports(root / TOP_PORTS)
+    yield Checked(TOP_PORTS, f"{_count(len(ports), 'TCP port')}, the thorough scan's list")
 
 
 def _kev(folder: Path) -> Iterator[Checked]:
@@ -91,6 +96,7 @@ def _credentials(folder: Path) -> Iterator[Checked]:
     for path in paths:
         vendor = read_credentials(path)
         yield Checked(f"{folder.name}/{path.name}", _count(len(vendor.logins), "login"))
+    load_credentials(folder)  # what only the whole folder shows: a vendor in two files
 
 
 def _only_known(folder: Path, known: set[str], what: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from core.datafiles.findings import entry
@@ -9,8 +10,10 @@ from core.fingerprints.kev import Catalog, Match, current_catalog, find_matches
 from core.models import Finding, Fingerprint
 from core.text import clean_text
 
+KEV_FINDING_IDS = ("known-exploited-vulnerability", "known-exploited-vulnerability-possible")
 MAX_FINDINGS = 8  # per device; the last one says how many more entries matched
 EVIDENCE_LIMIT = 900
+_CVE = re.compile(r"\bCVE-[0-9]{4}-[0-9]{4,19}\b")
 
 
 def kev_findings(fingerprints: Iterable[Fingerprint],
@@ -27,6 +30,13 @@ def kev_findings(fingerprints: Iterable[Fingerprint],
         more = f"; {len(matches) - MAX_FINDINGS} more catalogue entries match this device"
         found[-1] = entry(last.id).with_evidence(last.evidence + more)
     return found
+
+
+def cve_ids(finding: Finding) -> tuple[str, ...]:
+    """The CVE ids a known-exploited finding names (none for any other finding)."""
+    if finding.id not in KEV_FINDING_IDS:
+        return ()
+    return tuple(dict.fromkeys(_CVE.findall(finding.evidence)))
 
 
 def describe(match: Match, catalog: Catalog) -> str:

@@ -184,6 +184,38 @@ def install_catalog(source: Path) -> Catalog:
     return read_catalog(target)
 
 
+@dataclass(frozen=True, slots=True)
+class CatalogUpdate:
+    """What loading a catalogue file did: the file's catalogue and the one now in use."""
+
+    loaded: Catalog
+    in_use: Catalog
+    installed: bool  # False: the file is older than the catalogue in use, which stays
+
+    def describe(self) -> str:
+        """Plain words: "Loaded the catalogue of 2026-11-20, 1,412 entries." or why not."""
+        mine = f"the catalogue of {self.loaded.released[:10]}"
+        if self.installed:
+            return (f"Loaded {mine}, {len(self.loaded.vulnerabilities):,} entries "
+                    f"(version {self.loaded.version}).")
+        return (f"That file holds {mine}, older than the one in use (of "
+                f"{self.in_use.released[:10]}, {len(self.in_use.vulnerabilities):,} entries), "
+                "which stays in use.")
+
+
+def update_catalog(source: Path) -> CatalogUpdate:
+    """Check `source` strictly; install it unless it is older than the catalogue in use."""
+    try:
+        offered = read_catalog(source)
+    except DataFileError as exc:
+        raise DataFileError(exc.message, UPDATE_HINT) from None
+    in_use = load_catalog()
+    if offered.released < in_use.released:
+        return CatalogUpdate(offered, in_use, installed=False)
+    install_catalog(source)
+    return CatalogUpdate(offered, load_catalog(), installed=True)
+
+
 @lru_cache(maxsize=8192)  # bounded: fingerprint names come from the network
 def words(name: str) -> tuple[str, ...]:
     """Lower-case words and numbers of a name: "DIR-859 Router" -> ("dir", "859", "router")."""

@@ -1,4 +1,4 @@
-"""Checklist items answered by the device record itself (owner, dates, tag): one truth per fact."""
+"""Checklist items answered by the device record itself (owner, place, dates, tag): one truth."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from types import MappingProxyType
 # except "unsure" ("I don't know") while the field is empty.
 ITEM_FIELDS: Mapping[str, str] = MappingProxyType({
     "gov-owner": "owner",
+    "gov-location": "location",
     "upd-support-end": "support_end",
     "gov-review-date": "review_date",
     "pl-tagged": "tag",

@@ -98,7 +98,8 @@ def scan_info(summary: ScanSummary) -> ScanInfo:
     return ScanInfo(interface=summary.interface, network=summary.network,
                     mode=ArpMode(summary.mode), started=summary.started,
                     finished=summary.finished, version=summary.version,
-                    checks_run=summary.checks_run, consent=summary.consent)
+                    checks_run=summary.checks_run, consent=summary.consent,
+                    thorough=summary.thorough)
 
 
 def _now() -> str:

@@ -7,8 +7,7 @@ import html
 
 from core import __version__
 from core.assessment import AssessedFinding, DeviceAssessment
-from core.fingerprints import model_and_firmware
-from core.models import Device, Severity
+from core.models import ScanInfo, Severity
 from core.report.content import ReportData
 from core.report.standards import appendix_rows
 from core.report.tables import score_text
@@ -64,9 +63,16 @@ def _cover(data: ReportData) -> str:
             ("Network", f"{info.network} on {info.interface}" if info else ""),
             ("Scan", f"{info.started} to {info.finished or '(not finished)'}" if info else ""),
             ("Discovery mode", info.mode.value if info else ""),
-            ("Exposure checks", ("run" if info.checks_run else "not run") if info else ""),
-            ("Password checks", consent), ("Notes", ctx.notes)]
+            ("Exposure checks", _checks_words(info) if info else ""),
+            ("Password checks", consent),
+            ("Known-exploited catalogue", data.assessment.kev.describe()), ("Notes", ctx.notes)]
     return f"{logo}<h1>{_e(_title(data))}</h1>{_facts(rows)}"
+
+
+def _checks_words(info: ScanInfo) -> str:
+    if not info.checks_run:
+        return "not run"
+    return "run, thorough (the 1,000 most common TCP ports)" if info.thorough else "run"
 
 
 def _summary(data: ReportData) -> str:
@@ -95,19 +101,23 @@ def _inventory(data: ReportData) -> str:
                        ("Last seen", 7)))
     rows = "".join(_row_html((
         d.name + ("" if d.in_latest_scan else " (not in the latest scan)"),
-        d.device.category.value, d.device.vendor, _model(d.device), d.device.ip,
+        d.device.category.value, d.device.vendor, d.identity.line(), d.device.ip,
         d.mac + (" (private)" if d.device.mac_random else ""),
         _TAGS.get(d.tag.value, d.tag.value), d.record.owner,
         score_text(d) or "—", _counts(d.open_counts) or "none", d.record.last_seen[:10]))
         for d in data.devices)
-    return _section("Devices", _grid(head, rows))
+    return _section("Devices", _grid(head, rows) + _identities(data))
 
 
-def _model(device: Device) -> str:
-    """The model, with its firmware when known ("Archer C7, firmware 1.0.9")."""
-    model, firmware = model_and_firmware(device)
-    return f"{model}, firmware {firmware}" if model and firmware else model or (
-        f"firmware {firmware}" if firmware else "")
+def _identities(data: ReportData) -> str:
+    """How each model and firmware was identified, and how sure that is."""
+    rows = "".join(_row_html((d.name, d.identity.explained()))
+                   for d in data.devices if d.identity.known)
+    if not rows:
+        return ""
+    return ("<h3>How models and firmware were identified</h3>"
+            + _grid(_row_html(("Device", "Model and firmware: how sure, and from what"), "th"),
+                    rows))
 
 
 def _findings(data: ReportData) -> str:

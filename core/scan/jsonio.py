@@ -44,6 +44,7 @@ def scan_to_json(result: ScanResult) -> dict[str, Any]:
             "limits": list(info.limits),
             "limits_hit": limits_hit(result),
             "kev_catalog": info.kev_catalog,
+            "thorough": info.thorough,
         },
         "devices": [device_to_json(d) for d in result.devices],
     }
@@ -122,6 +123,7 @@ def scan_from_json(doc: dict[str, Any]) -> ScanResult:
         consent=str(scan.get("consent", "")),
         limits=tuple(str(t) for t in scan.get("limits", [])),
         kev_catalog=str(scan.get("kev_catalog", "")),
+        thorough=bool(scan.get("thorough", False)),
     )
     devices = tuple(device_from_json(d) for d in doc.get("devices", []))
     return ScanResult(info=info, devices=devices, cancelled=bool(scan.get("cancelled", False)))
@@ -153,9 +155,9 @@ def device_from_json(d: dict[str, Any]) -> Device:
         findings=tuple(finding_from_json(f) for f in d.get("findings", [])),
         sources=tuple(str(s) for s in d.get("sources", [])),
         is_self=bool(d.get("is_self", False)),
-        fingerprints=tuple(_fingerprint_from_json(f) for f in d.get("fingerprints") or []),
-        wsd=_wsd_from_json(d.get("wsd")),
-        netbios=_netbios_from_json(d.get("netbios")),
+        fingerprints=tuple(fingerprint_from_json(f) for f in d.get("fingerprints") or []),
+        wsd=wsd_from_json(d.get("wsd")),
+        netbios=netbios_from_json(d.get("netbios")),
     )
 
 
@@ -172,15 +174,15 @@ def finding_from_json(f: dict[str, Any]) -> Finding:
     )
 
 
-_FINGERPRINT_KEYS = ("part", "vendor", "product", "version", "device_type", "cpe", "evidence")
+FINGERPRINT_KEYS = ("part", "vendor", "product", "version", "device_type", "cpe", "evidence")
 
 
 def _fingerprint_to_json(fingerprint: Fingerprint) -> dict[str, str]:
-    return {key: str(getattr(fingerprint, key)) for key in _FINGERPRINT_KEYS}
+    return {key: str(getattr(fingerprint, key)) for key in FINGERPRINT_KEYS}
 
 
-def _fingerprint_from_json(f: dict[str, Any]) -> Fingerprint:
-    return Fingerprint(**{key: str(f.get(key, "")) for key in _FINGERPRINT_KEYS})
+def fingerprint_from_json(f: dict[str, Any]) -> Fingerprint:
+    return Fingerprint(**{key: str(f.get(key, "")) for key in FINGERPRINT_KEYS})
 
 
 def _wsd_to_json(wsd: WsdInfo | None) -> dict[str, Any] | None:
@@ -190,7 +192,7 @@ def _wsd_to_json(wsd: WsdInfo | None) -> dict[str, Any] | None:
             "manufacturer": wsd.manufacturer, "model": wsd.model, "name": wsd.name}
 
 
-def _wsd_from_json(w: dict[str, Any] | None) -> WsdInfo | None:
+def wsd_from_json(w: dict[str, Any] | None) -> WsdInfo | None:
     if not w:
         return None
     return WsdInfo(xaddrs=tuple(str(x) for x in w.get("xaddrs", [])),
@@ -207,7 +209,7 @@ def _netbios_to_json(info: NetbiosInfo | None) -> dict[str, Any] | None:
             "mac": info.mac}
 
 
-def _netbios_from_json(n: dict[str, Any] | None) -> NetbiosInfo | None:
+def netbios_from_json(n: dict[str, Any] | None) -> NetbiosInfo | None:
     if not n:
         return None
     return NetbiosInfo(name=str(n.get("name", "")), workgroup=str(n.get("workgroup", "")),

@@ -37,5 +37,5 @@ def run_scan(request: ScanRequest, checks: CheckOptions | None = None,
     devices = run_checks(found.devices, checks, cancel, on_progress, on_device)
     consent = checks.consent.describe() if checks.consent else ""
     info = replace(found.info, checks_run=not cancel.cancelled, consent=consent,
-                   kev_catalog=current_catalog().version)
+                   kev_catalog=current_catalog().version, thorough=checks.thorough)
     return replace(found, info=info, devices=devices, cancelled=cancel.cancelled)

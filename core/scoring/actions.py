@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from core.fingerprints import KEV_FINDING_IDS, cve_ids
 from core.guidance.evidence import evidence_for, is_done, normalise
 from core.guidance.schema import AnswerType, ChecklistItem
 from core.models import Finding, Severity
@@ -19,6 +20,8 @@ from core.scoring.formula import (
     score_value,
 )
 
+KEV_STEP = "Update the firmware or replace the device"
+MAX_CVES_SHOWN = 4
 _SAMPLE_ANSWER = {AnswerType.CHOICE: "yes", AnswerType.DATE: "2000-01-01", AnswerType.TEXT: "-"}
 
 
@@ -33,6 +36,11 @@ class Step:
     answers: Mapping[str, str] = field(
         default_factory=lambda: MappingProxyType({}), hash=False, compare=False
     )
+
+    @property
+    def urgent(self) -> bool:
+        """It removes a known-exploited vulnerability: attackers use it now, so it comes first."""
+        return any(f.id in KEV_FINDING_IDS for f in self.removes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,19 +72,37 @@ def steps_for(
         removes = tuple(f for f in problems if owner.get(f.id) == item.id)
         known = bool(normalise(answer) or evidence.pre_answer or removes)
         steps.append(
-            Step(
-                text=item.action if known else f"Answer: {item.question}",
-                detail=item.why,
-                item_id=item.id,
-                removes=removes,
-                answers=MappingProxyType({item.id: _SAMPLE_ANSWER[item.answer_type]}),
+            _kev_step(
+                Step(
+                    text=item.action if known else f"Answer: {item.question}",
+                    detail=item.why,
+                    item_id=item.id,
+                    removes=removes,
+                    answers=MappingProxyType({item.id: _SAMPLE_ANSWER[item.answer_type]}),
+                ),
+                findings,
             )
         )
     fixed = {f.id for step in steps for f in step.removes}
     for finding in problems:
         if finding.id not in fixed and PENALTY[finding.severity] > 0:
-            steps.append(Step(f"Fix: {finding.title}", finding.fix, None, removes=(finding,)))
+            fix = Step(f"Fix: {finding.title}", finding.fix, None, removes=(finding,))
+            steps.append(_kev_step(fix, findings))
     return steps
+
+
+def _kev_step(step: Step, findings: Sequence[Finding]) -> Step:
+    """A step that removes known-exploited findings says so in plain words, with the CVE ids
+    of every such finding (scoring counts one per id, the step names them all)."""
+    if not step.urgent:
+        return step
+    removed = {f.id for f in step.removes}
+    cves = list(dict.fromkeys(c for f in findings if f.id in removed for c in cve_ids(f)))
+    named = ", ".join(cves[:MAX_CVES_SHOWN]) + (
+        f" and {len(cves) - MAX_CVES_SHOWN} more" if len(cves) > MAX_CVES_SHOWN else "")
+    kev = next(f for f in step.removes if f.id in KEV_FINDING_IDS)
+    return Step(f"{KEV_STEP} ({named})" if named else KEV_STEP, kev.fix, step.item_id,
+                step.removes, step.answers)
 
 
 def gains(
@@ -93,7 +119,7 @@ def gains(
     total = sum(item.weight for item in items)
     done = sum(item.weight for item in items if flags[item.id])
     result: list[Gain] = []
-    for step in steps_for(problems, items, answers):
+    for step in steps_for(findings, items, answers):
         removed = {(f.id, f.port) for f in step.removes}
         left = [f for f in problems if (f.id, f.port) not in removed]
         new_answers = {**answers, **step.answers}
@@ -110,7 +136,7 @@ def gains(
         if after > before:
             critical = any(f.severity is Severity.CRITICAL for f in left)
             result.append(Gain(step, after - before, after, critical))
-    return sorted(result, key=lambda g: (-g.points, g.step.text))
+    return sorted(result, key=lambda g: (not g.step.urgent, -g.points, g.step.text))
 
 
 def _owners(problems: Sequence[Finding], items: Sequence[ChecklistItem]) -> dict[str, str]:

@@ -81,6 +81,7 @@ class Action:
     site_points: float  # gain on the site's score (before rounding)
     item_id: str | None
     finding_ids: tuple[str, ...]
+    urgent: bool = False  # removes a vulnerability attackers are using now: listed first
 
     @property
     def summary(self) -> str:
@@ -138,9 +139,11 @@ def next_best_actions(devices: Sequence[DeviceInput], limit: int = 5) -> tuple[A
                     site_points=round(after - before, 2),
                     item_id=gain.step.item_id,
                     finding_ids=tuple(f.id for f in gain.step.removes),
+                    urgent=gain.step.urgent,
                 )
             )
-    actions.sort(key=lambda a: (-a.site_points, -a.points, not a.finding_ids, a.device, a.text))
+    actions.sort(key=lambda a: (not a.urgent, -a.site_points, -a.points, not a.finding_ids,
+                                a.device, a.text))
     return tuple(actions[: max(0, limit)])
 
 

@@ -6,7 +6,13 @@ import json
 from typing import Any
 
 from core.models import Category, Device, Finding, MdnsService, Severity, UpnpInfo
-from core.scan.jsonio import device_from_json, device_to_json
+from core.scan.jsonio import (
+    device_from_json,
+    device_to_json,
+    fingerprint_from_json,
+    netbios_from_json,
+    wsd_from_json,
+)
 
 
 def dumps(value: Any) -> str:
@@ -47,11 +53,15 @@ def observation_row(scan_id: int, device_id: int, device: Device) -> dict[str, A
         "findings": dumps(doc["findings"]),
         "sources": dumps(doc["sources"]),
         "is_self": int(device.is_self),
+        "fingerprints": dumps(doc["fingerprints"]),
+        "wsd": dumps(doc["wsd"]),
+        "netbios": dumps(doc["netbios"]),
     }
 
 
 _PACKED = (("ips", "[]"), ("hostnames", "[]"), ("services", "[]"), ("upnp", "null"),
-           ("open_ports", "[]"), ("findings", "[]"), ("sources", "[]"))
+           ("open_ports", "[]"), ("findings", "[]"), ("sources", "[]"),
+           ("fingerprints", "[]"), ("wsd", "null"), ("netbios", "null"))
 # Selecting an observation: the JSON columns arrive packed into one array, so reading a
 # 5,000-device list costs one json.loads per device instead of seven.
 OBSERVATION_SELECT = (
@@ -65,7 +75,8 @@ _CATEGORY = {c.value: c for c in Category}
 
 def device_from_row(mac: str, row: Any) -> Device:
     """Rebuild the Device of one observation row selected with OBSERVATION_SELECT."""
-    ips, hostnames, services, upnp, ports, findings, sources = json.loads(row["packed"])
+    (ips, hostnames, services, upnp, ports, findings, sources, prints, wsd,
+     netbios) = json.loads(row["packed"])
     return Device(
         mac=mac, ips=tuple(ips), mac_random=bool(row["mac_random"]), vendor=row["vendor"] or "",
         hostnames=tuple(hostnames), category=_CATEGORY.get(row["category"], Category.UNKNOWN),
@@ -73,6 +84,8 @@ def device_from_row(mac: str, row: Any) -> Device:
         upnp=_upnp(upnp) if upnp else None, open_ports=tuple(ports),
         findings=tuple(_finding(f) for f in findings), sources=tuple(sources),
         is_self=bool(row["is_self"]),
+        fingerprints=tuple(fingerprint_from_json(f) for f in prints),
+        wsd=wsd_from_json(wsd), netbios=netbios_from_json(netbios),
     )
 
 

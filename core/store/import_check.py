@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from core.errors import DataFileError
 from core.models import ArpMode, Category, Device, Severity, Tag
-from core.scan.jsonio import device_from_json
+from core.scan.jsonio import FINGERPRINT_KEYS, device_from_json
 from core.store.base import normalise_mac
 from core.store.records import FindingStatus
 
@@ -156,7 +156,9 @@ def _scan(s: Any, where: str, consents: set[str]) -> dict[str, Any]:
             "finished": _time(s.get("finished"), f"{where} finished"),
             "checks_run": _flag(s.get("checks_run"), f"{where} checks_run"),
             "cancelled": _flag(s.get("cancelled"), f"{where} cancelled"),
+            "thorough": _flag(s.get("thorough"), f"{where} thorough"),
             "consent": _text(s.get("consent"), f"{where} consent", SHORT),
+            "kev_catalog": _text(s.get("kev_catalog"), f"{where} kev_catalog", 64),
             "consent_uid": consent_uid,
             "devices": _items(s, "devices", _scan_device, where)}
 
@@ -213,8 +215,50 @@ def _scan_device(d: Any, where: str) -> Device:
         "findings": _small(d.get("findings"), f"{where} findings", _scan_finding),
         "sources": _strings(d.get("sources"), f"{where} sources", NAME),
         "is_self": _flag(d.get("is_self"), f"{where} is_self"),
+        **_identity(d, where),
     }
     return device_from_json(clean)
+
+
+def _identity(d: dict[str, Any], where: str) -> dict[str, Any]:
+    """Fingerprints, WS-Discovery and NetBIOS answers (absent in exports before m007)."""
+    wsd, netbios = d.get("wsd"), d.get("netbios")
+    return {"fingerprints": _small(d.get("fingerprints"), f"{where} fingerprints", _fingerprint),
+            "wsd": None if wsd is None else _wsd(wsd, f"{where} wsd"),
+            "netbios": None if netbios is None else _netbios(netbios, f"{where} netbios")}
+
+
+def _fingerprint(f: Any, where: str) -> dict[str, Any]:
+    f = _obj(f, where)
+    _only(f, FINGERPRINT_KEYS, where)
+    part = _text(f.get("part"), f"{where} part", 16, required=True)
+    if part not in ("hw", "os", "service"):
+        raise BadValue(f"{where} part must be one of hw, os, service")
+    return {"part": part, **{k: _text(f.get(k), f"{where} {k}", SHORT)
+                             for k in FINGERPRINT_KEYS if k != "part"}}
+
+
+def _wsd(w: Any, where: str) -> dict[str, Any]:
+    w = _obj(w, where)
+    lists, texts = ("xaddrs", "types", "scopes"), ("manufacturer", "model", "name")
+    _only(w, lists + texts, where)
+    return {**{k: _strings(w.get(k), f"{where} {k}", SHORT) for k in lists},
+            **{k: _text(w.get(k), f"{where} {k}", SHORT) for k in texts}}
+
+
+def _netbios(n: Any, where: str) -> dict[str, Any]:
+    n = _obj(n, where)
+    _only(n, ("name", "workgroup", "names", "mac"), where)
+    return {"name": _text(n.get("name"), f"{where} name", NAME),
+            "workgroup": _text(n.get("workgroup"), f"{where} workgroup", NAME),
+            "names": _strings(n.get("names"), f"{where} names", NAME),
+            "mac": _text(n.get("mac"), f"{where} mac", 32)}
+
+
+def _only(value: dict[str, Any], keys: tuple[str, ...], where: str) -> None:
+    unknown = sorted(set(value) - set(keys))
+    if unknown:
+        raise BadValue(f"{where} has an unknown field {unknown[0][:40]!r}")
 
 
 def _service(s: Any, where: str) -> dict[str, Any]:

@@ -155,11 +155,13 @@ def _merge_scans(db: Database, site_id: int, scans: list[dict[str, Any]],
         devices: list[Device] = list({d.mac: d for d in reversed(scan["devices"])}.values())
         severities = [f.severity.value for d in devices for f in d.findings]
         row = {k: scan[k] for k in ("interface", "network", "mode", "mode_reason",
-                                    "started", "finished", "version", "consent")}
+                                    "started", "finished", "version", "consent",
+                                    "kev_catalog")}
         consent_uid = scan["consent_uid"]
         scan_id = insert_row(db, "scans", {
             **row, "uid": uid, "site_id": site_id, "checks_run": int(scan["checks_run"]),
-            "cancelled": int(scan["cancelled"]), "device_count": len(devices),
+            "cancelled": int(scan["cancelled"]), "thorough": int(scan["thorough"]),
+            "device_count": len(devices),
             "consent_id": consents[0][consent_uid] if consent_uid else None,
             **{f"n_{s}": severities.count(s) for s in
                ("critical", "high", "medium", "low", "info")}})

@@ -31,6 +31,8 @@ class ScanSummary:
     checks_run: bool = False
     cancelled: bool = False
     consent: str = ""
+    kev_catalog: str = ""  # the known-exploited catalogue the checks used ("" if not recorded)
+    thorough: bool = False  # the checks swept the 1,000 most common TCP ports
 
     def count(self, severity: Severity) -> int:
         return dict(self.finding_counts).get(severity, 0)

@@ -25,7 +25,9 @@ from core.store.records import ConsentEnd, ScanSummary
 _SEVERITIES = tuple(Severity)
 _SUMMARY_SQL = (
     "SELECT id, site_id, started, finished, interface, network, mode, version, device_count, "
-    "n_critical, n_high, n_medium, n_low, n_info, checks_run, cancelled, consent FROM scans"
+    "n_critical, n_high, n_medium, n_low, n_info, checks_run, cancelled, consent, kev_catalog, "
+    "thorough "
+    "FROM scans"
 )
 
 
@@ -36,6 +38,7 @@ def summary_from_row(row: tuple[Any, ...]) -> ScanSummary:
         network=row[5] or "", mode=row[6] or "", version=row[7] or "",
         device_count=int(row[8] or 0), finding_counts=tuple(c for c in counts if c[1]),
         checks_run=bool(row[14]), cancelled=bool(row[15]), consent=row[16] or "",
+        kev_catalog=row[17] or "", thorough=bool(row[18]),
     )
 
 
@@ -121,12 +124,14 @@ class ScansMixin(StoreBase):
         counts = Counter(f.severity for d in devices for f in d.findings)
         texts = {"interface": info.interface, "network": info.network,
                  "mode_reason": info.mode_reason, "started": info.started,
-                 "finished": info.finished, "version": info.version, "consent": info.consent}
+                 "finished": info.finished, "version": info.version, "consent": info.consent,
+                 "kev_catalog": info.kev_catalog}
         row: dict[str, Any] = {
             **{key: safe_text(value) for key, value in texts.items()},
             "uid": uid or str(uuid.uuid4()), "site_id": site_id, "mode": info.mode.value,
             "checks_run": int(info.checks_run), "cancelled": int(result.cancelled),
-            "device_count": len(devices), "consent_id": consent_id,
+            "thorough": int(info.thorough), "device_count": len(devices),
+            "consent_id": consent_id,
         }
         row.update({f"n_{sev.value}": counts.get(sev, 0) for sev in _SEVERITIES})
         return insert_row(db, "scans", row)

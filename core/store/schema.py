@@ -138,6 +138,25 @@ def m006_network_roles(db: Database) -> None:
     _set_version(db, 6)
 
 
+@migrations(name="m007_identity")
+def m007_identity(db: Database) -> None:
+    # What identified a device (fingerprints with their evidence, the WS-Discovery and NetBIOS
+    # answers) is kept per observation as JSON, and each scan names the known-exploited
+    # catalogue its checks used. Older rows read as "nothing identified", "catalogue unknown".
+    for column in ("fingerprints", "wsd", "netbios"):
+        empty = "[]" if column == "fingerprints" else "null"
+        db.execute(f"ALTER TABLE observations ADD COLUMN {column} TEXT NOT NULL "
+                   f"DEFAULT '{empty}'")
+    db.execute("ALTER TABLE scans ADD COLUMN kev_catalog TEXT NOT NULL DEFAULT ''")
+    _set_version(db, 7)
+
+
+@migrations(name="m008_thorough")
+def m008_thorough(db: Database) -> None:
+    # Whether a scan's checks swept the 1,000 most common TCP ports (thorough) or the curated few.
+    db.execute("ALTER TABLE scans ADD COLUMN thorough INTEGER NOT NULL DEFAULT 0")
+    _set_version(db, 8)
+
 
 KNOWN_MIGRATIONS = tuple(m.name for m in migrations._migrations)
 SCHEMA_VERSION = len(KNOWN_MIGRATIONS)

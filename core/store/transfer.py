@@ -20,7 +20,7 @@ from core.store.records import ImportPreview, ImportSummary
 _DEVICE_FIELDS = ("mac", "label", "owner", "location", "tag", "notes", "support_end",
                   "review_date", "retired", "kept", "first_seen", "last_seen", "updated_at")
 _SCAN_FIELDS = ("uid", "interface", "network", "mode", "mode_reason", "started", "finished",
-                "version", "checks_run", "cancelled", "consent")
+                "version", "checks_run", "cancelled", "consent", "kev_catalog", "thorough")
 _FINDING_FIELDS = ("key", "finding_id", "port", "severity", "title", "evidence", "fix", "refs",
                    "status", "reason", "who", "status_at", "first_seen", "last_seen")
 

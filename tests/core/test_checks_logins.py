@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,56 @@ def test_ssh_encodings() -> None:
         ssh.take(b"\x00\x00\x00\x09abc", 0)
     lists = ssh.server_lists(ssh.kexinit())
     assert lists[0] == list(ssh.KEX) and lists[2] == list(ssh.CIPHERS)
+
+
+def _report(message_id: int, engine: bytes, pdu_tag: int = snmp.REPORT) -> bytes:
+    """An agent's answer to SNMPv3 discovery, as RFC 3414 4 describes it."""
+    t = snmp.tlv
+    header = t(0x30, snmp.integer(message_id) + snmp.integer(65507) + t(0x04, b"\x00")
+               + snmp.integer(3))
+    usm = t(0x30, t(0x04, engine) + snmp.integer(1) + snmp.integer(42) + t(0x04, b"") * 3)
+    unknown_engine_ids = snmp.oid((1, 3, 6, 1, 6, 3, 15, 1, 1, 4, 0))
+    varbinds = t(0x30, t(0x30, unknown_engine_ids + t(0x41, b"\x01")))
+    pdu = t(pdu_tag, snmp.integer(7) + snmp.integer(0) + snmp.integer(0) + varbinds)
+    scoped = t(0x30, t(0x04, engine) + t(0x04, b"") + pdu)
+    return t(0x30, snmp.integer(3) + header + t(0x04, usm) + scoped)
+
+
+NET_SNMP_ENGINE = bytes.fromhex("80001f8880") + b"labengine"  # enterprise 8072, text format
+
+
+def test_snmpv3_discovery_asks_without_any_credential() -> None:
+    (tag, message), = snmp.parse(snmp.discovery_request(4242, 7))
+    version, (_, header), (_, security), (_, scoped) = snmp.parse(message)
+    assert tag == 0x30 and version == (0x02, b"\x03")
+    _msg_id, _size, flags, model = snmp.parse(header)
+    assert flags == (0x04, b"\x04") and model == (0x02, b"\x03")  # reportable, no auth; USM
+    (_, usm), = snmp.parse(security)
+    engine, _boots, _time, user, auth, priv = snmp.parse(usm)
+    assert engine[1] == user[1] == auth[1] == priv[1] == b""
+    assert snmp.parse(scoped)[-1][0] == snmp.GET_REQUEST
+
+
+def test_snmpv3_report_gives_the_engine_id_and_its_maker() -> None:
+    assert snmp.engine_id(_report(4242, NET_SNMP_ENGINE), 4242) == NET_SNMP_ENGINE
+    assert snmp.enterprise(NET_SNMP_ENGINE) == 8072
+    assert snmp.enterprise(b"\x00\x00\x00\x09abcdefgh") is None  # pre-RFC 3411 format
+    with pytest.raises(ValueError):
+        snmp.engine_id(_report(4243, NET_SNMP_ENGINE), 4242)
+    with pytest.raises(ValueError):
+        snmp.engine_id(_report(4242, b"abc"), 4242)  # shorter than 5 octets
+    with pytest.raises(ValueError):
+        snmp.engine_id(_report(4242, NET_SNMP_ENGINE, pdu_tag=snmp.GET_REQUEST), 4242)
+
+
+@pytest.mark.parametrize("cut", range(0, 90, 3))
+def test_a_truncated_or_garbled_snmpv3_answer_is_a_value_error(cut: int) -> None:
+    whole = _report(4242, NET_SNMP_ENGINE)
+    with pytest.raises(ValueError):
+        snmp.engine_id(whole[:cut], 4242)
+    garbled = bytearray(whole)
+    garbled[cut % len(whole)] ^= 0xFF
+    with contextlib.suppress(ValueError):  # a changed byte may leave a valid message; no other
+        snmp.engine_id(bytes(garbled), 4242)  # exception may ever come out
+    with pytest.raises(ValueError):
+        snmp.engine_id(snmp.get_request("public", 1), 4242)  # a v2c message is not an answer

@@ -60,6 +60,9 @@ class Boundary:
             self.attempts.append(tuple(c for s in store.sites() for c in store.consents(s.id)))
         return True
 
+    async def snmp_login(self, *_: Any) -> str:
+        return ""
+
 
 @pytest.fixture
 def boundary(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Boundary:
@@ -68,6 +71,7 @@ def boundary(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Boundary:
     monkeypatch.setattr(scan_run, "run_discovery", stub.discovery)
     monkeypatch.setattr("core.checks.run_checks", stub.checks)  # imported by run_scan when used
     monkeypatch.setattr(logins, "http_login", stub.http_login)
+    monkeypatch.setattr(logins, "snmp_login", stub.snmp_login)  # no packet leaves the test
     return stub
 
 

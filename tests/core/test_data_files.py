@@ -13,7 +13,8 @@ from core.discovery.identify_rules import read_rules
 from core.errors import DataFileError
 from core.paths import resource
 
-FILES = 42  # 29 + kev (catalogue, affected ranges) + 11 Recog files
+FILES = 63  # 49 (31 of them credential lists) + kev (catalogue, affected ranges) + 11 Recog
+# files + the thorough scan's port list
 
 
 @pytest.fixture
@@ -124,6 +125,21 @@ def test_a_dropped_key_is_named_as_missing(data: Path, capsys: pytest.CaptureFix
     _edit(data, "credentials/axis.toml", "match = ", "# match = ")
     code, _, err = _check(data, capsys)
     assert code == 1 and "credentials/axis.toml: missing keys ['match']" in err
+
+
+def test_check_data_refuses_a_repeated_login_and_a_vendor_in_two_files(
+        data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = data / "credentials"
+    axis = (folder / "axis.toml").read_text(encoding="utf-8")
+    (folder / "axis-copy.toml").write_text(axis.replace('match = ["axis communications", '
+                                                        '"axis"]', 'match = ["axcom"]'))
+    code, _, err = _check(data, capsys)
+    assert code == 1 and "credentials/: vendor 'Axis' is in two files" in err
+    (folder / "axis-copy.toml").unlink()
+    login = axis[axis.index("[[login]]"):]
+    (folder / "axis.toml").write_text(axis + "\n" + login, encoding="utf-8")
+    code, _, err = _check(data, capsys)
+    assert code == 1 and "credentials/axis.toml: login #2: repeats login #1" in err
 
 
 BAD_ENUMS = [

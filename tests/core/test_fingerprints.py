@@ -298,6 +298,17 @@ def test_the_kev_command_shows_and_loads_a_catalogue(tmp_path: Path,
     kev.current_catalog.cache_clear()
 
 
+def test_the_kev_command_keeps_a_newer_catalogue_over_an_older_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    older = _write(tmp_path / "old.json", "2020.01.01", "2020-01-01T00:00:00Z", [VULN])
+    assert main(["kev", "update", str(older)]) == 0
+    out = capsys.readouterr().out
+    assert "Not loaded: That file holds the catalogue of 2020-01-01, older than" in out
+    assert "In use: KEV catalogue version 2025.08.25" in out
+    assert not kev.user_catalog_path().exists()
+    kev.current_catalog.cache_clear()
+
+
 def test_the_scan_json_says_which_catalogue_was_used() -> None:
     info = ScanInfo(interface="eth0", network="10.0.0.0/24", mode=ArpMode.KERNEL,
                     started="2026-01-01T00:00:00Z", checks_run=True, kev_catalog="2025.08.25")

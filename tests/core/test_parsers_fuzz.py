@@ -114,6 +114,7 @@ def test_a_status_code_in_other_digits_is_no_answer() -> None:  # found by the f
 @given(WIRE, st.integers(min_value=-(2**31), max_value=2**31 - 1))
 def test_binary_protocol_answers(data: bytes, request_id: int) -> None:
     _value_or(ValueError, lambda: snmp.response_value(data, request_id))
+    _value_or(ValueError, lambda: snmp.engine_id(data, request_id))
     _value_or(ValueError, lambda: ssh.server_lists(data))
     ident, name = names.parse_ptr_answer(data)
     assert isinstance(ident, int) and isinstance(name, str)

@@ -17,7 +17,7 @@ CAM = "c0:56:e3:00:00:01"
 def test_item_fields_name_real_items_and_record_fields() -> None:
     ids = {item.id for item in items_for(Category.CAMERA)}
     assert set(ITEM_FIELDS) <= ids
-    assert set(ITEM_FIELDS.values()) == {"owner", "support_end", "review_date", "tag"}
+    assert set(ITEM_FIELDS.values()) == {"owner", "location", "support_end", "review_date", "tag"}
 
 
 def test_record_wins_and_only_unsure_survives() -> None:

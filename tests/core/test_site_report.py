@@ -76,3 +76,16 @@ def test_report_cli_for_a_saved_site(store: Store, tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert "Title of telnet-open" in out.read_text()
+
+
+def test_the_report_says_whether_the_checks_were_thorough(store: Store) -> None:
+    from dataclasses import replace
+
+    site = store.create_site("Contractor visit")
+    standard = scan("2026-01-01T10:00:00Z", device(CAM, "192.0.2.5"))
+    store.save_scan(site.id, replace(standard, info=replace(standard.info, checks_run=True)))
+    assert "<td>run</td>" in site_report(store, site.id)
+    thorough = scan("2026-02-01T10:00:00Z", device(CAM, "192.0.2.5"))
+    store.save_scan(site.id, replace(thorough, info=replace(thorough.info, checks_run=True,
+                                                             thorough=True)))
+    assert "run, thorough (the 1,000 most common TCP ports)" in site_report(store, site.id)

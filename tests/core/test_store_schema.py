@@ -193,3 +193,25 @@ def test_m006_network_roles_keeps_work_networks_as_work(tmp_path: Path) -> None:
         assert store.schema_version == SCHEMA_VERSION
     assert site.network_roles == {"192.0.2.0/24": "work"}
     assert site.work_networks == ("192.0.2.0/24",) and site.networks[1] == "10.0.0.0/8"
+
+
+def test_m008_thorough_marks_older_scans_standard_and_keeps_the_flag(tmp_path: Path) -> None:
+    from sqlite_utils import Database
+
+    from core.models import ArpMode, ScanInfo, ScanResult
+    from core.store.schema import migrations
+
+    path = tmp_path / "before-thorough.sqlite3"
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        migrations.apply(Database(conn, execute_plugins=False), stop_before="m008_thorough")
+        conn.execute("INSERT INTO sites (name, created) VALUES ('Old office', '')")
+        conn.execute("INSERT INTO scans (uid, site_id, started, checks_run) VALUES "
+                     "('old-scan', 1, '2026-01-01T00:00:00Z', 1)")
+    info = ScanInfo("eth0", "192.0.2.0/24", ArpMode.KERNEL, "2026-02-01T00:00:00Z",
+                    checks_run=True, thorough=True)
+    with Store.open(path) as store:
+        site = store.site_by_name("Old office")
+        store.save_scan(site.id, ScanResult(info))
+        newest, oldest = store.scans(site.id)
+        assert store.schema_version == SCHEMA_VERSION
+    assert (oldest.thorough, newest.thorough) == (False, True)

@@ -141,3 +141,19 @@ def test_network_roles_travel_with_the_export(tmp_path: Path) -> None:
         target.import_site(exported)
         copied = target.site_by_name("Roles")
     assert copied.network_roles == {"10.0.0.0/24": "work", "10.0.1.0/24": "guest"}
+
+
+def test_a_thorough_scan_stays_thorough_after_export_and_import(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    with Store.open(tmp_path / "a.sqlite3") as source:
+        site = source.create_site("Contractor visit")
+        standard = scan("2026-01-01T10:00:00Z", device(A, "192.0.2.1"))
+        thorough = scan("2026-01-02T10:00:00Z", device(A, "192.0.2.1"))
+        source.save_scan(site.id, standard)
+        source.save_scan(site.id, replace(thorough, info=replace(thorough.info, thorough=True)))
+        exported = source.export_site(site.id, tmp_path / "visit.json")
+    with Store.open(tmp_path / "b.sqlite3") as target:
+        imported = target.import_site(exported)
+        flags = [(s.started, s.thorough) for s in target.scans(imported.site_id)]
+    assert flags == [("2026-01-02T10:00:00Z", True), ("2026-01-01T10:00:00Z", False)]

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from gui import dialogs
 from gui.garbage import GuiThreadGarbageCollector
-from gui.main_window import MainWindow
+from gui.main_window import PREFERRED_SIZE, MainWindow
 from gui.scan_service import ReplayScanService
 from gui.session import Session
 
@@ -59,6 +59,7 @@ def make_window(qtbot: QtBot, db_path: Path) -> Iterator[WindowFactory]:
     def build(service: ReplayScanService | None = None) -> MainWindow:
         window = MainWindow(Session.open(db_path), service or ReplayScanService(delay=0.0))
         qtbot.addWidget(window)
+        window.resize(PREFERRED_SIZE)  # as on a desktop (the offscreen screen is only 800x600)
         window.show()
         made.append(window)
         settle(qtbot, window)

@@ -10,9 +10,12 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
     QComboBox,
+    QDialog,
     QHeaderView,
     QLineEdit,
+    QMenu,
     QPlainTextEdit,
+    QTabBar,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -20,7 +23,8 @@ from pytestqt.qtbot import QtBot
 from core.store import Store
 from gui.main_window import MainWindow
 from tests.fixtures.db.builders import device, finding, scan
-from tests.gui.conftest import WindowFactory, settle
+from tests.gui.conftest import ModalScript, WindowFactory, settle
+from tests.gui.test_mnemonics import _dialogs, _window_states
 
 MAC = "c0:56:e3:00:00:01"
 LONG = ("Reception camera above the front door next to the plant " * 5)[:200]
@@ -52,7 +56,55 @@ def _unnamed(root: QWidget) -> list[str]:
         name = interface.text(QAccessible.Text.Name) if interface is not None else ""
         if not (name or widget.accessibleName()).strip():
             missing.append(f"{type(widget).__name__} {widget.objectName()!r}")
+    for bar in root.findChildren(QTabBar):
+        if bar.isVisibleTo(root):
+            missing += [f"tab {i} of {bar.parent().objectName()!r}" for i in range(bar.count())
+                        if bar.isTabVisible(i) and not bar.tabText(i).replace("&", "").strip()]
     return missing
+
+
+def _every_question(window: MainWindow) -> list[str]:
+    """Each checklist question in turn: choice, text, date and tag answers show other controls."""
+    wizard, missing = window.device_page.wizard, []
+    window.device_page.tabs.setCurrentWidget(wizard)
+    for index in range(len(wizard._items)):
+        wizard.go(index)
+        missing += [f"question {wizard._items[index].id}: {m}" for m in _unnamed(window)]
+    return missing
+
+
+def test_every_window_state_and_dialog_names_its_controls(
+        qtbot: QtBot, make_window: WindowFactory, modal: ModalScript) -> None:
+    window = make_window()
+    window.open_sample()
+    settle(qtbot, window)
+    missing: list[str] = []
+    for state in _window_states(window):
+        missing += [f"{state}: {m}" for m in _unnamed(window)]
+    missing += _every_question(window)
+    window.show_devices()
+    seen: list[str] = []
+
+    def check(dialog: QDialog) -> int:
+        seen.append(type(dialog).__name__)
+        missing.extend(f"{type(dialog).__name__}: {m}" for m in _unnamed(dialog))
+        return int(QDialog.DialogCode.Rejected)
+
+    actions = [window.site_actions.history_action, window.watch.settings_action,
+               *(a for menu in window.menuBar().findChildren(QMenu) for a in menu.actions()
+                 if a.text().replace("&", "").startswith(
+                     ("New site", "Rename site", "Networks", "Report", "Delete site",
+                      "A short guide", "Show the welcome", "Where is the log", "About")))]
+    for action in actions:
+        modal.then(check)
+        action.trigger()
+        settle(qtbot, window)
+    for name, build in _dialogs(window):
+        dialog = build()
+        qtbot.addWidget(dialog)
+        missing += [f"{name}: {m}" for m in _unnamed(dialog)]
+    assert len(seen) >= 9, seen
+    assert missing == [], "\n".join(missing)
 
 
 def test_every_control_has_an_accessible_name(qtbot: QtBot, make_window: WindowFactory,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from core.models import Tag
 from gui.scan_service import ReplayScanService, load_sample
-from tests.gui.conftest import WindowFactory, settle
+from tests.gui.conftest import ModalScript, WindowFactory, settle
 
 PHONE_MAC = "da:a1:19:3e:07:12"
 TV_MAC = "f4:f5:d8:61:02:10"
@@ -60,3 +61,21 @@ def test_home_devices_on_the_work_network_are_named(qtbot: QtBot,
     first = actions.item(0)
     actions.itemActivated.emit(first)
     assert window.right.currentWidget() is window.device_page
+
+
+def test_before_the_first_site_the_dashboard_says_what_to_do(
+        qtbot: QtBot, make_window: WindowFactory, modal: ModalScript) -> None:
+    window = make_window()
+    window.start_first_run_if_needed()  # the welcome is dismissed: there is no site
+    settle(qtbot, window)
+    dashboard = window.dashboard
+    assert modal.seen, "the welcome was offered"
+    assert dashboard.no_site_label.isVisible() and not dashboard.summary.isVisible()
+    assert "Site > New site" in dashboard.no_site_label.text()
+    shown = [label for label in dashboard.findChildren(QLabel) if label.isVisible()]
+    assert shown == [dashboard.no_site_label], "no unlabelled squares or empty sections"
+
+    window.open_sample()
+    settle(qtbot, window)
+    assert dashboard.summary.isVisible() and not dashboard.no_site_label.isVisible()
+    assert all(label.text() for label in dashboard.severity_labels.values())

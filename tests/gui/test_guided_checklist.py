@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
 
 from core.guidance import ITEM_FIELDS, AnswerType
@@ -160,6 +160,35 @@ def test_owner_is_one_value_in_checklist_and_notes(qtbot: QtBot, make_window: Wi
     wizard.go(ids.index("pl-tagged"))
     assert "Work" in wizard.answer_label.text()
     assert page.details is not None and page.details.answers["pl-tagged"] == "yes"
+
+
+def test_location_and_review_date_are_one_value_in_checklist_and_notes(
+        qtbot: QtBot, make_window: WindowFactory, db_path: Path) -> None:
+    window = _open(qtbot, make_window, db_path)
+    page, wizard = window.device_page, window.device_page.wizard
+    ids = [i.id for i in wizard._items]
+    assert ITEM_FIELDS["gov-location"] == "location"
+    assert ITEM_FIELDS["gov-review-date"] == "review_date"
+    wizard.go(ids.index("gov-location"))
+    wizard.text_edit.setText("Reception desk")
+    wizard.save_button.click()
+    wizard.go(ids.index("gov-review-date"))
+    wizard.date_edit.setText("2030")
+    wizard.save_button.click()
+    assert page.notes.location_edit.text() == "Reception desk"
+    assert page.notes.values().review_date == "2030-12-31"
+
+    page.notes.location_edit.setText("Server cupboard")
+    page.notes.review_edit.setDate(QDate(2029, 6, 30))
+    assert page.notes.save()
+    wizard.go(ids.index("gov-location"))
+    assert wizard.text_edit.text() == "Server cupboard"
+    assert "Server cupboard" in wizard.answer_label.text()
+    wizard.go(ids.index("gov-review-date"))
+    assert "2029" in wizard.answer_label.text()
+    with Store.open(db_path) as store:
+        record = store.device(1, CAM)
+        assert (record.location, record.review_date) == ("Server cupboard", "2029-06-30")
 
 
 def test_device_page_and_next_best_actions_show_the_same_points(

@@ -23,13 +23,16 @@ def test_help_menu_shows_guide_about_and_the_welcome_again(
     settle(qtbot, window)
     actions = _help_actions(window)
     assert set(actions) == {"A short guide", "Show the welcome again",
-                            "Where is the log file?", "About IoT Hygiene"}
+                            "Where is the log file?", "Load a newer vulnerability catalogue…",
+                            "About IoT Hygiene"}
     actions["A short guide"].trigger()  # type: ignore[attr-defined]
     actions["About IoT Hygiene"].trigger()  # type: ignore[attr-defined]
     guide, about = modal.seen[-2:]
     assert isinstance(guide, QMessageBox) and "Scan (F5)" in guide.text()
     assert isinstance(about, QMessageBox) and __version__ in about.text()
     assert "GPL-2.0-or-later" in about.text() and "<" not in about.text()
+    assert "Vulnerability catalogue in use: CISA KEV 2025.08.25 (released 2025-08-25, " \
+           "1,404 entries)" in about.text()
 
     def new_site(dialog: QDialog) -> int:
         assert isinstance(dialog, WelcomeDialog)

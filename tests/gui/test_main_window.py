@@ -16,3 +16,13 @@ def test_main_window_opens_empty_and_closes(qtbot: QtBot) -> None:
     assert not window.scan_button.isEnabled()
     assert window.device_table.model() is None or window.device_table.model().rowCount() == 0
     window.close()
+
+
+def test_the_first_size_fits_a_small_screen() -> None:
+    from PySide6.QtCore import QSize
+
+    from gui.main_window import PREFERRED_SIZE, first_size
+
+    assert first_size(QSize(1280, 800)) == QSize(1280, PREFERRED_SIZE.height())
+    assert first_size(QSize(1920, 1080)) == PREFERRED_SIZE
+    assert first_size(QSize(1024, 600)) == QSize(1024, 600)

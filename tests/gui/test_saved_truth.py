@@ -111,7 +111,7 @@ def _notes(window: MainWindow, site_id: int, mac: str) -> DeviceNotesFields:
     details = window.session.device_details(site_id, mac)
     return DeviceNotesFields(label=details.label, owner=details.owner,
                              location=details.location, notes=details.notes,
-                             support_end=details.support_end)
+                             support_end=details.support_end, review_date=details.review_date)
 
 
 def _page_matches_store(window: MainWindow) -> None:

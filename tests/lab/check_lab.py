@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,7 +70,19 @@ SECRET_TELNET = Spec("secrettelnet", "10.231.0.35", ("telnet-open",), ports=(23,
 DIGEST_WEB = Spec("webdigest", "10.231.0.36", ("http-admin-cleartext",), ports=(80,))
 RTSP_CAMERA = Spec("rtspcam", "10.231.0.37", ("rtsp-open",), vendor="Hangzhou Hikvision",
                    ports=(554,))
-EXTRA = (HOSTILE, SECRET_WEB, SECRET_TELNET, DIGEST_WEB, RTSP_CAMERA)
+# Cameras that accept their vendor's bundled default over RTSP, and a real snmpd (Net-SNMP)
+# answering only the community "private": which login works and how is the tests' question.
+RTSP_BASIC = Spec("rtspbasic", "10.231.0.38", ("rtsp-open",), vendor="Zhejiang Uniview",
+                  ports=(554,))
+RTSP_BOTH = Spec("rtspboth", "10.231.0.39", ("rtsp-open",), vendor="Reolink", ports=(554,))
+SNMPD = Spec("snmpd", "10.231.0.40", ("snmp-open", "http-admin-cleartext"), ports=(80,))
+SNMPD_DESCR = "Lab router (Net-SNMP snmpd)"
+# A camera whose stream asks for no password at all: that is its own finding, never a default
+RTSP_OPEN = Spec("rtspopen", "10.231.0.41", ("rtsp-open", "rtsp-no-login"),
+                 vendor="Hangzhou Hikvision", ports=(554,))
+CONSENT_EXTRA = (SECRET_WEB, SECRET_TELNET, DIGEST_WEB, RTSP_CAMERA, RTSP_BASIC, RTSP_BOTH, SNMPD,
+                 RTSP_OPEN)
+EXTRA = (HOSTILE, *CONSENT_EXTRA)
 
 
 @dataclass
@@ -85,7 +98,7 @@ class CheckLab:
         self.office = Office(self.lab)
         self.ca = LabCA(self.lab.workdir)
         specs = SPECS + ((HOSTILE,) if self.hostile else ()) + \
-            ((SECRET_WEB, SECRET_TELNET, DIGEST_WEB, RTSP_CAMERA) if self.secrets else ())
+            (CONSENT_EXTRA if self.secrets else ())
         for index, spec in enumerate(specs, start=0x20):
             self.hosts[spec.name] = self.lab.add_host(spec.name, f"02:c4:ec:00:00:{index:02x}",
                                                       spec.ip)
@@ -123,6 +136,47 @@ class CheckLab:
             "tests.lab.devices.check_rtsp_server", "--ip", host.ip, "--user", "admin",
             "--password", "12345"), log_name="rtsp")
         self.lab.wait_for_port(host, 554)
+
+    def _rtspbasic(self, host: LabHost) -> None:
+        # Uniview's default from the bundled list, Basic only: the generic list alone never finds it
+        self._rtsp_server(host, "admin", "123456", "basic")
+
+    def _rtspboth(self, host: LabHost) -> None:
+        # Reolink's blank default; the camera offers Basic and Digest, the check must use Digest
+        self._rtsp_server(host, "admin", "", "both")
+
+    def _rtspopen(self, host: LabHost) -> None:
+        self._rtsp_server(host, "", "", "none")
+
+    def _rtsp_server(self, host: LabHost, user: str, password: str, scheme: str) -> None:
+        self.lab.start(host, self.lab.python(
+            "tests.lab.devices.check_rtsp_server", "--ip", host.ip, "--user", user,
+            f"--password={password}", "--scheme", scheme), log_name="rtsp")
+        self.lab.wait_for_port(host, 554)
+
+    def _snmpd(self, host: LabHost) -> None:
+        self.office.web_server(host, 80, title="Router admin")  # SNMP is asked where TCP answers
+        # the view keeps "private" from exposing the machine's own process table (LAB-NOTES)
+        conf = self.office.write(host, "snmpd.conf", "\n".join([
+            f"agentaddress udp:{host.ip}:161", "view systemonly included .1.3.6.1.2.1.1",
+            "rocommunity private default -V systemonly", f"sysDescr {SNMPD_DESCR}", ""]))
+        state = self.lab.workdir / "snmpd-state"
+        state.mkdir(exist_ok=True)  # not /var/lib/snmp: the lab never writes the host's files
+        self.lab.start(host, ["env", f"SNMP_PERSISTENT_DIR={state}", "snmpd", "-f", "-Lo",
+                              "-C", "-I", "-smux", "-c", str(conf)], log_name="snmpd")
+        self._wait_for_udp(host, 161)
+
+    def _wait_for_udp(self, host: LabHost, port: int, timeout: float = 10) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.lab.exec(host.ns, ["ss", "-Hlun", f"sport = :{port}"], check=False).strip():
+                return
+            time.sleep(0.05)
+        raise TimeoutError(f"{host.name}: nothing listens on UDP {port} after {timeout}s")
+
+    def rtsp_log(self, name: str) -> str:
+        path = self.lab.workdir / f"{name}-rtsp.log"
+        return path.read_text() if path.exists() else ""
 
     def _webdigest(self, host: LabHost) -> None:
         self._webbasic(host, method="digest")
