@@ -27,8 +27,7 @@ def run_scan(request: ScanRequest, checks: CheckOptions | None = None,
     found = run_discovery(request, cancel=cancel, on_progress=on_progress, on_device=on_device)
     if checks is None or found.cancelled or cancel.cancelled or not found.devices:
         return found
-    # Imported here: a discovery-only scan starts faster without the probes and their libraries.
-    from core.checks import bind_consent, run_checks
+    from core.checks import bind_consent
     from core.fingerprints.kev import current_catalog
 
     # Consent is bound to the network actually scanned, and recorded, before the first attempt.
@@ -39,3 +38,13 @@ def run_scan(request: ScanRequest, checks: CheckOptions | None = None,
     info = replace(found.info, checks_run=not cancel.cancelled, consent=consent,
                    kev_catalog=current_catalog().version, thorough=checks.thorough)
     return replace(found, info=info, devices=devices, cancelled=cancel.cancelled)
+
+
+def run_checks(devices: tuple[Device, ...], checks: CheckOptions, cancel: CancelToken,
+               on_progress: Callable[[Progress], None] | None,
+               on_device: Callable[[Device], None] | None) -> tuple[Device, ...]:
+    """`core.checks.run_checks`, imported on first use: a discovery-only scan starts faster
+    without the probes and their libraries."""
+    from core.checks import run_checks as check
+
+    return check(devices, checks, cancel, on_progress, on_device)

@@ -69,7 +69,7 @@ def boundary(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Boundary:
     stub = Boundary(tmp_path / "db.sqlite3")
     monkeypatch.setenv("IOT_HYGIENE_DB", str(stub.db))
     monkeypatch.setattr(scan_run, "run_discovery", stub.discovery)
-    monkeypatch.setattr("core.checks.run_checks", stub.checks)  # imported by run_scan when used
+    monkeypatch.setattr(scan_run, "run_checks", stub.checks)
     monkeypatch.setattr(logins, "http_login", stub.http_login)
     monkeypatch.setattr(logins, "snmp_login", stub.snmp_login)  # no packet leaves the test
     return stub
