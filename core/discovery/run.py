@@ -53,8 +53,8 @@ class ScanRequest:
     """What to scan and how; `timeout` bounds the whole scan in seconds.
 
     Each phase ends as soon as its answers stop arriving, so a scan usually ends well before
-    `timeout`. Networks larger than a /24 take longer when their ARP sweep needs it (about 0.8 s per
-    512 addresses in kernel mode); a cancel still stops the scan at once.
+    `timeout`. Networks larger than a /24 take longer when their ARP sweep needs it (about
+    0.8 s per 512 addresses in kernel mode); a cancel still stops the scan at once.
     """
 
     interface: str
@@ -160,10 +160,10 @@ class _Scan:
 
     def _caps_hit(self) -> tuple[str, ...]:
         """Notes each responder over its share (on its device); scan-wide ceilings returned."""
-        shares: tuple[Share, ...] = (self.mdns_shares.types, self.mdns_shares.instances,
-                                     self.ssdp_share)
         from core.checks.catalog import finding  # the checks package is heavy: only when needed
 
+        shares: tuple[Share, ...] = (self.mdns_shares.types, self.mdns_shares.instances,
+                                     self.ssdp_share)
         scan_wide: list[str] = []
         for share in shares:
             for ip, text in share.responder_notes().items():
