@@ -8,6 +8,7 @@ import threading
 from dataclasses import dataclass, field
 
 from core.discovery import identify, oui
+from core.discovery.mdns import INSTANCES_PER_RESPONDER
 from core.models import (
     ArpEntry,
     Category,
@@ -66,7 +67,11 @@ class Inventory:
         with self._lock:
             records = self._records_for_ips(service.addresses, "mdns")
             for record in records:
-                record.services[(service.type, service.name)] = service
+                key = (service.type, service.name)
+                # mDNS bills a service whose sender it could not tell to a shared allowance;
+                # once merged by address it must still fit the device's own share
+                if key in record.services or len(record.services) < INSTANCES_PER_RESPONDER:
+                    record.services[key] = service
                 _add_unique(record.hostnames, _host(service.host))
             return [self._build(r) for r in records]
 
@@ -186,7 +191,9 @@ def _from_wsd(wsd: WsdInfo | None, category: Category, model: str) -> tuple[Cate
 def _absorb(record: _Record, pending: _Record) -> None:
     for source in pending.sources:
         _add_unique(record.sources, source)
-    record.services.update(pending.services)
+    for key, service in pending.services.items():
+        if key in record.services or len(record.services) < INSTANCES_PER_RESPONDER:
+            record.services[key] = service
     record.upnp = record.upnp or pending.upnp
     record.wsd = record.wsd or pending.wsd
     record.netbios = record.netbios or pending.netbios

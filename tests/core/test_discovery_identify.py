@@ -7,6 +7,7 @@ import ipaddress
 from core.discovery import identify, oui
 from core.discovery.identify import Facts
 from core.discovery.inventory import Inventory
+from core.discovery.mdns import INSTANCES_PER_RESPONDER
 from core.models import ArpEntry, Category, Interface, MdnsService, UpnpInfo
 
 NET = ipaddress.IPv4Network("10.0.0.0/24")
@@ -109,3 +110,18 @@ def test_addresses_outside_the_network_are_ignored() -> None:
     assert inv.add_service(_svc("_ipp._tcp.local.", ip="192.168.9.9")) == []
     assert inv.add_upnp("not-an-ip", UpnpInfo("x")) == []
     assert inv.devices() == ()
+
+
+def test_one_device_keeps_at_most_its_share_of_services_however_they_were_billed() -> None:
+    inv = Inventory(NET)
+    flood = [MdnsService(f"_x{n}._tcp.local.", f"s{n}._x{n}._tcp.local.", 80, "flood.local.",
+                         ("10.0.0.7",)) for n in range(INSTANCES_PER_RESPONDER + 5)]
+    for service in flood[:10]:  # heard before its MAC is known: waits as a pending record
+        inv.add_service(service)
+    inv.add_arp(ArpEntry("10.0.0.7", "b8:27:eb:00:00:07"))
+    for service in flood[10:]:
+        inv.add_service(service)
+    inv.add_service(flood[0])  # a repeat is an update, never an extra
+    (device,) = inv.devices()
+    assert len(device.services) == INSTANCES_PER_RESPONDER
+    assert device.services[0].name == "s0._x0._tcp.local."
