@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -44,6 +45,7 @@ log = logging.getLogger(__name__)
 MODES = ("auto", "raw", "kernel")
 MIN_TIMEOUT = 1.0
 CLOSE_MARGIN = 0.3  # seconds kept at the end to close sockets and zeroconf
+EXPECTED_QUIET = 1.0  # seconds: the progress bar's time constant (a quiet office ends at ~2 s)
 RESOLVE_EVERY = 0.1  # how often addresses heard by mDNS/SSDP are resolved to a MAC
 RESOLVE_WAIT = 0.6  # how long an address heard late gets to appear in the neighbour table
 
@@ -290,7 +292,7 @@ class _Scan:
             message = ("Looking for devices (ARP)" if phase is ScanPhase.ARP
                        else "Listening for services (mDNS, UPnP, WS-Discovery) and names")
             if not self.cancel.cancelled:
-                self._progress(phase, min(0.99, elapsed / self.timeout), message)
+                self._progress(phase, progress_fraction(elapsed, self.timeout), message)
 
     def _emit(self, devices: list[Device]) -> None:
         """Report devices to the caller; those whose MAC is not known yet wait for it."""
@@ -302,6 +304,14 @@ class _Scan:
     def _progress(self, phase: ScanPhase, fraction: float, message: str) -> None:
         if self.on_progress is not None:
             self.on_progress(Progress(phase=phase, fraction=fraction, message=message))
+
+
+def progress_fraction(elapsed: float, timeout: float) -> float:
+    """How far along a discovery is, for a progress bar: the scan ends when the network goes
+    quiet (typically about 2 s), long before `timeout`, so time against the timeout alone
+    would leave the bar at half and then jump; this rises quickly, then slows, never 1."""
+    expected = 1 - math.exp(-max(0.0, elapsed) / EXPECTED_QUIET)
+    return min(0.99, max(expected, elapsed / max(timeout, MIN_TIMEOUT)))
 
 
 def _now() -> str:

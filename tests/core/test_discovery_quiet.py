@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -10,6 +11,7 @@ import pytest
 
 from core.cancel import CancelToken
 from core.discovery import llmnr, names, netbios, quiet, unicast, wsd
+from core.discovery.run import progress_fraction
 from core.models import NetbiosInfo
 from tests.core.test_discovery_wsd_netbios import LOOPBACK, NAS, _responder, _status_response
 from tests.lab.devices import llmnr_responder
@@ -117,3 +119,12 @@ def test_llmnr_ignores_answers_about_another_address_or_question() -> None:
     assert wrong_id is not None and llmnr._name(wrong_id, 8) is None
     assert llmnr._name(wrong_id, 7) == "X"
     assert found == []
+
+
+def test_progress_rises_steadily_and_never_claims_done() -> None:
+    samples = [progress_fraction(t / 10, 3.0) for t in range(0, 200)]
+    assert samples[0] == 0.0
+    assert all(a <= b for a, b in itertools.pairwise(samples))
+    assert progress_fraction(1.8, 3.0) > 0.75  # a typical quiet scan ends well along the bar
+    assert max(samples) == 0.99
+    assert progress_fraction(-1.0, 3.0) == 0.0
