@@ -26,6 +26,10 @@ BATCH_GAP = 0.005  # seconds between bursts, so the switch and the kernel keep u
 SETTLE = 0.35  # stop waiting once the table has not grown for this long...
 MIN_WAIT = 0.6  # ...but wait at least this long after the last datagram
 MAX_WAIT = 1.5  # and never longer than this
+# An address still being resolved from an earlier sweep (INCOMPLETE) gets no new ARP request
+# from our datagram: the kernel goes on with its own retries, one a second (retrans_time), so
+# a host that came up since answers the next one. Wait that long for such addresses.
+PENDING_WAIT = 1.1
 POLL = 0.05
 
 
@@ -35,6 +39,7 @@ def kernel_arp_scan(network: ipaddress.IPv4Network, iface: str, own_ip: str,
     """Sweep `network` with one datagram per address, then collect resolved neighbours."""
     targets = [str(ip) for ip in _hosts(network) if str(ip) != own_ip]
     suspects = arp_stale.stale_suspects(iface) & set(targets)
+    pending = arp_stale.pending_resolutions(iface) & set(targets)
     confirmed: set[str] = set()
     checker = threading.Thread(target=lambda: confirmed.update(
         arp_stale.tcp_alive(suspects, cancel)), name="arp-stale-check")
@@ -45,7 +50,7 @@ def kernel_arp_scan(network: ipaddress.IPv4Network, iface: str, own_ip: str,
         while rounds and not cancel.cancelled:
             deferred = sweep(rounds.pop(0), own_ip, cancel)
             for entry in collect(network, iface, cancel, on_entry, deadline, known=found,
-                                 skip=suspects):
+                                 skip=suspects, pending=pending):
                 found[entry.ip] = entry
             if deadline is not None and time.monotonic() >= deadline:
                 break
@@ -119,10 +124,16 @@ def collect(network: ipaddress.IPv4Network, iface: str, cancel: CancelToken,
             on_entry: Callable[[ArpEntry], None] | None = None,
             deadline: float | None = None,
             known: dict[str, ArpEntry] | None = None,
-            skip: set[str] | None = None) -> tuple[ArpEntry, ...]:
-    """Poll the neighbour table until it settles (bounded), reporting each new entry once."""
+            skip: set[str] | None = None,
+            pending: set[str] | None = None) -> tuple[ArpEntry, ...]:
+    """Poll the neighbour table until it settles (bounded), reporting each new entry once.
+
+    Addresses in `pending` were mid-resolution before the sweep: until PENDING_WAIT has passed,
+    the table is not settled while one of them is still being resolved.
+    """
     start = time.monotonic()
     end = start + MAX_WAIT if deadline is None else min(start + MAX_WAIT, deadline)
+    waiting = set(pending or ())
     seen: dict[str, ArpEntry] = dict(known or {})
     last_growth = start
     while True:
@@ -135,7 +146,11 @@ def collect(network: ipaddress.IPv4Network, iface: str, cancel: CancelToken,
                 if on_entry:
                     on_entry(entry)
         now = time.monotonic()
-        settled = now - start >= MIN_WAIT and now - last_growth >= SETTLE
+        if waiting and now - start < PENDING_WAIT:
+            waiting = (waiting - set(seen)) & arp_stale.pending_resolutions(iface)
+        else:
+            waiting = set()
+        settled = now - start >= MIN_WAIT and now - last_growth >= SETTLE and not waiting
         if settled or now >= end or cancel.wait(POLL):
             return tuple(seen.values())
 

@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from typing import Any
 
 from core.cancel import CancelToken
 
@@ -26,25 +27,25 @@ def stale_suspects(iface: str) -> set[str]:
     Sending them a datagram does not refresh such an entry within a scan's time (the kernel
     waits 5 s before re-probing), so without a check a host that left hours ago would be listed.
     """
-    if not sys.platform.startswith("linux") or shutil.which("ip") is None:
-        return set()
-    try:
-        out = subprocess.run(["ip", "-j", "-s", "-4", "neigh", "show", "dev", iface],
-                             capture_output=True, text=True, timeout=3).stdout
-    except (OSError, subprocess.TimeoutExpired):
-        return set()
-    return parse_suspects(out)
+    return parse_suspects(_ip_neigh(iface)) if _has_ip() else set()
+
+
+def pending_resolutions(iface: str) -> set[str]:
+    """IPs the kernel is still resolving (INCOMPLETE), e.g. from a sweep seconds ago."""
+    return parse_pending(_ip_neigh(iface)) if _has_ip() else set()
+
+
+def parse_pending(text: str) -> set[str]:
+    """From `ip -j neigh`: the addresses in state INCOMPLETE."""
+    return {str(entry.get("dst", "")) for entry in _entries(text)
+            if "INCOMPLETE" in entry.get("state", [])}
 
 
 def parse_suspects(text: str) -> set[str]:
     """From `ip -j -s neigh`: not REACHABLE/PERMANENT and confirmed FRESH_SECONDS ago or more."""
-    try:
-        entries = json.loads(text or "[]")
-    except json.JSONDecodeError:
-        return set()
     suspects = set()
-    for entry in entries if isinstance(entries, list) else []:
-        if not isinstance(entry, dict) or "lladdr" not in entry:
+    for entry in _entries(text):
+        if "lladdr" not in entry:
             continue
         states = set(entry.get("state", []))
         if states & {"REACHABLE", "PERMANENT", "NOARP"}:
@@ -54,6 +55,27 @@ def parse_suspects(text: str) -> set[str]:
             continue
         suspects.add(str(entry.get("dst", "")))
     return suspects
+
+
+def _has_ip() -> bool:
+    return sys.platform.startswith("linux") and shutil.which("ip") is not None
+
+
+def _ip_neigh(iface: str) -> str:
+    """`ip -j -s -4 neigh show dev IFACE` (unprivileged), or "" when it cannot run."""
+    try:
+        return subprocess.run(["ip", "-j", "-s", "-4", "neigh", "show", "dev", iface],
+                              capture_output=True, text=True, timeout=3).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+
+
+def _entries(text: str) -> list[dict[str, Any]]:
+    try:
+        entries = json.loads(text or "[]")
+    except json.JSONDecodeError:
+        return []
+    return [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
 
 
 def tcp_alive(ips: set[str], cancel: CancelToken, timeout: float = CHECK_TIMEOUT) -> set[str]:

@@ -139,12 +139,19 @@ NEIGH_STATS = json.dumps([
     {"dst": "10.0.0.4", "lladdr": "50:c7:bf:00:00:04", "confirmed": 90, "state": ["DELAY"]},
     {"dst": "10.0.0.5", "lladdr": "50:c7:bf:00:00:05", "confirmed": 9999, "state": ["PERMANENT"]},
     {"dst": "10.0.0.6", "confirmed": 9999, "state": ["FAILED"]},
+    {"dst": "10.0.0.7", "state": ["INCOMPLETE"]},
 ])
 
 
 def test_entries_confirmed_long_ago_are_suspects() -> None:
     assert arp_stale.parse_suspects(NEIGH_STATS) == {"10.0.0.3", "10.0.0.4"}
     assert arp_stale.parse_suspects("nonsense") == set()
+
+
+def test_addresses_still_being_resolved_are_pending() -> None:
+    # a datagram to one of these starts no new ARP request: the scan waits for the kernel's
+    assert arp_stale.parse_pending(NEIGH_STATS) == {"10.0.0.7"}
+    assert arp_stale.parse_pending("[1, null]") == set()
 
 
 def test_tcp_check_counts_a_refusal_as_alive() -> None:
