@@ -122,12 +122,15 @@ def test_long_names_elide_and_keep_the_window_narrow(qtbot: QtBot, make_window: 
                                                      db_path: Path) -> None:
     window = _window(qtbot, make_window, db_path)
     assert window.minimumSizeHint().width() < 1024
+    widths = [window.minimumSizeHint().width()]
     window.open_device(MAC)
     page = window.device_page
     for tab in range(page.tabs.count()):
         page.tabs.setCurrentIndex(tab)
         qtbot.wait(1)
         assert window.minimumSizeHint().width() < 1024, page.tabs.tabText(tab)
+        widths.append(window.minimumSizeHint().width())
+    print(f"minimum window width with a 200-character name: {max(widths)} px")
     assert page.name_label.full_text == LONG
     window.resize(1024, 700)
     qtbot.wait(1)
