@@ -38,16 +38,19 @@ LOWER = {Severity.CRITICAL: Severity.HIGH, Severity.HIGH: Severity.MEDIUM,
 def assess_device(record: DeviceRecord, stored: Iterable[FindingRecord],
                   answers: Mapping[str, str], site: Site, today: dt.date,
                   in_latest_scan: bool = True,
-                  catalog: Catalog | None = None) -> DeviceAssessment:
+                  catalog: Catalog | None = None,
+                  presence: Sequence[Finding] = ()) -> DeviceAssessment:
     """One device: its stored findings with their status plus the derived ones, scored.
 
     The device's fingerprints are matched again against `catalog` (default: the catalogue in
-    use), so a newer catalogue adds its findings without a new scan."""
+    use), so a newer catalogue adds its findings without a new scan. `presence`: findings from
+    when scans saw it (core.presence: on outside business hours)."""
     device = record.latest or Device(mac=record.mac)
     answers = MappingProxyType(with_record(answers, record_fields(record)))
     kept = _stored(stored)
     findings = (*kept, *_derived(device, record, site, answers, today),
-                *_rechecked(device, kept, catalog or current_catalog()))
+                *_rechecked(device, kept, catalog or current_catalog()),
+                *(AssessedFinding(f, origin=Origin.DERIVED) for f in presence))
     items = () if device.is_self else items_for(device.category, device.vendor)
     open_findings = (*(a.finding for a in findings if a.is_open), *_accepted_residue(findings))
     steps = tuple(gains(open_findings, items, answers))

@@ -30,8 +30,8 @@ from core.monitoring import (
     parse_target,
     save_settings,
 )
-from core.monitoring.hours import parse_hours_spec
 from core.monitoring.watch import CycleReport
+from core.presence.hours import parse_hours_spec
 
 _PRINTED = {EventKind.SCAN_FINISHED, EventKind.SCAN_FAILED, EventKind.BASELINE,
             EventKind.DEVICE_GONE, EventKind.PRIVATE_DEVICES_GONE, EventKind.DEVICE_RETURNED,

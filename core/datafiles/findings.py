@@ -22,6 +22,7 @@ class Source(StrEnum):
     SCAN = "scan"  # found on the network by the checks
     TAG = "tag"  # follows from a device's tag and the site's work networks
     DATE = "date"  # follows from dates in checklist answers
+    PRESENCE = "presence"  # follows from when scans saw the device (the site's business hours)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ END = "<!-- END generated -->"
 
 
 def tables(entries: Iterable[Entry]) -> str:
-    """The generated part of the page: every finding, when it appears, tag and date findings."""
+    """The generated part of the page: every finding, when it appears, the ones not from checks."""
     scan = [e for e in entries if e.source is Source.SCAN]
     other = [e for e in entries if e.source is not Source.SCAN]
     lines = ["| id | severity | title | references |", "|---|---|---|---|"]
@@ -23,9 +23,10 @@ def tables(entries: Iterable[Entry]) -> str:
     lines += [f"| `{e.id}` | {_cell(e.when)} |" for e in scan]
     lines += [
         "",
-        "## Findings from tags and dates (not from the network)",
-        "These come from what people record, not from a scan; they are added when a device is",
-        "scored and shown (`core/guidance/placement.py`, `core/guidance/lifecycle.py`).",
+        "## Findings from tags, dates and presence (not from the checks)",
+        "These come from what people record, or from when scans saw a device, not from a check;",
+        "they are added when a device is scored and shown (`core/guidance/placement.py`,",
+        "`core/guidance/lifecycle.py`, `core/presence/off_hours.py`).",
         "Same rules: stable ids, plain-words fix, references.",
         "",
         "| id | from | severity | title | when | references |",

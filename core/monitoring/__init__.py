@@ -15,17 +15,7 @@ from core.monitoring.events import (
     is_locally_administered,
 )
 from core.monitoring.feeds import Feed, JsonlFeed, SyslogFeed
-from core.monitoring.hours import (
-    OUTSIDE_HOURS_ID,
-    BusinessHours,
-    SiteSettings,
-    load_settings,
-    monitoring_dir,
-    outside_hours_findings,
-    save_settings,
-)
 from core.monitoring.power import on_battery
-from core.monitoring.presence import PresencePoint, presence, presence_ratio
 from core.monitoring.state import state_events
 from core.monitoring.syslog import (
     DeliveryStatus,
@@ -38,6 +28,18 @@ from core.monitoring.syslog import (
     read_status,
 )
 from core.monitoring.watch import CycleReport, WatchConfig, Watcher, WatchState
+from core.presence import (
+    OUTSIDE_HOURS_ID,
+    BusinessHours,
+    PresencePoint,
+    SiteSettings,
+    load_settings,
+    monitoring_dir,
+    outside_hours_findings,
+    presence,
+    presence_ratio,
+    save_settings,
+)
 
 __all__ = [
     "ALERTS",

@@ -29,9 +29,9 @@ from core.monitoring.events import (
     now_iso,
 )
 from core.monitoring.feeds import Feed
-from core.monitoring.hours import load_settings, monitoring_dir, outside_hours_findings
 from core.monitoring.state import state_events
 from core.monitoring.syslog import DeliveryStatus
+from core.presence import load_settings, monitoring_dir, outside_hours_findings
 from core.scan import run_scan
 from core.store import Changes, FindingStatus, Store
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from sqlite_utils import Database
@@ -85,6 +86,27 @@ class ScansMixin(StoreBase):
             rows = conn.execute(_SUMMARY_SQL + " WHERE site_id = ? ORDER BY started DESC, id DESC",
                                 (site_id,)).fetchall()
         return tuple(summary_from_row(row) for row in rows)
+
+    def recent_scans(self, site_id: int, limit: int) -> tuple[ScanSummary, ...]:
+        """A site's last `limit` scans, newest first (a watch leaves thousands over time)."""
+        with self._read() as conn:
+            rows = conn.execute(_SUMMARY_SQL + " WHERE site_id = ? ORDER BY started DESC, id DESC "
+                                "LIMIT ?", (site_id, max(0, int(limit)))).fetchall()
+        return tuple(summary_from_row(row) for row in rows)
+
+    def scan_macs(self, scan_ids: Iterable[int]) -> dict[int, frozenset[str]]:
+        """Scan id -> the MACs it saw (light: no device is decoded); scans that saw none are
+        left out."""
+        ids = [int(i) for i in scan_ids]
+        seen: dict[int, set[str]] = {}
+        for start in range(0, len(ids), 500):  # SQLite's limit on bound parameters
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = ("SELECT o.scan_id, d.mac FROM observations o JOIN devices d "
+                   f"ON d.id = o.device_id WHERE o.scan_id IN ({marks})")
+            for row in self._fetch(sql, tuple(chunk)):
+                seen.setdefault(int(row["scan_id"]), set()).add(str(row["mac"]).lower())
+        return {scan_id: frozenset(macs) for scan_id, macs in seen.items()}
 
     def scan(self, scan_id: int) -> ScanSummary:
         with self._read() as conn:

@@ -11,6 +11,7 @@ from core.checks.catalog import CATALOG, ENTRIES, finding, trim
 from core.guidance import lifecycle, placement
 from core.models import Severity
 from core.paths import resource
+from core.presence import OUTSIDE_HOURS_ID
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "findings.md"
 REF_PATTERN = re.compile(
@@ -42,7 +43,8 @@ def test_docs_table_lists_every_id_with_its_severity() -> None:
 
 def test_the_catalogue_is_the_data_file() -> None:
     text = resource("findings.toml").read_text(encoding="utf-8")
-    assert {e.id for e in ENTRIES} | set(placement.FINDING_IDS) | set(lifecycle.FINDING_IDS) == set(
+    in_code = {*placement.FINDING_IDS, *lifecycle.FINDING_IDS, OUTSIDE_HOURS_ID}
+    assert {e.id for e in ENTRIES} | in_code == set(
         re.findall(r'^id = "([a-z0-9-]+)"', text, re.MULTILINE))
     assert 'title = "Telnet is on: logins travel unencrypted"' in text
     assert CATALOG["telnet-open"].title == "Telnet is on: logins travel unencrypted"

@@ -30,7 +30,7 @@ from core.monitoring import (
     to_ecs,
     to_json_line,
 )
-from core.monitoring.hours import hours_from_json, parse_days
+from core.presence.hours import hours_from_json, parse_days
 from core.store import Store
 from tests.fixtures.db.builders import device, finding, scan
 

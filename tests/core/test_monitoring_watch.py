@@ -30,8 +30,8 @@ from core.monitoring import (
     on_battery,
     save_settings,
 )
-from core.monitoring.hours import parse_hours_spec
 from core.monitoring.watch import default_gateway
+from core.presence.hours import parse_hours_spec
 from core.store import FindingStatus, Store
 from tests.fixtures.db.builders import device, finding, scan
 

@@ -1,20 +1,18 @@
-"""Site business hours (kept in a small JSON settings file per site) and the off-hours finding."""
+"""Site business hours, kept in a small JSON settings file per site beside the database."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.errors import InvalidInputError
-from core.models import Category, Device, Finding, Severity
+from core.models import Category, Device
 
-OUTSIDE_HOURS_ID = "on-outside-hours"
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # Cameras record at night on purpose; the router is the network itself.
 DEFAULT_EXEMPT = (Category.CAMERA.value, Category.ROUTER.value)
@@ -63,23 +61,6 @@ class SiteSettings:
 
     business_hours: BusinessHours | None = None  # None: no hours set, no off-hours findings
     extra: dict[str, Any] = field(default_factory=dict)  # keys this version does not know
-
-
-def outside_hours_findings(devices: Iterable[Device], hours: BusinessHours,
-                           when: dt.datetime) -> list[tuple[Device, Finding]]:
-    """Each non-exempt device seen at `when` outside business hours, with its finding."""
-    if not hours.enabled or hours.is_open(when):
-        return []
-    local = hours.local(when)
-    evidence = (f"Seen on the network at {local:%H:%M} on {DAY_NAMES[local.weekday()]}; "
-                f"the site's business hours are {hours.describe()}.")
-    finding = Finding(
-        id=OUTSIDE_HOURS_ID, severity=Severity.LOW,
-        title="Device on outside business hours", evidence=evidence,
-        fix="Check who uses this device out of hours. Switch it off, or put it on a timer, "
-            "when nobody needs it; if it must stay on, exempt it in the site's settings.",
-        refs=("NIST IR 8259A 6", "ETSI EN 303 645 5.6"))
-    return [(d, finding) for d in devices if not hours.exempt(d)]
 
 
 # -- the settings file --------------------------------------------------------------------

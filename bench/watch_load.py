@@ -1,0 +1,269 @@
+"""CPU and memory of the app watching a 250-device lab for N minutes, and join-to-event time."""
+
+# python -m bench.watch_load --target window --minutes 30 --interval 60 --display 150  (as root)
+# python -m bench.watch_load --target headless --minutes 30 --interval 60
+# The lab office (11 devices) plus an ARP-only crowd make 250 devices on 10.231.0.0/24. The app
+# runs in the scanner namespace: the window under Xvfb with the site's watch switched on, or the
+# `iot-hygiene watch` process. Every --sample seconds the CPU time (utime+stime of the process and
+# its children, from /proc/PID/stat) and RSS (/proc/PID/status) are read. One device joins at
+# --join-at minutes; the time until the app reports it is measured. Nothing leaves the lab.
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.lab.netlab import Lab
+from tests.lab.office import Office
+
+NET = "10.231.0.0/24"
+SITE = "Load Office"
+CROWD_IPS = [f"10.231.0.{n}" for n in (*range(3, 10), *range(21, 253))]  # 239: 250 with office
+JOINER = ("joiner", "3c:d9:2b:10:00:fd", "10.231.0.253")
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Sample:
+    """One reading: seconds since start, CPU seconds used so far, RSS of the app (KiB)."""
+
+    at: float
+    cpu: float
+    rss_kib: int
+    tree_rss_kib: int
+
+
+@dataclass
+class Run:
+    """What a run measured."""
+
+    target: str
+    samples: list[Sample] = field(default_factory=list)
+    join_seconds: float | None = None
+    scans: int = 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--target", choices=("window", "headless"), default="headless")
+    parser.add_argument("--minutes", type=float, default=30.0)
+    parser.add_argument("--interval", type=int, default=60, help="watch interval, seconds "
+                        "(the window's is in whole minutes)")
+    parser.add_argument("--sample", type=float, default=10.0, help="seconds between readings")
+    parser.add_argument("--join-at", type=float, default=5.0, help="minute a device joins")
+    parser.add_argument("--display", default="150")
+    parser.add_argument("--out", type=Path, help="also write the samples as JSON here")
+    args = parser.parse_args()
+    run = measure(args)
+    report(run, args)
+    if args.out:
+        args.out.write_text(json.dumps({"target": run.target, "join_seconds": run.join_seconds,
+                                        "scans": run.scans,
+                                        "samples": [s.__dict__ for s in run.samples]}, indent=1))
+    return 0
+
+
+def measure(args: argparse.Namespace) -> Run:
+    data = Path(tempfile.mkdtemp(prefix=f"iot-hygiene-load-{args.target}-"))
+    xvfb = _xvfb(args.display) if args.target == "window" else None
+    try:
+        with Lab(NET) as lab:
+            Office(lab).build()
+            lab.add_crowd("crowd", CROWD_IPS)
+            devices = len(lab.hosts) - 1 + len(CROWD_IPS)
+            print(f"lab: {devices} devices besides the scanner; data in {data}", flush=True)
+            app = (_start_window(lab, data, args) if args.target == "window"
+                   else _start_headless(lab, data, args))
+            try:
+                return _sample(lab, app, data, args)
+            finally:
+                _stop(app)
+    finally:
+        if xvfb is not None:
+            xvfb.terminate()
+            xvfb.wait(timeout=10)
+
+
+def _xvfb(display: str) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(["Xvfb", f":{display}", "-screen", "0", "1366x768x24", "-nolisten",
+                             "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while not Path(f"/tmp/.X11-unix/X{display}").exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit(f"Xvfb :{display} did not start")
+        time.sleep(0.1)
+    return proc
+
+
+def _start_window(lab: Lab, data: Path, args: argparse.Namespace) -> subprocess.Popen[bytes]:
+    """The site exists and its watch was left on, as after a restart: the window resumes it."""
+    from core.monitoring import monitoring_dir
+    from core.store import Store
+    from gui.watch import WatchOptions, save_options
+
+    db = data / "data" / "hygiene.sqlite3"
+    db.parent.mkdir(parents=True)
+    store = Store.open(db)
+    try:
+        site = store.create_site(SITE, networks=[NET])
+        minutes = max(1, round(args.interval / 60))
+        save_options(monitoring_dir(db), site.id, WatchOptions(enabled=True,
+                                                               interval_minutes=minutes))
+    finally:
+        store.close()
+    env = dict(os.environ, DISPLAY=f":{args.display}", QT_QPA_PLATFORM="xcb",
+               IOT_HYGIENE_DATA_DIR=str(data / "data"), IOT_HYGIENE_LOG_DIR=str(data / "log"))
+    return _popen(lab, [sys.executable, "-m", "gui.launcher"], env, data / "app.log")
+
+
+def _start_headless(lab: Lab, data: Path, args: argparse.Namespace) -> subprocess.Popen[bytes]:
+    (data / "data").mkdir(parents=True)
+    argv = [sys.executable, "-m", "core", "--db", str(data / "data" / "hygiene.sqlite3"),
+            "watch", "--site", SITE, "--interface", "eth0", "--mode", "kernel",
+            "--interval", str(args.interval), "--jsonl", str(data / "events.jsonl")]
+    return _popen(lab, argv, dict(os.environ), data / "app.log")
+
+
+def _popen(lab: Lab, argv: list[str], env: dict[str, str],
+           log_path: Path) -> subprocess.Popen[bytes]:
+    with open(log_path, "ab") as log:
+        proc = subprocess.Popen(lab.scanner_command(argv), env=env, stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    lab.scanner.processes.append(proc)  # ended by the lab's teardown too
+    return proc
+
+
+def _stop(app: subprocess.Popen[bytes]) -> None:
+    if app.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(app.pid, signal.SIGTERM)  # the group this bench started
+        try:
+            app.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(app.pid, signal.SIGKILL)
+            app.wait(timeout=10)
+
+
+def _sample(lab: Lab, app: subprocess.Popen[bytes], data: Path,
+            args: argparse.Namespace) -> Run:
+    run = Run(args.target)
+    start = time.monotonic()
+    end = start + args.minutes * 60
+    joined: float | None = None
+    next_sample = start
+    while time.monotonic() < end:
+        if app.poll() is not None:
+            raise SystemExit(f"the app ended early ({app.returncode}); see {data / 'app.log'}")
+        now = time.monotonic()
+        if now >= next_sample:
+            cpu, rss, tree_rss = _read_tree(app.pid)
+            run.samples.append(Sample(round(now - start, 1), cpu, rss, tree_rss))
+            next_sample += args.sample
+        if joined is None and now - start >= args.join_at * 60:
+            lab.add_host(*JOINER)
+            joined = time.monotonic()
+            print(f"{now - start:6.0f} s: {JOINER[0]} joined", flush=True)
+        elif joined is not None and run.join_seconds is None and _reported(data, args.target):
+            run.join_seconds = round(time.monotonic() - joined, 1)
+            print(f"{now - start:6.0f} s: reported {run.join_seconds} s after joining",
+                  flush=True)
+        time.sleep(0.5)
+    run.scans = _scan_count(data)
+    return run
+
+
+def _read_tree(pid: int) -> tuple[float, int, int]:
+    """CPU seconds of `pid` and its live descendants (reaped children included), its RSS and
+    the whole tree's RSS in KiB."""
+    children: dict[int, list[int]] = {}
+    stats: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+            stats[int(entry.name)] = fields
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        if current in stats:
+            tree.append(current)
+            todo += children.get(current, [])
+    ticks = sum(sum(int(x) for x in stats[p][11:15]) for p in tree)  # utime stime cu cs
+    rss = {p: _rss_kib(p) for p in tree}
+    return ticks / TICKS, rss.get(pid, 0), sum(rss.values())
+
+
+def _rss_kib(pid: int) -> int:
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def _reported(data: Path, target: str) -> bool:
+    """The headless watch wrote its new_device event; the window's watch saved the device."""
+    if target == "headless":
+        events = data / "events.jsonl"
+        return events.exists() and '"new_device"' in events.read_text()
+    mac = JOINER[1]
+    with contextlib.suppress(sqlite3.Error):
+        db = sqlite3.connect(f"file:{data / 'data' / 'hygiene.sqlite3'}?mode=ro", uri=True)
+        try:
+            row = db.execute("SELECT 1 FROM devices WHERE lower(replace(mac, '-', ':')) = ?",
+                             (mac,)).fetchone()
+        finally:
+            db.close()
+        return row is not None
+    return False
+
+
+def _scan_count(data: Path) -> int:
+    with contextlib.suppress(sqlite3.Error):
+        db = sqlite3.connect(f"file:{data / 'data' / 'hygiene.sqlite3'}?mode=ro", uri=True)
+        try:
+            return int(db.execute("SELECT count(*) FROM scans").fetchone()[0])
+        finally:
+            db.close()
+    return 0
+
+
+def report(run: Run, args: argparse.Namespace) -> None:
+    samples = run.samples
+    if len(samples) < 8:
+        print("too few samples")
+        return
+    first, last = samples[0], samples[-1]
+    cpu_percent = 100 * (last.cpu - first.cpu) / (last.at - first.at)
+    quarter = len(samples) // 4
+    settled = next((s for s in samples if s.at >= 60), first)  # after the start-up
+    after_start = 100 * (last.cpu - settled.cpu) / max(1.0, last.at - settled.at)
+    mib = [s.rss_kib / 1024 for s in samples]
+    tree = [s.tree_rss_kib / 1024 for s in samples]
+    first_q = sum(mib[:quarter]) / quarter
+    last_q = sum(mib[-quarter:]) / quarter
+    print(f"\n== {run.target} watch, {args.minutes:g} min, interval {args.interval} s, "
+          f"{len(samples)} samples every {args.sample:g} s, {run.scans} scans saved")
+    print(f"CPU average: {cpu_percent:.2f} % of one core (after the first minute: "
+          f"{after_start:.2f} %); CPU seconds used: {last.cpu:.1f}")
+    print(f"RSS: peak {max(mib):.1f} MiB, first quarter {first_q:.1f} MiB, last quarter "
+          f"{last_q:.1f} MiB, growth {last_q - first_q:+.1f} MiB; process tree peak "
+          f"{max(tree):.1f} MiB")
+    said = f"{run.join_seconds} s" if run.join_seconds is not None else "not seen"
+    print(f"device joined -> {'event' if run.target == 'headless' else 'saved'}: {said}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
