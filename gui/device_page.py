@@ -23,6 +23,7 @@ from core.assessment import AssessedFinding
 from core.errors import KnownError
 from core.guidance import ITEM_FIELDS
 from core.models import Category, Device, Severity, Tag
+from core.presence import PresenceView
 from gui import dialogs
 from gui.checklist_wizard import ChecklistWizard, checklist_status
 from gui.device_notes import DeviceNotes
@@ -30,11 +31,13 @@ from gui.finding_cards import FindingCard
 from gui.icons import category_icon, icon_label, show_icon
 from gui.models import category_name, tag_name
 from gui.plain_words import plain_when, service_name
+from gui.presence_strip import PresenceStrip
 from gui.text import clean
 from gui.widgets import ElidedLabel, plain_label
 
 if TYPE_CHECKING:
     from gui.session import Session
+    from gui.tasks import TaskContext, TaskRunner
     from gui.views import DeviceDetails
 
 
@@ -45,9 +48,12 @@ class DevicePage(QWidget):
     changed = Signal(str)  # the device's MAC, after anything about it was saved
     next_device_requested = Signal(str)  # the MAC of the device the summary offers next
 
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, tasks: TaskRunner | None = None,
+                 parent: QWidget | None = None) -> None:
+        """`tasks`: where the presence timeline loads (None: at once, on this thread)."""
         super().__init__(parent)
         self.session = session
+        self.tasks = tasks
         self.site_id = 0
         self.mac = ""
         self.details: DeviceDetails | None = None
@@ -82,6 +88,8 @@ class DevicePage(QWidget):
         self.facts.setAccessibleName(self.tr("Device details"))
         self.notes = DeviceNotes(session)
         self.notes.saved.connect(self._notes_saved)
+        self.presence_strip = PresenceStrip()
+        self.presence_label = plain_label(wrap=True)
         self._build()
 
     # -- layout
@@ -98,6 +106,10 @@ class DevicePage(QWidget):
         tag_label.setBuddy(self.tag_combo)
         header.addWidget(tag_label)
         header.addWidget(self.tag_combo)
+        presence = QHBoxLayout()
+        presence.addWidget(QLabel(self.tr("Recent scans:")))
+        presence.addWidget(self.presence_strip)
+        presence.addWidget(self.presence_label, 1)
         findings = QWidget()
         findings.setLayout(self.findings_box)
         scroll = QScrollArea()
@@ -109,6 +121,7 @@ class DevicePage(QWidget):
         self.tabs.addTab(self.notes, self.tr("Notes && owne&r"))
         layout = QVBoxLayout(self)
         layout.addLayout(header)
+        layout.addLayout(presence)
         layout.addWidget(self.tabs, 1)
 
     # -- showing a device
@@ -129,6 +142,33 @@ class DevicePage(QWidget):
         details = self.session.device_details(self.site_id, self.mac)
         self._show_assessment(details, keep_place)
         self.notes.show_details(self.site_id, self.mac, details)
+        self.load_presence()
+
+    def load_presence(self) -> None:
+        """Load the device's timeline (off the GUI thread when the page has a task runner)."""
+        site_id, mac, session = self.site_id, self.mac, self.session
+        if self.tasks is None:
+            self.show_presence(session.device_presence(site_id, mac))
+            return
+
+        def load(context: TaskContext) -> PresenceView:
+            return session.device_presence(site_id, mac)
+
+        self.tasks.start(load, on_result=self.show_presence, on_error=self._presence_failed)
+
+    def show_presence(self, view: PresenceView) -> None:
+        if view.mac != self.mac.lower().replace("-", ":"):
+            return  # another device is shown now; its own load is on its way
+        self.presence_strip.set_view(view)
+        text = view.summary
+        if view.hours:
+            text += " " + self.tr("Business hours: {0}.").format(view.hours)
+        self.presence_label.setText(text)
+
+    def _presence_failed(self, exc: BaseException) -> None:
+        message = exc.message if isinstance(exc, KnownError) else str(exc)
+        self.presence_label.setText(self.tr("The timeline could not be read: {0}").format(
+            clean(message, 200)))
 
     def reassess(self, field_backed: bool = False) -> None:
         """After a change on this page: reassess the device (one device, quick) and update the

@@ -90,7 +90,7 @@ class MainWindow(QMainWindow):
         self.scan_button = self.scan_bar.scan_button
         self.devices = DevicesPanel(self.table_model)
         self.device_table = self.devices.table
-        self.device_page = DevicePage(self.session)
+        self.device_page = DevicePage(self.session, self.tasks)
         self.dashboard = DashboardPanel()
         self.right = QStackedWidget()
         self.site_actions = SiteActions(self, self.session, self.controller)

@@ -91,6 +91,10 @@ class MonitoringDialog(QDialog):
         self.end_edit = QTimeEdit(QTime(shown.end.hour, shown.end.minute))
         for edit in (self.start_edit, self.end_edit):
             edit.setDisplayFormat("HH:mm")
+        self.start_edit.setAccessibleName(self.tr("Business hours start"))
+        self.end_edit.setAccessibleName(self.tr("Business hours end"))
+        for number, box in enumerate(self.day_boxes):
+            box.setAccessibleName(self.tr("Business day {0}").format(self.tr(DAYS[number])))
         self.collector_edit = QLineEdit(options.collector)
         self.collector_edit.setPlaceholderText("tcp://siem.office.lan:514")
         self.test_button = QPushButton(self.tr("&Test"))
@@ -170,6 +174,9 @@ class MonitoringDialog(QDialog):
                 return error.message
         if self.hours_group.isChecked() and not any(b.isChecked() for b in self.day_boxes):
             return self.tr("Choose at least one business day.")
+        if self.hours_group.isChecked() and self.start_edit.time() == self.end_edit.time():
+            return self.tr("Business hours need an end other than their start (an end before "
+                           "the start runs past midnight).")
         return ""
 
     def accept(self) -> None:

@@ -171,6 +171,7 @@ class WindowWatch(QObject):
             return
         if options.enabled and self.controller.is_sample:
             options = _with_enabled(options, False)
+        hours_before = self.service.options(site.id).business_hours
         try:
             self.service.save(site.id, options)
             if options.enabled:
@@ -180,6 +181,8 @@ class WindowWatch(QObject):
         except (KnownError, OSError) as exc:
             dialogs.show_error(self.widget, exc)
         self._update()
+        if options.business_hours != hours_before:
+            self.controller.refresh()  # the off-hours findings follow the new hours
 
     # -- turn-taking with the window's scan
     def begin_manual_scan(self) -> bool:
