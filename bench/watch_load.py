@@ -50,7 +50,7 @@ class Run:
     target: str
     samples: list[Sample] = field(default_factory=list)
     join_seconds: float | None = None
-    scans: int = 0
+    devices_per_scan: list[int] = field(default_factory=list)
 
 
 def main() -> int:
@@ -61,14 +61,18 @@ def main() -> int:
                         "(the window's is in whole minutes)")
     parser.add_argument("--sample", type=float, default=10.0, help="seconds between readings")
     parser.add_argument("--join-at", type=float, default=5.0, help="minute a device joins")
+    parser.add_argument("--crowd", choices=("drop", "refuse"), default="drop",
+                        help="the crowd drops all IP (firewalled laptops), or refuses TCP "
+                        "with a reset (answers the scan's check of old neighbour entries)")
     parser.add_argument("--display", default="150")
     parser.add_argument("--out", type=Path, help="also write the samples as JSON here")
     args = parser.parse_args()
     run = measure(args)
     report(run, args)
     if args.out:
-        args.out.write_text(json.dumps({"target": run.target, "join_seconds": run.join_seconds,
-                                        "scans": run.scans,
+        args.out.write_text(json.dumps({"target": run.target, "crowd": args.crowd,
+                                        "join_seconds": run.join_seconds,
+                                        "devices_per_scan": run.devices_per_scan,
                                         "samples": [s.__dict__ for s in run.samples]}, indent=1))
     return 0
 
@@ -79,7 +83,9 @@ def measure(args: argparse.Namespace) -> Run:
     try:
         with Lab(NET) as lab:
             Office(lab).build()
-            lab.add_crowd("crowd", CROWD_IPS)
+            crowd = lab.add_crowd("crowd", CROWD_IPS)
+            if args.crowd == "refuse":
+                _refuse_tcp(lab, crowd)
             devices = len(lab.hosts) - 1 + len(CROWD_IPS)
             print(f"lab: {devices} devices besides the scanner; data in {data}", flush=True)
             app = (_start_window(lab, data, args) if args.target == "window"
@@ -92,6 +98,15 @@ def measure(args: argparse.Namespace) -> Run:
         if xvfb is not None:
             xvfb.terminate()
             xvfb.wait(timeout=10)
+
+
+def _refuse_tcp(lab: Lab, ns: str) -> None:
+    """The crowd answers TCP with a reset (still nothing else): alive to a connect check."""
+    rules = lab.workdir / "crowd-refuse.nft"
+    rules.write_text("delete table inet crowd\ntable inet crowd {\n chain input {\n"
+                     "  type filter hook input priority 0; policy drop;\n"
+                     "  meta l4proto tcp reject with tcp reset\n }\n}\n")
+    lab.exec(ns, ["nft", "-f", str(rules)])
 
 
 def _xvfb(display: str) -> subprocess.Popen[bytes]:
@@ -178,7 +193,7 @@ def _sample(lab: Lab, app: subprocess.Popen[bytes], data: Path,
             print(f"{now - start:6.0f} s: reported {run.join_seconds} s after joining",
                   flush=True)
         time.sleep(0.5)
-    run.scans = _scan_count(data)
+    run.devices_per_scan = _devices_per_scan(data)
     return run
 
 
@@ -230,14 +245,15 @@ def _reported(data: Path, target: str) -> bool:
     return False
 
 
-def _scan_count(data: Path) -> int:
+def _devices_per_scan(data: Path) -> list[int]:
     with contextlib.suppress(sqlite3.Error):
         db = sqlite3.connect(f"file:{data / 'data' / 'hygiene.sqlite3'}?mode=ro", uri=True)
         try:
-            return int(db.execute("SELECT count(*) FROM scans").fetchone()[0])
+            rows = db.execute("SELECT device_count FROM scans ORDER BY id").fetchall()
         finally:
             db.close()
-    return 0
+        return [int(row[0]) for row in rows]
+    return []
 
 
 def report(run: Run, args: argparse.Namespace) -> None:
@@ -254,8 +270,13 @@ def report(run: Run, args: argparse.Namespace) -> None:
     tree = [s.tree_rss_kib / 1024 for s in samples]
     first_q = sum(mib[:quarter]) / quarter
     last_q = sum(mib[-quarter:]) / quarter
-    print(f"\n== {run.target} watch, {args.minutes:g} min, interval {args.interval} s, "
-          f"{len(samples)} samples every {args.sample:g} s, {run.scans} scans saved")
+    print(f"\n== {run.target} watch, crowd {args.crowd}, {args.minutes:g} min, interval "
+          f"{args.interval} s, "
+          f"{len(samples)} samples every {args.sample:g} s, {len(run.devices_per_scan)} scans "
+          "saved")
+    later = sorted(run.devices_per_scan[1:]) or [0]
+    print(f"devices per scan: first {run.devices_per_scan[:1]}, later min {later[0]}, median "
+          f"{later[len(later) // 2]}, max {later[-1]} (of 251 with the scanner)")
     print(f"CPU average: {cpu_percent:.2f} % of one core (after the first minute: "
           f"{after_start:.2f} %); CPU seconds used: {last.cpu:.1f}")
     print(f"RSS: peak {max(mib):.1f} MiB, first quarter {first_q:.1f} MiB, last quarter "

@@ -269,6 +269,7 @@ class DevicePage(QWidget):
             card = FindingCard(record)
             card.status_requested.connect(self.set_finding_status)
             card.accept_requested.connect(self.accept_risk)
+            card.exempt_requested.connect(self.exempt_from_hours)
             self.findings_box.addWidget(card)
         self.findings_box.addStretch(1)
         open_count = sum(1 for r in records if r.status == "open"
@@ -390,6 +391,13 @@ class DevicePage(QWidget):
         if self._guard(lambda: self.session.set_finding_status(
                 self.site_id, self.mac, finding_id, status, reason)):
             self.reassess()
+            self.changed.emit(self.mac)
+
+    def exempt_from_hours(self) -> None:
+        """The device must stay on: the site's business hours exempt it from now on."""
+        if self._guard(lambda: self.session.exempt_from_hours(self.site_id, self.mac)):
+            self.reassess()
+            self.load_presence()
             self.changed.emit(self.mac)
 
     def accept_risk(self, finding_id: str) -> None:

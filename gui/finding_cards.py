@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from core.assessment import AssessedFinding
+from core.assessment import AssessedFinding, Origin
 from core.models import Severity
 from gui.colours import CHIP_TEXT, severity_chip
 from gui.icons import icon_label, severity_icon
@@ -19,10 +19,12 @@ class FindingCard(QFrame):
     """One finding: severity in colour and words, evidence, the fix, references and status.
 
     Its buttons only ask: `status_requested(finding_id, status)` to mark it fixed or open again,
-    `accept_requested(finding_id)` to accept the risk (the page asks why, then saves)."""
+    `accept_requested(finding_id)` to accept the risk (the page asks why, then saves),
+    `exempt_requested()` to let the device stay on outside business hours."""
 
     status_requested = Signal(str, str)
     accept_requested = Signal(str)
+    exempt_requested = Signal()
 
     def __init__(self, record: AssessedFinding, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,7 +68,15 @@ class FindingCard(QFrame):
         finding_id = record.finding.id
         if record.finding.severity is Severity.INFO:
             return row
-        if record.derived:
+        if record.origin is Origin.PRESENCE:
+            row.addWidget(plain_label(self.tr(
+                "Follows from when scans saw the device: it clears once a scan outside business "
+                "hours no longer sees it."), wrap=True), 2)
+            exempt = QPushButton(self.tr("It must stay on"))
+            exempt.setToolTip(self.tr("Exempt this device from the site's business hours"))
+            exempt.clicked.connect(self.exempt_requested)
+            row.addWidget(exempt)
+        elif record.derived:
             row.addWidget(plain_label(self.tr(
                 "Follows from the device's tag, dates or answers: change those to clear it."),
                 wrap=True), 2)

@@ -11,7 +11,7 @@ from core.files import write_document
 from core.fingerprints import CatalogUpdate, update_catalog
 from core.guidance import ITEM_FIELDS, date_answer
 from core.models import Device, ScanResult, Site, Tag
-from core.presence import PresenceView, device_presence
+from core.presence import PresenceView, device_presence, exempt_from_hours
 from core.report import ReportContext, ReportData
 from core.store import (
     Changes,
@@ -153,6 +153,10 @@ class Session:
     def device_presence(self, site_id: int, mac: str) -> PresenceView:
         """The device's seen / not seen timeline over the site's recent scans."""
         return device_presence(self.store, site_id, mac)
+
+    def exempt_from_hours(self, site_id: int, mac: str) -> None:
+        """Let the device stay on outside the site's business hours (no off-hours finding)."""
+        exempt_from_hours(self.store.path, site_id, mac)
 
     def device_row(self, site_id: int, mac: str) -> DeviceRow:
         """One device's table row, fresh from the store (after its page changed something)."""

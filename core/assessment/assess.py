@@ -50,7 +50,7 @@ def assess_device(record: DeviceRecord, stored: Iterable[FindingRecord],
     kept = _stored(stored)
     findings = (*kept, *_derived(device, record, site, answers, today),
                 *_rechecked(device, kept, catalog or current_catalog()),
-                *(AssessedFinding(f, origin=Origin.DERIVED) for f in presence))
+                *(AssessedFinding(f, origin=Origin.PRESENCE) for f in presence))
     items = () if device.is_self else items_for(device.category, device.vendor)
     open_findings = (*(a.finding for a in findings if a.is_open), *_accepted_residue(findings))
     steps = tuple(gains(open_findings, items, answers))

@@ -22,6 +22,7 @@ class Origin(StrEnum):
 
     SCAN = "scan"  # a check found it and the store keeps its lifecycle
     DERIVED = "derived"  # computed from the tag, the site's networks, dates or answers
+    PRESENCE = "presence"  # computed from when scans saw it and the site's business hours
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,7 @@ class AssessedFinding:
 
     @property
     def derived(self) -> bool:
-        return self.origin is Origin.DERIVED
+        return self.origin is not Origin.SCAN
 
 
 @dataclass(frozen=True, slots=True)

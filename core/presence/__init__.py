@@ -11,6 +11,7 @@ from core.presence.hours import (
 from core.presence.off_hours import (
     OUTSIDE_HOURS_ID,
     OffHoursSighting,
+    exempt_from_hours,
     off_hours_finding,
     off_hours_sightings,
     outside_hours_findings,
@@ -34,6 +35,7 @@ __all__ = [
     "PresenceView",
     "SiteSettings",
     "device_presence",
+    "exempt_from_hours",
     "load_settings",
     "monitoring_dir",
     "off_hours_finding",

@@ -5,13 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from core.datafiles.findings import entry
 from core.errors import InvalidInputError
 from core.models import Device, Finding
-from core.presence.hours import DAY_NAMES, BusinessHours, load_settings, monitoring_dir
+from core.presence.hours import (
+    DAY_NAMES,
+    BusinessHours,
+    load_settings,
+    monitoring_dir,
+    save_settings,
+)
 from core.store import ScanSummary, Store
 
 OUTSIDE_HOURS_ID = "on-outside-hours"
@@ -36,6 +42,18 @@ def site_hours(db_path: Path, site_id: int) -> BusinessHours | None:
         log.warning("%s", error.message)
         return None
     return hours if hours is not None and hours.enabled else None
+
+
+def exempt_from_hours(db_path: Path, site_id: int, mac: str) -> None:
+    """Add `mac` to the site's exempt devices (InvalidInputError when the file is broken)."""
+    folder = monitoring_dir(db_path)
+    settings = load_settings(folder, site_id)
+    hours = settings.business_hours
+    mac = mac.lower().replace("-", ":")
+    if hours is None or mac in hours.exempt_macs:
+        return
+    hours = replace(hours, exempt_macs=(*hours.exempt_macs, mac))
+    save_settings(folder, site_id, replace(settings, business_hours=hours))
 
 
 def off_hours_finding(device: Device, hours: BusinessHours,

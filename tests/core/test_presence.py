@@ -17,6 +17,8 @@ from core.presence import (
     BusinessHours,
     SiteSettings,
     device_presence,
+    exempt_from_hours,
+    load_settings,
     monitoring_dir,
     save_settings,
 )
@@ -86,12 +88,19 @@ def test_changing_the_hours_or_switching_off_clears_it(store: Store) -> None:
     assert len(_off_hours(store, PC)) == 1
     _hours(store, replace(HOURS, end=BusinessHours().end.replace(hour=23)))
     assert _off_hours(store, PC) == []  # 22:00 is inside the new hours
-    _hours(store, replace(HOURS, exempt_macs=(PC,)))
+    _hours(store, HOURS)
+    assert len(_off_hours(store, PC)) == 1
+    exempt_from_hours(store.path, 1, PC.upper().replace(":", "-"))
     assert _off_hours(store, PC) == []
+    exempt_from_hours(store.path, 1, PC)  # once is enough
+    assert load_settings(monitoring_dir(store.path), 1).business_hours == replace(
+        HOURS, exempt_macs=(PC,))
     _hours(store, replace(HOURS, enabled=False))
     assert _off_hours(store, PC) == []
     _hours(store, None)
     assert _off_hours(store, PC) == []
+    exempt_from_hours(store.path, 1, PC)  # no hours: nothing to exempt from
+    assert load_settings(monitoring_dir(store.path), 1).business_hours is None
     _hours(store, HOURS)
     assert len(_off_hours(store, PC)) == 1
     _scan(store, TUESDAY_03, PHONE)  # the PC was switched off that night

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QPoint, QTime
+from PySide6.QtCore import QEvent, QPoint, Qt, QTime
 from PySide6.QtGui import QHelpEvent
-from PySide6.QtWidgets import QApplication, QDialog, QToolTip
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton, QToolTip
 from pytestqt.qtbot import QtBot
 
 from core.models import Category, Severity
 from core.presence import OUTSIDE_HOURS_ID, BusinessHours
+from gui.finding_cards import FindingCard
 from gui.main_window import MainWindow
 from gui.monitoring_dialog import MonitoringDialog
 from gui.presence_strip import GAP, SQUARE
@@ -181,3 +182,28 @@ def test_a_site_without_hours_shows_the_timeline_without_off_hours(
     assert not any(m.off_hours for m in strip.view.marks)
     assert window.device_page.presence_label.text() == (
         "Seen by 3 of the last 4 scans, including the latest.")
+
+
+def test_it_must_stay_on_exempts_the_device(qtbot: QtBot, make_window: WindowFactory) -> None:
+    window = _office(qtbot, make_window)
+    window.open_device(PC)
+    cards = window.device_page.findChildren(FindingCard)
+    off = [c for c in cards if c.isVisible() and "outside business hours" in _texts(c)]
+    assert len(off) == 1
+    buttons = [b for b in off[0].findChildren(QPushButton) if b.text() == "It must stay on"]
+    assert len(buttons) == 1 and "Mark as fixed" not in _buttons(off[0])
+    qtbot.mouseClick(buttons[0], Qt.MouseButton.LeftButton)
+    settle(qtbot, window)
+    assert not _off_hours_shown(window) and _low(window, PC) == 0
+    assert _low(window, PHONE) == 1  # only that device
+    site_id = window.controller.site.id  # type: ignore[union-attr]
+    saved = load_options(window.watch.service.folder, site_id).business_hours
+    assert saved is not None and saved.exempt_macs == (PC,)
+
+
+def _texts(card: FindingCard) -> str:
+    return " ".join(label.text() for label in card.findChildren(QLabel))
+
+
+def _buttons(card: FindingCard) -> list[str]:
+    return [b.text() for b in card.findChildren(QPushButton)]
