@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import json
 import os
 import signal
@@ -66,8 +67,9 @@ def main() -> int:
                         "with a reset (answers the scan's check of old neighbour entries)")
     parser.add_argument("--display", default="150")
     parser.add_argument("--out", type=Path, help="also write the samples as JSON here")
+    parser.add_argument("--from-json", type=Path, help="report a run saved with --out again")
     args = parser.parse_args()
-    run = measure(args)
+    run = load(args.from_json, args) if args.from_json else measure(args)
     report(run, args)
     if args.out:
         args.out.write_text(json.dumps({"target": run.target, "crowd": args.crowd,
@@ -75,6 +77,14 @@ def main() -> int:
                                         "devices_per_scan": run.devices_per_scan,
                                         "samples": [s.__dict__ for s in run.samples]}, indent=1))
     return 0
+
+
+def load(path: Path, args: argparse.Namespace) -> Run:
+    """A run saved with --out (its crowd, if saved, is put back in `args`)."""
+    doc = json.loads(path.read_text())
+    args.crowd = doc.get("crowd", args.crowd)
+    return Run(doc["target"], [Sample(**s) for s in doc["samples"]], doc.get("join_seconds"),
+               doc.get("devices_per_scan", []))
 
 
 def measure(args: argparse.Namespace) -> Run:
@@ -256,6 +266,20 @@ def _devices_per_scan(data: Path) -> list[int]:
     return []
 
 
+def split_cpu(samples: list[Sample], settled: Sample, cycles: int,
+              interval: float) -> tuple[float, float]:
+    """CPU share while idle (the median of the sampling windows: most hold no scan) and CPU
+    seconds per scan cycle (the rest, over the cycles after the first)."""
+    later = [s for s in samples if s.at >= settled.at]
+    rates = sorted((b.cpu - a.cpu) / (b.at - a.at) for a, b in itertools.pairwise(later))
+    if not rates or cycles < 1:
+        return 0.0, 0.0
+    idle = rates[len(rates) // 2]
+    span = later[-1].at - later[0].at
+    cycles_in_span = max(1.0, span / interval)
+    return idle, max(0.0, (later[-1].cpu - later[0].cpu - idle * span) / cycles_in_span)
+
+
 def report(run: Run, args: argparse.Namespace) -> None:
     samples = run.samples
     if len(samples) < 8:
@@ -279,6 +303,9 @@ def report(run: Run, args: argparse.Namespace) -> None:
           f"{later[len(later) // 2]}, max {later[-1]} (of 251 with the scanner)")
     print(f"CPU average: {cpu_percent:.2f} % of one core (after the first minute: "
           f"{after_start:.2f} %); CPU seconds used: {last.cpu:.1f}")
+    idle, per_cycle = split_cpu(samples, settled, len(run.devices_per_scan) - 1, args.interval)
+    print(f"CPU between scans: {100 * idle:.2f} %; per scan cycle: {per_cycle:.2f} s; so at a "
+          f"15-minute interval: {100 * idle + 100 * per_cycle / 900:.2f} %")
     print(f"RSS: peak {max(mib):.1f} MiB, first quarter {first_q:.1f} MiB, last quarter "
           f"{last_q:.1f} MiB, growth {last_q - first_q:+.1f} MiB; process tree peak "
           f"{max(tree):.1f} MiB")
