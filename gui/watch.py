@@ -196,8 +196,11 @@ class WatchService(QObject):
         options = self.options(site.id)
         interface, scan = self.make_scan(site)
         interval = options.interval_minutes * 60.0
+        # The inventory and open findings after each scan are for a collector; the window's
+        # own table shows them (and building them reassesses the whole site every scan).
         config = WatchConfig(site=site.name, interface=interface, mode="kernel",
-                             interval=interval, max_interval=max(3600.0, 4 * interval))
+                             interval=interval, max_interval=max(3600.0, 4 * interval),
+                             inventory=bool(options.collector))
         feeds: list[Feed] = []
         if options.collector:
             feeds.append(SyslogFeed(parse_target(options.collector), self.folder,

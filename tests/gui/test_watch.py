@@ -393,6 +393,8 @@ def test_the_settings_page_saves_and_restarts_the_watch(
     assert len(fakes) == 2 and fakes[0].stopped.is_set()
     assert fakes[1].config.interval == 300
     assert [f.name for f in fakes[1].feeds] == ["syslog:udp://127.0.0.1:5514"]
+    # Inventory events (a whole-site reassessment per scan) only when a collector takes them.
+    assert not fakes[0].config.inventory and fakes[1].config.inventory
     options = load_options(window.watch.service.folder, window.controller.site.id)  # type: ignore[union-attr]
     assert options.business_hours is not None and options.business_hours.days == (0, 1, 2, 3, 4)
     assert options.enabled and options.interval_minutes == 5
