@@ -56,7 +56,8 @@ class Run:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--target", choices=("window", "headless"), default="headless")
+    parser.add_argument("--target", choices=("window", "headless", "both"), default="headless",
+                        help="both: the window and the headless watch side by side in one lab")
     parser.add_argument("--minutes", type=float, default=30.0)
     parser.add_argument("--interval", type=int, default=60, help="watch interval, seconds "
                         "(the window's is in whole minutes)")
@@ -69,27 +70,29 @@ def main() -> int:
     parser.add_argument("--out", type=Path, help="also write the samples as JSON here")
     parser.add_argument("--from-json", type=Path, help="report a run saved with --out again")
     args = parser.parse_args()
-    run = load(args.from_json, args) if args.from_json else measure(args)
-    report(run, args)
+    runs = load(args.from_json, args) if args.from_json else measure(args)
+    for run in runs:
+        report(run, args)
     if args.out:
-        args.out.write_text(json.dumps({"target": run.target, "crowd": args.crowd,
-                                        "join_seconds": run.join_seconds,
-                                        "devices_per_scan": run.devices_per_scan,
-                                        "samples": [s.__dict__ for s in run.samples]}, indent=1))
+        args.out.write_text(json.dumps({"crowd": args.crowd, "runs": [
+            {"target": run.target, "join_seconds": run.join_seconds,
+             "devices_per_scan": run.devices_per_scan,
+             "samples": [s.__dict__ for s in run.samples]} for run in runs]}, indent=1))
     return 0
 
 
-def load(path: Path, args: argparse.Namespace) -> Run:
-    """A run saved with --out (its crowd, if saved, is put back in `args`)."""
+def load(path: Path, args: argparse.Namespace) -> list[Run]:
+    """The runs saved with --out (their crowd, if saved, is put back in `args`)."""
     doc = json.loads(path.read_text())
     args.crowd = doc.get("crowd", args.crowd)
-    return Run(doc["target"], [Sample(**s) for s in doc["samples"]], doc.get("join_seconds"),
-               doc.get("devices_per_scan", []))
+    return [Run(one["target"], [Sample(**s) for s in one["samples"]], one.get("join_seconds"),
+                one.get("devices_per_scan", [])) for one in doc.get("runs", [doc])]
 
 
-def measure(args: argparse.Namespace) -> Run:
+def measure(args: argparse.Namespace) -> list[Run]:
+    targets = ("window", "headless") if args.target == "both" else (args.target,)
     data = Path(tempfile.mkdtemp(prefix=f"iot-hygiene-load-{args.target}-"))
-    xvfb = _xvfb(args.display) if args.target == "window" else None
+    xvfb = _xvfb(args.display) if "window" in targets else None
     try:
         with Lab(NET) as lab:
             Office(lab).build()
@@ -98,12 +101,15 @@ def measure(args: argparse.Namespace) -> Run:
                 _refuse_tcp(lab, crowd)
             devices = len(lab.hosts) - 1 + len(CROWD_IPS)
             print(f"lab: {devices} devices besides the scanner; data in {data}", flush=True)
-            app = (_start_window(lab, data, args) if args.target == "window"
-                   else _start_headless(lab, data, args))
+            apps: dict[str, subprocess.Popen[bytes]] = {}
             try:
-                return _sample(lab, app, data, args)
+                for target in targets:
+                    start = _start_window if target == "window" else _start_headless
+                    apps[target] = start(lab, data / target, args)
+                return _sample(lab, apps, data, args)
             finally:
-                _stop(app)
+                for app in apps.values():
+                    _stop(app)
     finally:
         if xvfb is not None:
             xvfb.terminate()
@@ -137,7 +143,7 @@ def _start_window(lab: Lab, data: Path, args: argparse.Namespace) -> subprocess.
     from gui.watch import WatchOptions, save_options
 
     db = data / "data" / "hygiene.sqlite3"
-    db.parent.mkdir(parents=True)
+    db.parent.mkdir(parents=True)  # data/<target>/data: each app its own database
     store = Store.open(db)
     try:
         site = store.create_site(SITE, networks=[NET])
@@ -179,32 +185,38 @@ def _stop(app: subprocess.Popen[bytes]) -> None:
             app.wait(timeout=10)
 
 
-def _sample(lab: Lab, app: subprocess.Popen[bytes], data: Path,
-            args: argparse.Namespace) -> Run:
-    run = Run(args.target)
+def _sample(lab: Lab, apps: dict[str, subprocess.Popen[bytes]], data: Path,
+            args: argparse.Namespace) -> list[Run]:
+    runs = {target: Run(target) for target in apps}
     start = time.monotonic()
     end = start + args.minutes * 60
     joined: float | None = None
     next_sample = start
     while time.monotonic() < end:
-        if app.poll() is not None:
-            raise SystemExit(f"the app ended early ({app.returncode}); see {data / 'app.log'}")
         now = time.monotonic()
+        for target, app in apps.items():
+            if app.poll() is not None:
+                raise SystemExit(f"the {target} ended early ({app.returncode}); see "
+                                 f"{data / target / 'app.log'}")
+            if now >= next_sample:
+                cpu, rss, tree_rss = _read_tree(app.pid)
+                runs[target].samples.append(Sample(round(now - start, 1), cpu, rss, tree_rss))
         if now >= next_sample:
-            cpu, rss, tree_rss = _read_tree(app.pid)
-            run.samples.append(Sample(round(now - start, 1), cpu, rss, tree_rss))
             next_sample += args.sample
         if joined is None and now - start >= args.join_at * 60:
             lab.add_host(*JOINER)
             joined = time.monotonic()
             print(f"{now - start:6.0f} s: {JOINER[0]} joined", flush=True)
-        elif joined is not None and run.join_seconds is None and _reported(data, args.target):
-            run.join_seconds = round(time.monotonic() - joined, 1)
-            print(f"{now - start:6.0f} s: reported {run.join_seconds} s after joining",
-                  flush=True)
+        for target, run in runs.items():
+            if joined is not None and run.join_seconds is None and _reported(data / target,
+                                                                             target):
+                run.join_seconds = round(time.monotonic() - joined, 1)
+                print(f"{now - start:6.0f} s: the {target} reported it {run.join_seconds} s "
+                      "after it joined", flush=True)
         time.sleep(0.5)
-    run.devices_per_scan = _devices_per_scan(data)
-    return run
+    for target, run in runs.items():
+        run.devices_per_scan = _devices_per_scan(data / target)
+    return list(runs.values())
 
 
 def _read_tree(pid: int) -> tuple[float, int, int]:

@@ -49,7 +49,8 @@ class StoreBase:
         self._lock = threading.Lock()
         self._connections: list[tuple[threading.Thread, Database]] = []
         self._closed = False
-        self._observation_cache: dict[int, Device] = {}  # decoded observations by id
+        # Per site: the decoded latest observation of each device, by observation id.
+        self._observation_cache: dict[int, dict[int, Device]] = {}
 
     def _db(self) -> Database:
         db: Database | None = getattr(self._local, "db", None)
