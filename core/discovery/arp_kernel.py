@@ -30,6 +30,10 @@ MAX_WAIT = 1.5  # and never longer than this
 # from our datagram: the kernel goes on with its own retries, one a second (retrans_time), so
 # a host that came up since answers the next one. Wait that long for such addresses.
 PENDING_WAIT = 1.1
+# An old (STALE) entry that answers no TCP connect may be a ghost, or a host that drops all IP.
+# Our datagram moved it to DELAY: the kernel probes it by unicast ARP 5 s later
+# (delay_first_probe_time) and marks it REACHABLE or FAILED; wait that long for the verdict.
+REPROBE_WAIT = 6.5
 POLL = 0.05
 
 
@@ -59,6 +63,10 @@ def kernel_arp_scan(network: ipaddress.IPv4Network, iface: str, own_ip: str,
                 cancel.wait(TABLE_FULL_PAUSE)
     finally:
         checker.join()
+    unproven = suspects - confirmed - set(found)
+    if unproven and not cancel.cancelled:
+        confirmed |= arp_stale.reprobed_alive(iface, unproven, cancel,
+                                             time.monotonic() + REPROBE_WAIT)
     for entry in read_neighbours(iface):  # old entries that proved alive
         if entry.ip in confirmed and entry.ip not in found:
             found[entry.ip] = entry

@@ -17,6 +17,7 @@ from core.cancel import CancelToken
 FRESH_SECONDS = 30  # an entry confirmed this recently is trusted as it is
 CHECK_PORTS = (80, 443, 22, 62078)  # any answer, even a refusal, proves the host is up
 CHECK_TIMEOUT = 0.5
+REPROBE_POLL = 0.2
 CHUNK = 64  # hosts checked at once (x ports = open sockets)
 _ALIVE_ERRNOS = {0, errno.ECONNREFUSED, errno.ECONNRESET}
 
@@ -55,6 +56,31 @@ def parse_suspects(text: str) -> set[str]:
             continue
         suspects.add(str(entry.get("dst", "")))
     return suspects
+
+
+def reprobed_alive(iface: str, ips: set[str], cancel: CancelToken, until: float) -> set[str]:
+    """Which of `ips` the kernel's own re-probe confirmed (REACHABLE, fresh) before `until`;
+    returns early once every one is confirmed or failed."""
+    alive: set[str] = set()
+    waiting = set(ips)
+    while waiting and _has_ip() and time.monotonic() < until:
+        for entry in _entries(_ip_neigh(iface)):
+            ip, states = str(entry.get("dst", "")), set(entry.get("state", []))
+            if ip not in waiting:
+                continue
+            if states & {"REACHABLE", "PERMANENT"} and _fresh(entry):
+                alive.add(ip)
+                waiting.discard(ip)
+            elif "FAILED" in states:
+                waiting.discard(ip)
+        if cancel.wait(REPROBE_POLL):
+            break
+    return alive
+
+
+def _fresh(entry: dict[str, Any]) -> bool:
+    confirmed = entry.get("confirmed")
+    return isinstance(confirmed, int | float) and confirmed < FRESH_SECONDS
 
 
 def _has_ip() -> bool:

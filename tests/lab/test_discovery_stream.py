@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from core.discovery import mdns
+from core.discovery import arp_kernel, mdns
 from tests.conftest import require_lab
 from tests.lab.netlab import Lab
 from tests.lab.office import Office
@@ -25,6 +25,7 @@ SLOW_DELAY = 0.4  # seconds each of its answers waits: less than the browse's ta
 PHONE = ("phone", "5a:11:22:33:44:24", "10.231.0.24")  # another mDNS querier on the network
 RATE_LIMIT = 1.0  # seconds a responder waits before multicasting the same record again
 GHOST = ("00:11:32:99:99:99", "10.231.0.99")
+WALLED_IP = "10.231.0.98"  # answers ARP, drops every IP packet
 # The late device comes online while the scan runs: it starts probing for its names about 0.3 s
 # after the scan starts, and announces them after three probes (500 ms apart in python-zeroconf).
 LATE_DELAY = 0.3
@@ -130,6 +131,24 @@ def test_a_long_gone_host_left_in_the_neighbour_table_is_not_listed(small_lab: L
     macs = {d["mac"] for d in out["result"]["devices"]}
     assert GHOST[0] not in macs
     assert EARLY[1] in macs  # old entry, but the host answers a TCP connect
+
+
+def test_an_old_entry_of_a_host_that_drops_all_ip_is_kept_after_the_kernels_reprobe() -> None:
+    """A firewalled host seen long ago answers no TCP check; the kernel's own ARP re-probe
+    (5 s after our datagram) proves it is there, while a ghost's entry fails."""
+    require_lab()
+    with Lab() as lab:
+        lab.add_crowd("walled", [WALLED_IP], mac_prefix="a4:4c:c8:ef")
+        walled_mac = "a4:4c:c8:ef:00:00"  # the crowd's first host
+        ns = lab.scanner.ns
+        for ip, mac in ((WALLED_IP, walled_mac), (GHOST[1], GHOST[0])):
+            lab.exec(ns, ["ip", "neigh", "replace", ip, "lladdr", mac, "dev", "eth0",
+                          "nud", "stale"])
+        out = probe(lab, "--timeout", "3")
+        macs = {d["mac"] for d in out["result"]["devices"]}
+        assert walled_mac in macs, out["result"]["devices"]
+        assert GHOST[0] not in macs
+        assert out["elapsed"] < within(arp_kernel.REPROBE_WAIT + 2.0), out["elapsed"]
 
 
 # 0.9 s: mDNS still listens then (never less than mdns.RATE_LIMIT_WAIT), the printer is known.
