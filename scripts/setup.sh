@@ -5,7 +5,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
 POLICY_RC_D="${POLICY_RC_D:-/usr/sbin/policy-rc.d}"  # a test points this elsewhere
-QT_PACKAGES="libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core"
+QT_PACKAGES="libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 fonts-dejavu-core dbus-daemon"
 LAB_PACKAGES="poppler-utils rsyslog iproute2 nftables mosquitto lighttpd lighttpd-mod-openssl openssh-server openssh-client socat openssl procps util-linux arp-scan nmap xvfb vsftpd samba snmpd"
 
 # Packages that bring a daemon (package:service); the lab runs them inside namespaces itself, so
