@@ -96,17 +96,28 @@ def _summary(data: ReportData) -> str:
 
 
 def _inventory(data: ReportData) -> str:
-    head = _head_html((("Device", 15), ("Category", 8), ("Vendor", 9), ("Model", 10), ("IP", 10),
-                       ("MAC", 13), ("Tag", 6), ("Owner", 8), ("Score", 5), ("Open issues", 9),
-                       ("Last seen", 7)))
-    rows = "".join(_row_html((
-        d.name + ("" if d.in_latest_scan else " (not in the latest scan)"),
-        d.device.category.value, d.device.vendor, d.identity.line(), d.device.ip,
-        d.mac + (" (private)" if d.device.mac_random else ""),
-        _TAGS.get(d.tag.value, d.tag.value), d.record.owner,
-        score_text(d) or "—", _counts(d.open_counts) or "none", d.record.last_seen[:10]))
+    # Seven columns, related facts stacked in one cell: eleven narrow ones broke words mid-way
+    # ("Categ-ory", "not tagg-ed") on a portrait page.
+    head = _head_html((("Device", 19), ("Vendor and model", 20), ("Address", 19),
+                       ("Tag and owner", 11), ("Score", 7), ("Open issues", 12),
+                       ("Last seen", 12)))
+    rows = "".join(_stacked_row((
+        (d.name + ("" if d.in_latest_scan else " (not in the latest scan)"),
+         d.device.category.value.replace("_", " ")),
+        (d.device.vendor, d.identity.line()),
+        (d.device.ip, d.mac + (" (private)" if d.device.mac_random else "")),
+        (_TAGS.get(d.tag.value, d.tag.value), d.record.owner),
+        (score_text(d) or "—",), (_counts(d.open_counts) or "none",),
+        (d.record.last_seen[:10],)))
         for d in data.devices)
     return _section("Devices", _grid(head, rows) + _identities(data))
+
+
+def _stacked_row(cells: tuple[tuple[str, ...], ...]) -> str:
+    """A row whose cells each hold one or more lines (escaped, empty lines left out)."""
+    return "<tr>" + "".join(
+        "<td>" + "<br/>".join(_e(line) for line in lines if line) + "</td>"
+        for lines in cells) + "</tr>"
 
 
 def _identities(data: ReportData) -> str:
