@@ -137,7 +137,8 @@ class DashboardPanel(QScrollArea):
                                  data.checklist_total) if data.essentials_total else
             self.tr("No questions yet: scan the network first."))
         self.changes_label.setText("\n".join(data.changes) or self.tr("Nothing to compare yet."))
-        self.placement_label.setText("\n".join(data.placement))
+        self.placement_label.setText("\n".join(data.placement) or self.tr(
+            "No devices yet: after a scan, each is counted here as home, work or guest."))
         self.actions_list.clear()
         for number, (text, mac) in enumerate(zip(data.actions, data.action_macs, strict=False),
                                              start=1):

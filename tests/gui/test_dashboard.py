@@ -79,3 +79,20 @@ def test_before_the_first_site_the_dashboard_says_what_to_do(
     settle(qtbot, window)
     assert dashboard.summary.isVisible() and not dashboard.no_site_label.isVisible()
     assert all(label.text() for label in dashboard.severity_labels.values())
+
+
+def test_a_site_never_scanned_explains_every_section(
+        qtbot: QtBot, make_window: WindowFactory) -> None:
+    service = ReplayScanService(load_sample(), delay=0)
+    window = make_window(service)
+    window.controller.create_site("Dental", service.interface.network)
+    settle(qtbot, window)
+    dashboard = window.dashboard
+    empty = [label.objectName() or label.accessibleName() or "a label"
+             for label in dashboard.findChildren(QLabel)
+             if label.isVisibleTo(dashboard) and not label.text().strip()
+             and label.pixmap().isNull()]  # icons carry their name instead of text
+    assert empty == []
+    assert "No devices yet" in dashboard.placement_label.text()
+    assert "Nothing urgent" not in [dashboard.actions_list.item(i).text()
+                                    for i in range(dashboard.actions_list.count())]
