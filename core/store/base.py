@@ -38,50 +38,60 @@ UNCHANGED = _Unchanged()  # "leave this field as it is" in update_* calls
 
 
 class StoreBase:
-    """Owns the file path and one SQLite connection per thread (threading.local)."""
+    """Owns the file path and one SQLite connection per live thread.
+
+    Connections are keyed by the OS thread id, not by `threading.local`: a thread Python did
+    not start (a Qt pool's worker) gets a fresh Python thread state, and so a fresh
+    `threading.local`, for every task it runs, which opened a new connection per task and never
+    closed it (~1 MB each: the window grew while watching).
+    """
 
     def __init__(self, path: Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS,
                  write_patience_s: float = WRITE_PATIENCE_S) -> None:
         self.path = path
         self.busy_timeout_ms = busy_timeout_ms
         self.write_patience_s = write_patience_s
-        self._local = threading.local()
         self._lock = threading.Lock()
-        self._connections: list[tuple[threading.Thread, Database]] = []
+        self._connections: dict[int, tuple[threading.Thread, Database]] = {}
         self._closed = False
         # Per site: the decoded latest observation of each device, by observation id.
         self._observation_cache: dict[int, dict[int, Device]] = {}
 
     def _db(self) -> Database:
-        db: Database | None = getattr(self._local, "db", None)
-        if db is None:
+        ident = threading.get_ident()
+        with self._lock:
             if self._closed:
                 raise StoreError("The database has been closed.")
+            held = self._connections.get(ident)
+            if held is not None:
+                if held[0] is not threading.current_thread():  # the id of an ended thread
+                    self._connections[ident] = (threading.current_thread(), held[1])
+                return held[1]
+            self._close_orphans()
             db = connect(self.path, self.busy_timeout_ms)
-            with self._lock:
-                self._close_orphans()
-                self._connections.append((threading.current_thread(), db))
-            self._local.db = db
-        return db
+            self._connections[ident] = (threading.current_thread(), db)
+            return db
 
     def close(self) -> None:
         """Close every thread's connection; the Store cannot be used afterwards."""
         with self._lock:
             self._closed = True
-            for _, db in self._connections:
+            for _, db in self._connections.values():
                 db.conn.close()
             self._connections.clear()
-        self._local = threading.local()
+
+    def open_connections(self) -> int:
+        """How many connections are open (one per thread that used the store and lives)."""
+        with self._lock:
+            return len(self._connections)
 
     def _close_orphans(self) -> None:
-        """Close connections of threads that have ended (worker pools come and go)."""
-        alive = []
-        for thread, db in self._connections:
-            if thread.is_alive():
-                alive.append((thread, db))
-            else:
+        """Close connections of Python threads that have ended (a foreign thread, e.g. a Qt
+        pool's, cannot be told to have ended: its id is reused by the next one instead)."""
+        for ident, (thread, db) in list(self._connections.items()):
+            if not isinstance(thread, threading._DummyThread) and not thread.is_alive():
                 db.conn.close()
-        self._connections = alive
+                del self._connections[ident]
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
 from core.errors import InterfaceError
+from core.store import Store
 from gui.tasks import TaskContext, TaskRunner
 
 
@@ -59,3 +61,20 @@ def test_cancel_stops_a_waiting_task(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: not handle.running, timeout=5000)
     assert results == [True]
     assert runner.shutdown(timeout_ms=2000)
+
+
+def test_store_work_on_pool_threads_reuses_their_connections(qtbot: QtBot,
+                                                             tmp_path: Path) -> None:
+    # A Qt pool thread gets a new Python thread state per task: a connection per
+    # threading.local would be opened for every task and never closed (the window grew ~1 MB
+    # per reload while watching).
+    runner = TaskRunner(max_threads=2)
+    results: list[int] = []
+    with Store.open(tmp_path / "tasks.sqlite3", daily_backup=False) as store:
+        store.create_site("Office", networks=("192.0.2.0/24",))
+        for _ in range(20):
+            runner.start(lambda _context: len(store.sites()), on_result=results.append)
+            qtbot.waitUntil(lambda: not runner.busy, timeout=5000)
+        assert results == [1] * 20
+        assert store.open_connections() <= 3  # the GUI thread's and one per pool thread
+        runner.shutdown()
